@@ -1,0 +1,197 @@
+"""The ``sr-cost`` command line. Parse, call one library function, render, map errors to exit codes.
+
+No arithmetic lives here. Heavy modules (pandas, openpyxl, the costing core) are imported inside
+the commands, so ``sr-cost --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+
+from sr_cost import __version__
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+app = typer.Typer(
+    name="sr-cost",
+    help="What Schwartz Rounds cost a UK local authority, and what they may save.\n\n"
+         "Costs follow the method of the 2021 trial in English children's services, with staff time "
+         "priced from a unit-cost table (bundled: PSSRU 2019 method, 2019 prices).",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+unit_app = typer.Typer(
+    help="The staff unit-cost table: list it, show how a role's hourly cost is derived, check it, "
+         "or build one from your own pay scales.",
+    no_args_is_help=True,
+)
+app.add_typer(unit_app, name="unit-costs")
+
+
+class OutputFormat(str, Enum):
+    """How a command prints its result."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class _State:
+    debug = False
+
+
+state = _State()
+
+UNIT_COSTS_HELP = "A unit-cost table (CSV or XLSX: role,salary[,on_costs,overheads,unit_cost_hour]). Default: the bundled PSSRU 2019 table."
+PARAMS_HELP = "Parameters TOML for the table (default: the .toml beside it with the same stem, else the 2019 parameters)."
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sr-cost {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+    debug: bool = typer.Option(False, "--debug", help="Show a full traceback when something goes wrong."),
+) -> None:
+    """sr-cost: cost Schwartz Rounds from the trial's economic forms."""
+    state.debug = debug
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Turn domain errors into a message on stderr and an exit code (1 data, 2 usage)."""
+    from sr_cost.errors import DataError, SrCostError, UsageError
+
+    try:
+        yield
+    except DataError as exc:
+        if state.debug:
+            raise
+        from sr_cost.reporting import print_problems
+
+        print_problems(exc.problems)
+        raise typer.Exit(EXIT_DATA) from None
+    except UsageError as exc:
+        if state.debug:
+            raise
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except SrCostError as exc:  # pragma: no cover - every subclass is handled above
+        if state.debug:
+            raise
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(EXIT_DATA) from None
+
+
+def _table(unit_costs: Optional[Path], params: Optional[Path]):
+    from sr_cost.unit_costs import load_table
+
+    return load_table(unit_costs, params)
+
+
+@unit_app.command("list")
+def unit_costs_list(
+    search: Optional[str] = typer.Option(None, "--search", "-s", help="Only roles whose name contains this text."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
+    unit_costs: Optional[Path] = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP),
+    params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP),
+) -> None:
+    """List the roles of the unit-cost table with salary, on-costs, overheads and hourly cost.
+
+    Example: sr-cost unit-costs list --search social --format csv
+    """
+    with _reported():
+        from sr_cost import reporting
+
+        table = _table(unit_costs, params)
+        roles = table.search(search) if search else table.roles
+        reporting.emit_unit_costs(table, roles, fmt.value)
+
+
+@unit_app.command("show")
+def unit_costs_show(
+    role: str = typer.Argument(..., help="A role of the table (case and spacing do not matter)."),
+    unit_costs: Optional[Path] = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP),
+    params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP),
+) -> None:
+    """Show one role and derive its hourly unit cost step by step from its salary.
+
+    Example: sr-cost unit-costs show "social worker"
+    """
+    with _reported():
+        from sr_cost import reporting
+        from sr_cost.errors import DataError, Problem
+        from sr_cost.unit_costs import derive
+
+        table = _table(unit_costs, params)
+        found = table.find(role)
+        if found is None:
+            raise DataError(Problem(file=table.path, column="role", value=role,
+                                    message="no such role in the unit-cost table",
+                                    fix=table.unknown_role_fix(role)))
+        derivation = derive(found.salary, table.params) if found.salary is not None else None
+        reporting.print_unit_cost_derivation(table, found, derivation)
+
+
+@unit_app.command("check")
+def unit_costs_check(
+    unit_costs: Optional[Path] = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP),
+    params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP),
+) -> None:
+    """Re-derive every role from its salary and list those that differ (exit 1 if any do).
+
+    Example: sr-cost unit-costs check
+    """
+    with _reported():
+        from sr_cost import reporting
+        from sr_cost.unit_costs import check_table
+
+        table = _table(unit_costs, params)
+        mismatches = check_table(table)
+        reporting.print_check(table, mismatches)
+        if mismatches:
+            raise typer.Exit(EXIT_DATA)
+
+
+@unit_app.command("build")
+def unit_costs_build(
+    salaries: Path = typer.Argument(..., help="CSV or XLSX with columns role,salary (your pay scales)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write the full table (CSV)."),
+    params: Optional[Path] = typer.Option(None, "--params", help="Parameters TOML (default: the 2019 parameters)."),
+) -> None:
+    """Build a full unit-cost table from role,salary rows with the PSSRU method.
+
+    Example: sr-cost unit-costs build my_pay_scales.csv -o my_unit_costs.csv
+    """
+    with _reported():
+        from sr_cost import reporting
+        from sr_cost.errors import UsageError
+        from sr_cost.outputs import write_text_atomic
+        from sr_cost.unit_costs import build_table
+
+        if output.resolve() == salaries.resolve():
+            raise UsageError(f"the output {output} is the input file; choose another name")
+        table = build_table(salaries, params)
+        write_text_atomic(output, reporting.unit_costs_csv(table.roles))
+        typer.echo(f"Wrote {len(table.roles)} roles to {output} (price year {table.price_year}).", err=True)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,165 @@
+"""Renderings: rich tables for the terminal, and the CSV/JSON text of simple results."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from sr_cost.errors import Problem
+from sr_cost.money import gbp, money_str
+from sr_cost.unit_costs import Derivation, Mismatch, UnitCost, UnitCostTable
+
+UNIT_COST_COLUMNS = ("role", "salary", "on_costs", "overheads", "unit_cost_hour")
+
+
+def stdout() -> Console:
+    return Console(highlight=False)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def print_problems(problems: Sequence[Problem]) -> None:
+    """Every problem on stderr, errors first: one table on a wide terminal, one block per
+    problem on a narrow one (a seven-column table is unreadable at 80 columns)."""
+    console = stderr()
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    title = f"{len(errors)} problem(s) in the input" + (f", {len(warnings)} warning(s)" if warnings else "")
+    if console.width >= 120:
+        table = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left")
+        for name in ("file", "sheet", "row", "column", "value", "what is wrong", "how to fix"):
+            table.add_column(name, overflow="fold")
+        for p in errors + warnings:
+            row = p.cell or ("" if p.row is None else str(p.row))
+            table.add_row(p.file, p.sheet, row, p.column, p.value[:60],
+                          ("" if p.severity == "error" else "warning: ") + p.message, p.fix)
+        console.print(table)
+    else:
+        console.print(f"[bold]{title}[/]")
+        for p in errors + warnings:
+            mark = "[red]✗[/]" if p.severity == "error" else "[yellow]![/]"
+            console.print(f"{mark} [bold]{escape(p.where())}[/]")
+            console.print(f"  {escape(p.message)}" + (f": {escape(repr(p.value[:60]))}" if p.value else ""))
+            if p.fix:
+                console.print(f"  fix: {escape(p.fix)}")
+    if errors:
+        console.print("Nothing was written. Fix the rows above and run the command again.")
+
+
+def pct(rate: Decimal) -> str:
+    """0.138 -> '13.8%'."""
+    return f"{(rate * 100).normalize():f}%"
+
+
+def print_warnings(problems: Iterable[Problem]) -> None:
+    console = stderr()
+    for p in problems:
+        console.print(f"[yellow]warning:[/] {p}")
+
+
+def _role_record(r: UnitCost) -> dict[str, str | None]:
+    return {"role": r.role, "salary": money_str(r.salary), "on_costs": money_str(r.on_costs),
+            "overheads": money_str(r.overheads), "unit_cost_hour": money_str(r.unit_cost_hour)}
+
+
+def unit_costs_csv(roles: Iterable[UnitCost]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(UNIT_COST_COLUMNS)
+    for r in roles:
+        rec = _role_record(r)
+        writer.writerow([csv_safe(rec[c] or "") for c in UNIT_COST_COLUMNS])
+    return buffer.getvalue()
+
+
+def csv_safe(text: str) -> str:
+    """Neutralise text a spreadsheet would run as a formula (=, +, -, @ at the start)."""
+    if text and text[0] in "=+-@\t\r" and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+        return True
+    except Exception:
+        return False
+
+
+def emit_unit_costs(table: UnitCostTable, roles: Sequence[UnitCost], fmt: str) -> None:
+    if fmt == "csv":
+        print(unit_costs_csv(roles), end="")
+        return
+    if fmt == "json":
+        payload = {
+            "unit_costs": {"path": table.path, "sha256": table.sha256, "source": table.source.name,
+                           "price_year": table.price_year},
+            "roles": [_role_record(r) for r in roles],
+        }
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return
+    out = Table(title=f"Staff unit costs (£, {table.price_year}) — {len(roles)} role(s)", box=box.SIMPLE_HEAD,
+                title_justify="left")
+    out.add_column("Role", overflow="fold", ratio=3)
+    for name in ("Salary £/yr", "On-costs £", "Overheads £", "£/hour"):
+        out.add_column(name, justify="right", no_wrap=True)
+    for r in roles:
+        out.add_row(r.role, gbp(r.salary, none="—"), gbp(r.on_costs), gbp(r.overheads), gbp(r.unit_cost_hour))
+    console = stdout()
+    console.print(out)
+    console.print(f"Source: {table.source.name}. Table: {table.path}", style="dim")
+
+
+def print_unit_cost_derivation(table: UnitCostTable, role: UnitCost, d: Derivation | None) -> None:
+    console = stdout()
+    console.print(f"[bold]{role.role}[/] — unit cost {gbp(role.unit_cost_hour)} an hour ({table.price_year} prices)")
+    if d is None:
+        console.print("This row gives no salary, so its unit cost is taken as given and cannot be derived.")
+        return
+    p = table.params
+    steps = Table(box=box.SIMPLE_HEAD, show_header=True)
+    steps.add_column("Step", overflow="fold")
+    steps.add_column("Working", overflow="fold")
+    steps.add_column("£", justify="right", no_wrap=True)
+    steps.add_row("Salary", "annual salary (midpoint)", gbp(d.salary))
+    steps.add_row("Employer's NI", f"{pct(p.employer_ni_rate)} × (salary − £{p.ni_secondary_threshold_per_week_gbp}/week × {p.days_per_year}/7 = {gbp(d.ni_threshold_gbp)})", gbp(d.employer_ni))
+    steps.add_row("Superannuation", f"{pct(p.superannuation_rate)} × salary", gbp(d.superannuation))
+    steps.add_row("On-costs", "NI + superannuation", gbp(d.on_costs))
+    steps.add_row("Direct overheads", f"{pct(p.direct_overheads_rate)} × (salary + on-costs)", gbp(d.direct_overheads))
+    steps.add_row("Indirect overheads", f"{pct(p.indirect_overheads_rate)} × (salary + on-costs)", gbp(d.indirect_overheads))
+    steps.add_row("Capital overheads", "a year", gbp(d.capital_overheads))
+    steps.add_row("Overheads", "direct + indirect + capital", gbp(d.overheads))
+    steps.add_row("Total a year", "salary + on-costs + overheads", gbp(d.total_annual))
+    steps.add_row("Working hours", f"{d.working_hours} hours a year", "")
+    steps.add_row("[bold]Unit cost[/]", f"total ÷ {d.working_hours} hours, rounded half-up to the penny", f"[bold]{gbp(d.unit_cost_hour)}[/]")
+    console.print(steps)
+    if not role.derived and d.unit_cost_hour != role.unit_cost_hour:
+        console.print(f"[yellow]The table gives {gbp(role.unit_cost_hour)}; the derivation gives {gbp(d.unit_cost_hour)}.[/]")
+    console.print(f"Parameters: {table.params_path}. Source: {table.source.name}", style="dim")
+
+
+def print_check(table: UnitCostTable, mismatches: Sequence[Mismatch]) -> None:
+    console = stdout()
+    checked = sum(1 for r in table.roles if r.salary is not None and not r.derived)
+    if not mismatches:
+        console.print(f"OK: all {checked} role(s) with a salary re-derive to the table's figures "
+                      f"(unit cost exact to the penny, on-costs and overheads within £0.01). Table: {table.path}")
+        return
+    out = Table(title=f"{len(mismatches)} figure(s) differ from their derivation", box=box.SIMPLE_HEAD,
+                title_justify="left")
+    for name in ("Role", "Row", "Field", "In table", "Derived"):
+        out.add_column(name, overflow="fold")
+    for m in mismatches:
+        out.add_row(m.role, str(m.row or ""), m.field, f"{m.published}", f"{m.derived:.4f}")
+    console.print(out)
