@@ -188,6 +188,93 @@ def unit_costs_build(
         typer.echo(f"Wrote {len(table.roles)} roles to {output} (price year {table.price_year}).", err=True)
 
 
+def _decimal_option(value: Optional[str], name: str):
+    from decimal import Decimal, InvalidOperation
+
+    if value is None:
+        return None
+    try:
+        number = Decimal(value.replace("£", "").strip())
+    except InvalidOperation:
+        raise typer.BadParameter(f"{value!r} is not a number", param_hint=name) from None
+    if not number.is_finite() or number < 0:
+        raise typer.BadParameter(f"{value!r} must be a number of zero or more", param_hint=name)
+    return number
+
+
+def _check_output(output: Optional[Path], inputs: list[Path]) -> None:
+    from sr_cost.errors import UsageError
+
+    if output is None:
+        return
+    target = output.resolve()
+    for path in inputs:
+        p = path.resolve()
+        if target == p or (p.is_dir() and p in target.parents and target.suffix.lower() == ".csv"
+                           and target.stem.lower() in ("training", "rounds", "panel", "steering", "survey", "staff")):
+            raise UsageError(f"the output {output} is one of the inputs; choose another name")
+
+
+@app.command("estimate")
+def estimate_cmd(
+    forms: Path = typer.Argument(..., help="The forms: an .xlsx workbook with sheets training, rounds, panel, "
+                                           "steering, or a folder with the same names as CSV files."),
+    unit_costs: Optional[Path] = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP),
+    params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP),
+    rounds_per_year: int = typer.Option(12, "--rounds-per-year", min=1, max=365,
+                                        help="Rounds a year, for the annual cost [rounds/year]."),
+    mileage_rate: Optional[str] = typer.Option(None, "--mileage-rate",
+                                               help="Mileage rate [£/mile]. Default 0.45, the report's rate."),
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the result to this file instead of the terminal."),
+    encoding: str = typer.Option("utf-8-sig", "--encoding", help="Text encoding of CSV forms (e.g. cp1252 for older Excel)."),
+) -> None:
+    """Cost Schwartz Rounds from the economic forms: set-up cost, cost per round by component,
+    cost per attendee and annual cost, per LA and phase, by mode, per phase and overall.
+
+    Example: sr-cost estimate examples/trial --format json -o estimate.json
+    """
+    with _reported():
+        from sr_cost import export, reporting
+        from sr_cost.api import run_estimate
+        from sr_cost.costing import DEFAULT_MILEAGE_RATE
+
+        _check_output(output, [forms] + ([unit_costs] if unit_costs else []))
+        rate = _decimal_option(mileage_rate, "--mileage-rate")
+        run = run_estimate(forms, unit_costs=unit_costs, params=params, rounds_per_year=rounds_per_year,
+                           mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate, encoding=encoding)
+        reporting.print_warnings(run.forms.warnings)
+        if fmt is OutputFormat.json:
+            text = export.to_json(export.estimate_to_dict(run.estimate, run.table))
+        elif fmt is OutputFormat.csv:
+            text = export.estimate_csv(run.estimate)
+        else:
+            text = None
+        _emit(text, output, lambda console: reporting.print_estimate(run.estimate, run.table, console))
+
+
+def _emit(text: Optional[str], output: Optional[Path], render) -> None:
+    """Print ``text`` (or the rich rendering) to stdout, or write it to ``output`` atomically."""
+    from sr_cost import reporting
+    from sr_cost.outputs import write_text_atomic
+
+    if text is None:
+        if output is None:
+            render(reporting.stdout())
+            return
+        from rich.console import Console
+        import io
+
+        buffer = io.StringIO()
+        render(Console(file=buffer, width=120, no_color=True, highlight=False))
+        text = buffer.getvalue()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(output, text)
+        typer.echo(f"Wrote {output}", err=True)
+
+
 def main() -> None:
     """Console entry point."""
     app()

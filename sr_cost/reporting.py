@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 from decimal import Decimal
 from typing import Iterable, Sequence
 
@@ -163,3 +164,106 @@ def print_check(table: UnitCostTable, mismatches: Sequence[Mismatch]) -> None:
     for m in mismatches:
         out.add_row(m.role, str(m.row or ""), m.field, f"{m.published}", f"{m.derived:.4f}")
     console.print(out)
+
+
+# --- estimate -------------------------------------------------------------------------------
+
+def _money_col(table: Table, name: str) -> None:
+    table.add_column(name, justify="right", no_wrap=True)
+
+
+def estimate_renderables(est, table: UnitCostTable) -> list:
+    """Rich renderables for ``sr-cost estimate``: Table 19, Table 20, phase and mode summaries."""
+    from sr_cost.forms import Mode
+
+    out: list = []
+    setup = Table(title="Set-up cost: initial training per LA (report Table 19)", box=box.SIMPLE_HEAD,
+                  title_justify="left")
+    setup.add_column("LA")
+    setup.add_column("Phase")
+    for name in ("Direct", "Indirect", "Total"):
+        _money_col(setup, name)
+    for la in est.las:
+        if la.setup is None:
+            setup.add_row(la.la, la.phase, "—", "—", "no training lines", style="dim")
+        else:
+            setup.add_row(la.la, la.phase, gbp(la.setup.direct), gbp(la.setup.indirect), gbp(la.setup.total))
+    out.append(setup)
+
+    per = Table(title="Mean cost per round by component (report Table 20)", box=box.SIMPLE_HEAD,
+                title_justify="left")
+    per.add_column("LA")
+    per.add_column("Ph")
+    per.add_column("In\nperson", justify="right")
+    per.add_column("Virtual", justify="right")
+    for name in ("Panel", "Round", "Steering", "Total"):
+        _money_col(per, name)
+    for la in est.las:
+        per.add_row(la.la, la.phase, str(la.rounds_in_person), str(la.rounds_virtual), gbp(la.per_round.panel),
+                    gbp(la.per_round.round), gbp(la.per_round.steering), f"[bold]{gbp(la.per_round.total)}[/]")
+    out.append(per)
+
+    att = Table(title="Attendance and annual cost per LA", box=box.SIMPLE_HEAD, title_justify="left")
+    att.add_column("LA")
+    att.add_column("Ph")
+    att.add_column("Attend.", justify="right")
+    att.add_column("Per round", justify="right")
+    for name in ("£/attendee", "Annual", "First year"):
+        _money_col(att, name)
+    for la in est.las:
+        att.add_row(la.la, la.phase, f"{la.attendances.normalize():f}", f"{la.attendees_per_round:.1f}",
+                    gbp(la.cost_per_attendee), gbp(la.annual_cost), gbp(la.first_year_cost, none="—"))
+    out.append(att)
+
+    rpy = est.assumptions.rounds_per_year
+    phases = Table(title=f"Cost per round by phase (annual = {rpy} rounds × the mean over LAs)",
+                   box=box.SIMPLE_HEAD, title_justify="left")
+    phases.add_column("Phase")
+    phases.add_column("LAs", justify="right")
+    for name in ("Mean/round", "Min", "Max", "Annual"):
+        _money_col(phases, name)
+    for p in est.phases:
+        phases.add_row(p.phase, str(p.las), f"[bold]{gbp(p.total_per_round.mean)}[/]", gbp(p.total_per_round.min),
+                       gbp(p.total_per_round.max), gbp(p.annual_cost))
+    o = est.overall
+    phases.add_row("All", str(o.las), f"[bold]{gbp(o.total_per_round.mean)}[/]", gbp(o.total_per_round.min),
+                   gbp(o.total_per_round.max), gbp(o.annual_cost), style="bold")
+    out.append(phases)
+
+    setups = Table(title="Set-up cost by phase (LAs with training)", box=box.SIMPLE_HEAD,
+                   title_justify="left")
+    setups.add_column("Phase")
+    setups.add_column("LAs", justify="right")
+    for name in ("Mean", "Min", "Max"):
+        _money_col(setups, name)
+    for name, spread in [(p.phase, p.setup) for p in est.phases] + [("All", o.setup)]:
+        if spread is None:
+            setups.add_row(name, "0", "—", "—", "—")
+        else:
+            setups.add_row(name, str(spread.n), gbp(spread.mean), gbp(spread.min), gbp(spread.max),
+                           style="bold" if name == "All" else "")
+    out.append(setups)
+
+    modes = Table(title="By mode (mean over LAs of their rounds of that mode)", box=box.SIMPLE_HEAD,
+                  title_justify="left")
+    modes.add_column("Mode")
+    modes.add_column("LAs", justify="right")
+    modes.add_column("Rounds", justify="right")
+    for name in ("Mean/round", "Annual", "£/attendee"):
+        _money_col(modes, name)
+    for m in est.modes:
+        modes.add_row(m.mode.value, str(m.las), str(m.rounds), gbp(m.mean_total_per_round), gbp(m.annual_cost),
+                      gbp(m.cost_per_attendee))
+    out.append(modes)
+    a = est.assumptions
+    out.append(f"[dim]Assumptions: {rpy} rounds a year; mileage £{a.mileage_rate}/mile; untied panel and steering "
+               f"lines spread evenly over the LA's rounds; unit costs: {Path(table.path).name} "
+               f"({table.price_year} prices). All figures in {table.price_year} prices, rounded half-up to the penny "
+               f"for display only.[/]")
+    return out
+
+
+def print_estimate(est, table: UnitCostTable, console: Console | None = None) -> None:
+    console = console or stdout()
+    for renderable in estimate_renderables(est, table):
+        console.print(renderable)

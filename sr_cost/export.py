@@ -1,0 +1,144 @@
+"""Machine-readable renderings of results: the JSON contract and the CSV rows.
+
+Money is a string with two decimals (rounded half-up); other decimal figures (attendees per
+round) are strings with two decimals too, so no figure passes through a float.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+from sr_cost import __version__
+from sr_cost.costing import Components, Estimate, LaEstimate, ModeFigures, Setup
+from sr_cost.money import money_str
+from sr_cost.reporting import csv_safe
+from sr_cost.unit_costs import UnitCostTable
+
+CSV_COLUMNS = (
+    "la", "phase", "mode", "rounds", "setup_direct", "setup_indirect", "setup_total",
+    "panel_per_round", "round_per_round", "steering_per_round", "total_per_round",
+    "attendances", "attendees_per_round", "cost_per_attendee", "annual_cost", "first_year_cost",
+)
+
+
+def number_str(value: Decimal | None) -> str | None:
+    """Non-money decimals (counts of people that may be fractional, ratios): two decimals."""
+    return money_str(value)
+
+
+def count(value: Decimal) -> int | str:
+    """Attendances are whole people in practice; keep them as ints when they are."""
+    return int(value) if value == value.to_integral_value() else number_str(value)
+
+
+def _components(c: Components) -> dict[str, str]:
+    return {"panel": money_str(c.panel), "round": money_str(c.round), "steering": money_str(c.steering),
+            "total": money_str(c.total)}
+
+
+def _setup(s: Setup | None) -> dict[str, str] | None:
+    if s is None:
+        return None
+    return {"direct": money_str(s.direct), "indirect": money_str(s.indirect), "total": money_str(s.total)}
+
+
+def _mode(m: ModeFigures) -> dict[str, Any]:
+    return {"rounds": m.rounds, "total_per_round": money_str(m.total_per_round),
+            "per_round": _components(m.per_round), "attendances": count(m.attendances),
+            "cost_per_attendee": money_str(m.cost_per_attendee)}
+
+
+def _la(la: LaEstimate) -> dict[str, Any]:
+    return {
+        "la": la.la, "phase": la.phase, "rounds": la.rounds, "rounds_in_person": la.rounds_in_person,
+        "rounds_virtual": la.rounds_virtual, "setup": _setup(la.setup), "per_round": _components(la.per_round),
+        "attendances": count(la.attendances), "attendees_per_round": number_str(la.attendees_per_round),
+        "cost_per_attendee": money_str(la.cost_per_attendee), "annual_cost": money_str(la.annual_cost),
+        "first_year_cost": money_str(la.first_year_cost),
+        "modes": {m.value: _mode(f) for m, f in la.modes.items()},
+    }
+
+
+def provenance(table: UnitCostTable, inputs, command: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "sr_cost_version": __version__,
+        "unit_costs": {"source": table.source.name, "path": table.path, "price_year": table.price_year,
+                       "sha256": table.sha256, "parameters": table.params_path},
+        "inputs": [{"path": i.path, "sha256": i.sha256} for i in inputs],
+        **({"command": command} if command else {}),
+    }
+
+
+def assumptions_dict(est: Estimate) -> dict[str, Any]:
+    a = est.assumptions
+    return {
+        "rounds_per_year": a.rounds_per_year,
+        "mileage_rate_gbp_per_mile": money_str(a.mileage_rate),
+        "price_year_note": "all figures are in the unit-cost table's price year",
+        "untied_lines": "panel and steering lines with no round are spread evenly over the LA-phase's rounds",
+        "cost_per_attendee": "an LA's round costs divided by its own attendance",
+    }
+
+
+def estimate_to_dict(est: Estimate, table: UnitCostTable) -> dict[str, Any]:
+    """The stable JSON contract of ``sr-cost estimate --format json``."""
+    return {
+        **provenance(table, est.inputs),
+        "assumptions": assumptions_dict(est),
+        "las": [_la(la) for la in est.las],
+        "phases": [
+            {"phase": p.phase, "las": p.las, "mean_total_per_round": money_str(p.total_per_round.mean),
+             "min_total_per_round": money_str(p.total_per_round.min),
+             "max_total_per_round": money_str(p.total_per_round.max), "annual_cost": money_str(p.annual_cost),
+             "mean_setup": money_str(p.setup.mean if p.setup else None),
+             "min_setup": money_str(p.setup.min if p.setup else None),
+             "max_setup": money_str(p.setup.max if p.setup else None)}
+            for p in est.phases
+        ],
+        "modes": [
+            {"mode": m.mode.value, "las": m.las, "rounds": m.rounds,
+             "mean_total_per_round": money_str(m.mean_total_per_round), "annual_cost": money_str(m.annual_cost),
+             "attendances": count(m.attendances), "cost_per_attendee": money_str(m.cost_per_attendee)}
+            for m in est.modes
+        ],
+        "overall": {
+            "las": est.overall.las,
+            "mean_total_per_round": money_str(est.overall.total_per_round.mean),
+            "min_total_per_round": money_str(est.overall.total_per_round.min),
+            "max_total_per_round": money_str(est.overall.total_per_round.max),
+            "annual_cost": money_str(est.overall.annual_cost),
+            "mean_setup": money_str(est.overall.setup.mean if est.overall.setup else None),
+            "min_setup": money_str(est.overall.setup.min if est.overall.setup else None),
+            "max_setup": money_str(est.overall.setup.max if est.overall.setup else None),
+        },
+    }
+
+
+def to_json(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def estimate_csv(est: Estimate) -> str:
+    """One row per LA and phase (mode 'all'), then one per mode within it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for la in est.las:
+        setup = _setup(la.setup) or {"direct": "", "indirect": "", "total": ""}
+        rows = [("all", la.rounds, la.per_round, la.attendances, la.attendees_per_round, la.cost_per_attendee,
+                 la.annual_cost, la.first_year_cost, setup)]
+        rpy = Decimal(est.assumptions.rounds_per_year)
+        for m, f in la.modes.items():
+            rows.append((m.value, f.rounds, f.per_round, f.attendances, f.attendances / Decimal(f.rounds),
+                         f.cost_per_attendee, rpy * f.total_per_round, None,
+                         {"direct": "", "indirect": "", "total": ""}))
+        for mode, n, per_round, att, apr, cpa, annual, first, s in rows:
+            writer.writerow([csv_safe(la.la), csv_safe(la.phase), mode, n, s["direct"], s["indirect"], s["total"],
+                             money_str(per_round.panel), money_str(per_round.round), money_str(per_round.steering),
+                             money_str(per_round.total), count(att), number_str(apr), money_str(cpa) or "",
+                             money_str(annual), money_str(first) or ""])
+    return buffer.getvalue()
