@@ -188,6 +188,60 @@ def unit_costs_build(
         typer.echo(f"Wrote {len(table.roles)} roles to {output} (price year {table.price_year}).", err=True)
 
 
+class AbsenceBasisOption(str, Enum):
+    """What an hour of sickness absence costs."""
+
+    unit_cost = "unit-cost"
+    employer = "employer"
+    salary = "salary"
+
+
+HOURS_PER_DAY_OPT = typer.Option("7.5", "--hours-per-day", help="Hours in a day of sickness absence [hours/day].")
+RECALL_MONTHS_OPT = typer.Option(6, "--recall-months", min=1, max=120,
+                                 help="Months the survey's sick days cover [months].")
+ABSENCE_BASIS_OPT = typer.Option(AbsenceBasisOption.unit_cost, "--absence-basis",
+                                 help="Hourly cost of absence: unit-cost (salary + on-costs + overheads, as the "
+                                      "report), employer (salary + on-costs) or salary.")
+BOOTSTRAP_OPT = typer.Option(10_000, "--bootstrap", min=0, help="Bootstrap resamples for the intervals (0: none).")
+SEED_OPT = typer.Option(2021, "--seed", help="Random seed of the bootstrap; the same seed repeats exactly.")
+
+
+def _savings_assumptions(hours_per_day: str, recall_months: int, absence_basis: AbsenceBasisOption,
+                         bootstrap: int, seed: int):
+    from sr_cost.savings import SavingsAssumptions
+    from sr_cost.survey import AbsenceBasis
+
+    hours = _decimal_option(hours_per_day, "--hours-per-day")
+    return SavingsAssumptions(hours_per_day=hours, recall_months=recall_months,
+                              absence_basis=AbsenceBasis(absence_basis.value), bootstrap=bootstrap, seed=seed)
+
+
+@contextmanager
+def _bootstrap_progress():
+    """A progress bar on stderr for a bootstrap that takes more than a moment."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from sr_cost import reporting
+
+    console = reporting.stderr()
+    bar = Progress(TextColumn("bootstrap"), BarColumn(), TimeRemainingColumn(), console=console, transient=True)
+    state_ = {"task": None}
+
+    def update(done: int, total: int) -> None:
+        if total < 20_000_000 or not console.is_terminal:
+            return
+        if state_["task"] is None:
+            bar.start()
+            state_["task"] = bar.add_task("bootstrap", total=total)
+        bar.update(state_["task"], completed=done)
+
+    try:
+        yield update
+    finally:
+        if state_["task"] is not None:
+            bar.stop()
+
+
 def _decimal_option(value: Optional[str], name: str):
     from decimal import Decimal, InvalidOperation
 
@@ -228,9 +282,15 @@ def estimate_cmd(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the result to this file instead of the terminal."),
     encoding: str = typer.Option("utf-8-sig", "--encoding", help="Text encoding of CSV forms (e.g. cp1252 for older Excel)."),
+    hours_per_day: str = HOURS_PER_DAY_OPT,
+    recall_months: int = RECALL_MONTHS_OPT,
+    absence_basis: AbsenceBasisOption = ABSENCE_BASIS_OPT,
+    bootstrap: int = BOOTSTRAP_OPT,
+    seed: int = SEED_OPT,
 ) -> None:
     """Cost Schwartz Rounds from the economic forms: set-up cost, cost per round by component,
-    cost per attendee and annual cost, per LA and phase, by mode, per phase and overall.
+    cost per attendee and annual cost, per LA and phase, by mode, per phase and overall. With a
+    survey sheet, also the sickness-absence savings, net cost and break-even (see `savings`).
 
     Example: sr-cost estimate examples/trial --format json -o estimate.json
     """
@@ -241,16 +301,70 @@ def estimate_cmd(
 
         _check_output(output, [forms] + ([unit_costs] if unit_costs else []))
         rate = _decimal_option(mileage_rate, "--mileage-rate")
-        run = run_estimate(forms, unit_costs=unit_costs, params=params, rounds_per_year=rounds_per_year,
-                           mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate, encoding=encoding)
-        reporting.print_warnings(run.forms.warnings)
+        assumptions = _savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed)
+        with _bootstrap_progress() as progress:
+            run = run_estimate(forms, unit_costs=unit_costs, params=params, rounds_per_year=rounds_per_year,
+                               mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate, encoding=encoding,
+                               savings_assumptions=assumptions, progress=progress)
+        reporting.print_warnings(run.warnings)
         if fmt is OutputFormat.json:
-            text = export.to_json(export.estimate_to_dict(run.estimate, run.table))
+            text = export.to_json(export.run_to_dict(run))
         elif fmt is OutputFormat.csv:
             text = export.estimate_csv(run.estimate)
         else:
             text = None
-        _emit(text, output, lambda console: reporting.print_estimate(run.estimate, run.table, console))
+
+        def render(console):
+            reporting.print_estimate(run.estimate, run.table, console)
+            if run.savings is not None:
+                reporting.print_savings(run.savings, console)
+
+        _emit(text, output, render)
+
+
+@app.command("savings")
+def savings_cmd(
+    forms: Path = typer.Argument(..., help="The forms, with a survey sheet (and a staff sheet for the totals)."),
+    unit_costs: Optional[Path] = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP),
+    params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP),
+    rounds_per_year: int = typer.Option(12, "--rounds-per-year", min=1, max=365,
+                                        help="Rounds a year, for the annual running cost [rounds/year]."),
+    mileage_rate: Optional[str] = typer.Option(None, "--mileage-rate",
+                                               help="Mileage rate [£/mile]. Default 0.45, the report's rate."),
+    hours_per_day: str = HOURS_PER_DAY_OPT,
+    recall_months: int = RECALL_MONTHS_OPT,
+    absence_basis: AbsenceBasisOption = ABSENCE_BASIS_OPT,
+    bootstrap: int = BOOTSTRAP_OPT,
+    seed: int = SEED_OPT,
+    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the result to this file instead of the terminal."),
+    encoding: str = typer.Option("utf-8-sig", "--encoding", help="Text encoding of CSV forms (e.g. cp1252 for older Excel)."),
+) -> None:
+    """Sickness-absence savings (report Table 21), net annual cost, break-even sick days, and
+    bootstrap intervals that say how sure anyone can be.
+
+    Example: sr-cost savings examples/trial --bootstrap 2000 --seed 7
+    """
+    with _reported():
+        from sr_cost import export, reporting
+        from sr_cost.api import run_estimate
+        from sr_cost.costing import DEFAULT_MILEAGE_RATE
+
+        _check_output(output, [forms] + ([unit_costs] if unit_costs else []))
+        rate = _decimal_option(mileage_rate, "--mileage-rate")
+        assumptions = _savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed)
+        with _bootstrap_progress() as progress:
+            run = run_estimate(forms, unit_costs=unit_costs, params=params, rounds_per_year=rounds_per_year,
+                               mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate, encoding=encoding,
+                               savings_assumptions=assumptions, progress=progress, require_survey=True)
+        reporting.print_warnings(run.warnings)
+        if fmt is OutputFormat.json:
+            text = export.to_json(export.savings_only_dict(run))
+        elif fmt is OutputFormat.csv:
+            text = export.savings_csv(run.savings)
+        else:
+            text = None
+        _emit(text, output, lambda console: reporting.print_savings(run.savings, console))
 
 
 def _emit(text: Optional[str], output: Optional[Path], render) -> None:

@@ -142,3 +142,81 @@ def estimate_csv(est: Estimate) -> str:
                              money_str(per_round.total), count(att), number_str(apr), money_str(cpa) or "",
                              money_str(annual), money_str(first) or ""])
     return buffer.getvalue()
+
+
+def probability_str(value: Decimal | None) -> str | None:
+    """Probabilities as strings with three decimals ('0.670')."""
+    if value is None:
+        return None
+    from decimal import ROUND_HALF_UP
+
+    return f"{value.quantize(Decimal('0.001'), rounding=ROUND_HALF_UP):.3f}"
+
+
+def savings_to_dict(s) -> dict[str, Any]:
+    """The ``savings`` object of the JSON contract."""
+    a = s.assumptions
+
+    def interval(i, side):
+        return None if i is None else money_str(getattr(i, side))
+
+    return {
+        "assumptions": {"hours_per_day": number_str(a.hours_per_day), "recall_months": a.recall_months,
+                        "absence_basis": a.absence_basis.value, "bootstrap": a.bootstrap, "seed": a.seed,
+                        "confidence": "0.95", "resampling": "respondents, within group and phase"},
+        "phases": [
+            {"phase": p.phase, "n_intervention": p.intervention.n, "n_control": p.control.n,
+             "mean_sick_days_intervention": number_str(p.intervention.mean_sick_days),
+             "mean_sick_days_control": number_str(p.control.mean_sick_days),
+             "mean_cost_intervention": money_str(p.intervention.mean_cost),
+             "mean_cost_control": money_str(p.control.mean_cost),
+             "saving_per_staff": money_str(p.saving_per_staff),
+             "saving_ci_low": interval(p.saving_ci, "low"), "saving_ci_high": interval(p.saving_ci, "high"),
+             "p_saving_positive": probability_str(p.p_saving_positive),
+             "annual_saving_per_staff": money_str(p.annual_saving_per_staff),
+             "las_with_staff": list(p.las_with_staff),
+             "intervention_staff": p.intervention_staff,
+             "annual_saving_total": money_str(p.annual_saving_total),
+             "annual_running_cost": money_str(p.annual_running_cost),
+             "net_annual_cost": money_str(p.net_annual_cost),
+             "net_ci_low": interval(p.net_ci, "low"), "net_ci_high": interval(p.net_ci, "high"),
+             "p_pays_for_itself": probability_str(p.p_pays_for_itself),
+             "break_even_sick_days_per_staff": number_str(p.break_even_sick_days_per_staff)}
+            for p in s.phases
+        ],
+        "combined": _combined(s.combined),
+        "pooled": _combined(s.pooled),
+    }
+
+
+def _combined(c) -> dict[str, Any]:
+    return {"method": c.method, "mean_cost_intervention": money_str(c.mean_cost_intervention),
+            "mean_cost_control": money_str(c.mean_cost_control), "saving_per_staff": money_str(c.saving_per_staff)}
+
+
+def run_to_dict(run) -> dict[str, Any]:
+    """``estimate --format json``: the estimate, and ``savings`` when the forms have a survey."""
+    payload = estimate_to_dict(run.estimate, run.table)
+    if run.savings is not None:
+        payload["savings"] = savings_to_dict(run.savings)
+    return payload
+
+
+def savings_only_dict(run) -> dict[str, Any]:
+    """``savings --format json``: provenance and the savings object."""
+    return {**provenance(run.table, run.estimate.inputs), "savings": savings_to_dict(run.savings)}
+
+
+def savings_csv(s) -> str:
+    """One row per phase, then the combined and pooled rows."""
+    d = savings_to_dict(s)
+    columns = [k for k in d["phases"][0] if k != "las_with_staff"] if d["phases"] else []
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for p in d["phases"]:
+        writer.writerow([csv_safe(str(p[c])) if p[c] is not None else "" for c in columns])
+    for name in ("combined", "pooled"):
+        c = d[name]
+        writer.writerow([name if col == "phase" else (c.get(col) or "") for col in columns])
+    return buffer.getvalue()

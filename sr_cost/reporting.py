@@ -267,3 +267,94 @@ def print_estimate(est, table: UnitCostTable, console: Console | None = None) ->
     console = console or stdout()
     for renderable in estimate_renderables(est, table):
         console.print(renderable)
+
+
+# --- savings --------------------------------------------------------------------------------
+
+def _days(value) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _prob(value) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def savings_renderables(s) -> list:
+    """Table 21 (sickness costs by group and the saving), then net cost, break-even and intervals."""
+    a = s.assumptions
+    out: list = []
+    t21 = Table(title=f"Sickness-absence cost per staff member over {a.recall_months} months (report Table 21)",
+                box=box.SIMPLE_HEAD, title_justify="left")
+    t21.add_column("Phase", no_wrap=True)
+    t21.add_column("Respondents\nint. / ctrl", justify="right", no_wrap=True)
+    t21.add_column("Sick days\nint. / ctrl", justify="right", no_wrap=True)
+    for name in ("Intervention", "Control", "Saving"):
+        _money_col(t21, name)
+    for p in s.phases:
+        t21.add_row(p.phase, f"{p.intervention.n} / {p.control.n}",
+                    f"{_days(p.intervention.mean_sick_days)} / {_days(p.control.mean_sick_days)}",
+                    gbp(p.intervention.mean_cost), gbp(p.control.mean_cost), f"[bold]{gbp(p.saving_per_staff)}[/]")
+    for label, c in (("Combined", s.combined), ("Pooled", s.pooled)):
+        t21.add_row(label, "", "", gbp(c.mean_cost_intervention), gbp(c.mean_cost_control),
+                    gbp(c.saving_per_staff), style="bold" if label == "Combined" else "dim")
+    out.append(t21)
+    out.append("[dim]Combined = the report's method (mean of the phase figures); pooled = all respondents "
+               "together. Saving = control mean − intervention mean.[/]")
+
+    net = Table(title="Does it pay for itself? A year, LAs with staff numbers",
+                box=box.SIMPLE_HEAD, title_justify="left")
+    net.add_column("Phase", no_wrap=True)
+    net.add_column("Int.\nstaff", justify="right", no_wrap=True)
+    for name in ("Saving\na year", "Running\ncost a year", "Net cost\na year"):
+        _money_col(net, name)
+    net.add_column("Break-even\ndays/person", justify="right", no_wrap=True)
+    for p in s.phases:
+        net.add_row(p.phase, str(p.intervention_staff), gbp(p.annual_saving_total, none="—"),
+                    gbp(p.annual_running_cost, none="—"), f"[bold]{gbp(p.net_annual_cost, none='—')}[/]",
+                    _days(p.break_even_sick_days_per_staff))
+    out.append(net)
+    out.append("[dim]Net = running cost − saving (negative: the rounds save more than they cost). Break-even = "
+               "days of sickness absence each intervention staff member must avoid a year for the rounds to pay "
+               "for themselves.[/]")
+
+    if a.bootstrap:
+        ci = Table(title=f"How sure? 95% intervals from {a.bootstrap:,} bootstrap resamples (seed {a.seed})",
+                   box=box.SIMPLE_HEAD, title_justify="left")
+        ci.add_column("Phase", no_wrap=True)
+        ci.add_column("Saving per staff\n95% interval", justify="right", min_width=13)
+        ci.add_column("P(saving\n> 0)", justify="right", no_wrap=True)
+        ci.add_column("Net cost a year\n95% interval", justify="right", min_width=15)
+        ci.add_column("P(pays for\nitself)", justify="right", no_wrap=True)
+        for p in s.phases:
+            ci.add_row(p.phase, f"{gbp(p.saving_ci.low)} to {gbp(p.saving_ci.high)}", _prob(p.p_saving_positive),
+                       f"{gbp(p.net_ci.low)} to {gbp(p.net_ci.high)}" if p.net_ci else "—",
+                       _prob(p.p_pays_for_itself))
+        out.append(ci)
+        out.extend(plain_english(s))
+    return out
+
+
+def plain_english(s) -> list[str]:
+    """One sentence per phase on what the interval means."""
+    lines = []
+    for p in s.phases:
+        if p.saving_ci is None:
+            continue
+        low, high = p.saving_ci.low, p.saving_ci.high
+        if low > 0:
+            verdict = "the data point to a real saving"
+        elif high < 0:
+            verdict = "the data point to higher sickness costs in the intervention group"
+        else:
+            verdict = ("the interval includes zero, so the data are consistent with no saving at all, "
+                       "or a loss; the saving is not statistically clear")
+        lines.append(f"Phase {p.phase}: the saving per staff member is {gbp(p.saving_per_staff)} over "
+                     f"{s.assumptions.recall_months} months, but resampling the respondents gives anything from "
+                     f"{gbp(low)} to {gbp(high)} in 95% of cases: {verdict}.")
+    return lines
+
+
+def print_savings(s, console: Console | None = None) -> None:
+    console = console or stdout()
+    for renderable in savings_renderables(s):
+        console.print(renderable)

@@ -75,10 +75,14 @@ def test_headline_figures(payload):
     assert (p1["annual_cost"], p2["annual_cost"]) == ("22622.04", "5150.52")
 
 
-def test_cli_json_matches(runner, payload):
-    result = invoke(runner, "estimate", str(TRIAL), "--format", "json")
+def test_cli_json_matches(runner):
+    from sr_cost.export import run_to_dict
+    from sr_cost.savings import SavingsAssumptions
+
+    run = run_estimate(TRIAL, savings_assumptions=SavingsAssumptions(bootstrap=200))
+    result = invoke(runner, "estimate", str(TRIAL), "--format", "json", "--bootstrap", "200")
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == json.loads(json.dumps(payload))
+    assert json.loads(result.stdout) == json.loads(json.dumps(run_to_dict(run)))
 
 
 def test_table_output_at_80_and_120_columns():
