@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from sr_cost.compare import (DEFAULT_DISCOUNT_RATE, DEFAULT_YEARS, Basis, Comparison, FormsSet, Settings, compare,
+                              option_specs)
 from sr_cost.costing import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Assumptions, Estimate, estimate
 from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost.forms import CostForms, FormsBundle, read_forms, validate_cost_forms
 from sr_cost.savings import Progress, Savings, SavingsAssumptions, savings
+from sr_cost.prices import PriceIndex, flat_uplift, index_uplift, load_index, no_uplift
 from sr_cost.survey import Survey, validate_survey
 from sr_cost.unit_costs import UnitCostTable, load_table
 
@@ -65,3 +68,58 @@ def run_estimate(forms: str | Path, *, unit_costs: str | Path | None = None, par
     result_savings = savings(survey, result, savings_assumptions, progress) if survey else None
     return EstimateRun(table=table, bundle=bundle, forms=cost_forms, estimate=result, survey=survey,
                        savings=result_savings)
+
+
+@dataclass(frozen=True)
+class CompareRun:
+    """Everything a comparison was made from, and the comparison."""
+
+    table: UnitCostTable
+    runs: tuple[EstimateRun, ...]
+    comparison: Comparison
+    index: PriceIndex | None = None
+
+    @property
+    def inputs(self):
+        return tuple(i for run in self.runs for i in run.estimate.inputs)
+
+    @property
+    def warnings(self):
+        return tuple(w for run in self.runs for w in run.warnings)
+
+
+def run_compare(forms: str | Path, forms_b: str | Path | None = None, *, by: str | None = None,
+                phases: tuple[str, ...] | None = None, labels: tuple[str, ...] | None = None,
+                years: int = DEFAULT_YEARS, discount_rate_pct: Decimal = DEFAULT_DISCOUNT_RATE * 100,
+                uplift_to: int | None = None, index: str | Path | None = None, uplift_pct: Decimal | None = None,
+                sensitivity: bool = False, **estimate_options) -> CompareRun:
+    """Cost one forms set (in-person against virtual rounds, or two phases) or two forms sets, and
+    compare the two options over the horizon [years] at ``discount_rate_pct`` [% a year], re-priced
+    to ``uplift_to`` with a price index file or a flat ``uplift_pct`` [% a year];
+    ``estimate_options`` go to ``run_estimate``."""
+    if by not in (None, Basis.mode.value, Basis.phase.value):
+        raise UsageError(f"--by must be mode or phase (got {by!r})")
+    basis = Basis.sets if forms_b is not None else Basis(by or "mode")
+    if forms_b is not None and by is not None:
+        raise UsageError("--by compares options within one forms set; with two forms sets, leave it out")
+    if uplift_pct is not None and index is not None:
+        raise UsageError("give --index FILE or --uplift PCT, not both")
+    if (uplift_pct is not None or index is not None) and uplift_to is None:
+        raise UsageError("--index and --uplift need --uplift-to YEAR (the price year to re-price to)")
+    if uplift_to is not None and uplift_pct is None and index is None:
+        raise UsageError("--uplift-to needs --index FILE (a year,index price index) or --uplift PCT (a yearly rate)")
+    price_index = load_index(Path(index)) if index is not None else None
+    runs = tuple(run_estimate(f, **estimate_options) for f in ([forms] if forms_b is None else [forms, forms_b]))
+    table = runs[0].table
+    if uplift_to is None:
+        uplift = no_uplift(table.price_year)
+    elif price_index is not None:
+        uplift = index_uplift(price_index, table.price_year, uplift_to)
+    else:
+        uplift = flat_uplift(uplift_pct, table.price_year, uplift_to)
+    sets = tuple(FormsSet(run.forms, run.estimate, run.survey, run.savings) for run in runs)
+    names = tuple(Path(f).stem or str(f) for f in ([forms] if forms_b is None else [forms, forms_b]))
+    specs = option_specs(sets, basis, phases=phases, labels=labels, names=names)
+    comparison = compare(specs, basis, Settings(uplift=uplift, years=years, discount_rate=discount_rate_pct / 100,
+                                                sensitivity=sensitivity))
+    return CompareRun(table=table, runs=runs, comparison=comparison, index=price_index)

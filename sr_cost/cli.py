@@ -196,9 +196,9 @@ class AbsenceBasisOption(str, Enum):
     salary = "salary"
 
 
-HOURS_PER_DAY_OPT = typer.Option("7.5", "--hours-per-day", help="Hours in a day of sickness absence [hours/day].")
+HOURS_PER_DAY_OPT = typer.Option("7.5", "--hours-per-day", help="Hours in a day of sickness absence \\[hours/day].")
 RECALL_MONTHS_OPT = typer.Option(6, "--recall-months", min=1, max=120,
-                                 help="Months the survey's sick days cover [months].")
+                                 help="Months the survey's sick days cover \\[months].")
 ABSENCE_BASIS_OPT = typer.Option(AbsenceBasisOption.unit_cost, "--absence-basis",
                                  help="Hourly cost of absence: unit-cost (salary + on-costs + overheads, as the "
                                       "report), employer (salary + on-costs) or salary.")
@@ -271,16 +271,19 @@ def _check_output(output: Optional[Path], inputs: list[Path]) -> None:
 
 @app.command("estimate")
 def estimate_cmd(
+    ctx: typer.Context,
     forms: Path = typer.Argument(..., help="The forms: an .xlsx workbook with sheets training, rounds, panel, "
                                            "steering, or a folder with the same names as CSV files."),
     unit_costs: Optional[Path] = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP),
     params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP),
     rounds_per_year: int = typer.Option(12, "--rounds-per-year", min=1, max=365,
-                                        help="Rounds a year, for the annual cost [rounds/year]."),
+                                        help="Rounds a year, for the annual cost \\[rounds/year]."),
     mileage_rate: Optional[str] = typer.Option(None, "--mileage-rate",
-                                               help="Mileage rate [£/mile]. Default 0.45, the report's rate."),
+                                               help="Mileage rate \\[£/mile]. Default 0.45, the report's rate."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the result to this file instead of the terminal."),
+    excel: Optional[Path] = typer.Option(None, "--excel", help="Also write an auditable Excel workbook (.xlsx): "
+                                         "figures, charts, every input line and formulas that recompute them."),
     encoding: str = typer.Option("utf-8-sig", "--encoding", help="Text encoding of CSV forms (e.g. cp1252 for older Excel)."),
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
@@ -300,6 +303,7 @@ def estimate_cmd(
         from sr_cost.costing import DEFAULT_MILEAGE_RATE
 
         _check_output(output, [forms] + ([unit_costs] if unit_costs else []))
+        _check_excel(excel, [forms] + ([unit_costs] if unit_costs else []) + ([output] if output else []))
         rate = _decimal_option(mileage_rate, "--mileage-rate")
         assumptions = _savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed)
         with _bootstrap_progress() as progress:
@@ -307,6 +311,8 @@ def estimate_cmd(
                                mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate, encoding=encoding,
                                savings_assumptions=assumptions, progress=progress)
         reporting.print_warnings(run.warnings)
+        if excel is not None:
+            _write_excel(excel, run, _command_line(ctx))
         if fmt is OutputFormat.json:
             text = export.to_json(export.run_to_dict(run))
         elif fmt is OutputFormat.csv:
@@ -328,9 +334,9 @@ def savings_cmd(
     unit_costs: Optional[Path] = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP),
     params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP),
     rounds_per_year: int = typer.Option(12, "--rounds-per-year", min=1, max=365,
-                                        help="Rounds a year, for the annual running cost [rounds/year]."),
+                                        help="Rounds a year, for the annual running cost \\[rounds/year]."),
     mileage_rate: Optional[str] = typer.Option(None, "--mileage-rate",
-                                               help="Mileage rate [£/mile]. Default 0.45, the report's rate."),
+                                               help="Mileage rate \\[£/mile]. Default 0.45, the report's rate."),
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
     absence_basis: AbsenceBasisOption = ABSENCE_BASIS_OPT,
@@ -365,6 +371,161 @@ def savings_cmd(
         else:
             text = None
         _emit(text, output, lambda console: reporting.print_savings(run.savings, console))
+
+
+@app.command("template")
+def template_cmd(
+    path: Path = typer.Argument(..., help="Where to write the template workbook (.xlsx)."),
+    example: bool = typer.Option(False, "--example", help="Fill the forms with one typical in-person round and "
+                                                          "one typical virtual round, to change into a plan."),
+    unit_costs: Optional[Path] = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP + " Its roles make the "
+                                                                                          "role drop-down."),
+) -> None:
+    """Write a workbook of the forms for an authority to fill in: the sheets training, rounds, panel,
+    steering, survey and staff with their headers, instructions for every column, and drop-downs.
+    `sr-cost estimate` reads it as it is.
+
+    Example: sr-cost template forms.xlsx --example
+    """
+    with _reported():
+        from sr_cost.template import write_template
+
+        _check_excel(path, [unit_costs] if unit_costs else [])
+        table = _table(unit_costs, None)
+        write_template(path, table, example=example)
+        typer.echo(f"Wrote {path}" + (" (with an example)" if example else "") + f": fill it in, then run "
+                   f"sr-cost estimate {path}", err=True)
+
+
+def _check_excel(excel: Optional[Path], inputs: list[Path]) -> None:
+    """An Excel output must be .xlsx and none of the inputs (nor the other output)."""
+    from sr_cost.errors import UsageError
+
+    if excel is None:
+        return
+    if excel.suffix.lower() != ".xlsx":
+        raise UsageError(f"the workbook {excel} must be named .xlsx (Excel and LibreOffice go by the name)")
+    _check_output(excel, inputs)
+
+
+def _command_line(ctx: typer.Context) -> str:
+    """The command as typed, rebuilt from the options given on the command line (for provenance)."""
+    import shlex
+
+    words = ["sr-cost", *ctx.command_path.split()[1:]]
+    for param in ctx.command.params:
+        source = ctx.get_parameter_source(param.name)
+        if source is None or source.name != "COMMANDLINE":
+            continue
+        value = ctx.params[param.name]
+        value = value.value if isinstance(value, Enum) else value
+        if param.param_type_name == "argument":
+            words.append(str(value))
+        elif isinstance(value, bool):
+            words.append(param.opts[0] if value else (param.secondary_opts or param.opts)[0])
+        else:
+            words += [param.opts[0], str(value)]
+    return shlex.join(words)
+
+
+def _write_excel(path: Path, run, command: str) -> None:
+    from sr_cost import excel
+
+    excel.write_workbook(path, run, command=command)
+    typer.echo(f"Wrote {path}", err=True)
+
+
+class CompareBy(str, Enum):
+    """What the two options of one forms set are."""
+
+    mode = "mode"
+    phase = "phase"
+
+
+class CompareFormat(str, Enum):
+    """How ``compare`` prints its result."""
+
+    table = "table"
+    json = "json"
+
+
+def _pair(value: Optional[str]) -> Optional[tuple[str, ...]]:
+    return None if value is None else tuple(part.strip() for part in value.split(","))
+
+
+@app.command("compare")
+def compare_cmd(
+    forms: Path = typer.Argument(..., help="The forms (an .xlsx workbook or a folder of CSV files)."),
+    forms_b: Optional[Path] = typer.Argument(None, help="A second forms set: compare the two sets, A against B."),
+    by: Optional[CompareBy] = typer.Option(None, "--by", help="With one forms set: mode (in-person against "
+                                                              "virtual rounds, the default) or phase."),
+    phases: Optional[str] = typer.Option(None, "--phases", help="With --by phase: the two phases, e.g. 1,2 "
+                                                                "(default: the forms' two phases)."),
+    labels: Optional[str] = typer.Option(None, "--labels", help="Names of the two options, comma-separated, "
+                                                                "e.g. \"plan A,plan B\"."),
+    years: int = typer.Option(3, "--years", min=1, max=50,
+                              help="Planning horizon \\[years]. Default 3, the usual appraisal period."),
+    discount_rate: str = typer.Option("3.5", "--discount-rate", help="Discount rate [% a year]. Default 3.5, "
+                                                                     "HM Treasury Green Book."),
+    uplift_to: Optional[int] = typer.Option(None, "--uplift-to", help="Re-price every figure to this year's "
+                                                                      "prices (with --index or --uplift)."),
+    index: Optional[Path] = typer.Option(None, "--index", help="A price index, CSV or XLSX with columns "
+                                                               "year,index (e.g. the PSSRU pay and prices index)."),
+    uplift: Optional[str] = typer.Option(None, "--uplift", help="A flat uplift instead of an index [% a year]."),
+    sensitivity: bool = typer.Option(False, "--sensitivity", help="Vary one assumption at a time (tornado) and "
+                                                                  "find the break-even attendance."),
+    fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", "-f", help="table or json."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the result to this file instead of "
+                                                                       "the terminal."),
+    excel: Optional[Path] = typer.Option(None, "--excel", help="Also write an Excel workbook (.xlsx) with charts."),
+    unit_costs: Optional[Path] = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP),
+    params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP),
+    rounds_per_year: int = typer.Option(12, "--rounds-per-year", min=1, max=365,
+                                        help="Rounds a year, for the annual cost \\[rounds/year]."),
+    mileage_rate: Optional[str] = typer.Option(None, "--mileage-rate",
+                                               help="Mileage rate \\[£/mile]. Default 0.45, the report's rate."),
+    encoding: str = typer.Option("utf-8-sig", "--encoding", help="Text encoding of CSV forms (e.g. cp1252)."),
+    hours_per_day: str = HOURS_PER_DAY_OPT,
+    recall_months: int = RECALL_MONTHS_OPT,
+    absence_basis: AbsenceBasisOption = ABSENCE_BASIS_OPT,
+    bootstrap: int = BOOTSTRAP_OPT,
+    seed: int = SEED_OPT,
+) -> None:
+    """The commissioner's view: in-person against virtual rounds (or two phases, or two forms sets)
+    side by side, per round, per attendee, a year and over the planning horizon at present value,
+    with savings where the forms have a survey, and with --sensitivity a tornado of what moves
+    the answer.
+
+    Example: sr-cost compare examples/trial --sensitivity --excel compare.xlsx
+    """
+    with _reported():
+        from sr_cost import compare_report, export, reporting
+        from sr_cost.api import run_compare
+        from sr_cost.costing import DEFAULT_MILEAGE_RATE
+
+        inputs = [forms] + ([forms_b] if forms_b else []) + ([unit_costs] if unit_costs else []) \
+            + ([index] if index else [])
+        _check_output(output, inputs)
+        _check_excel(excel, inputs + ([output] if output else []))
+        rate = _decimal_option(mileage_rate, "--mileage-rate")
+        discount = _decimal_option(discount_rate.rstrip().rstrip("%"), "--discount-rate")
+        flat = _decimal_option(uplift.rstrip().rstrip("%"), "--uplift") if uplift is not None else None
+        assumptions = _savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed)
+        with _bootstrap_progress() as progress:
+            run = run_compare(forms, forms_b, by=by.value if by else None, phases=_pair(phases),
+                              labels=_pair(labels), years=years, discount_rate_pct=discount, uplift_to=uplift_to,
+                              index=index, uplift_pct=flat, sensitivity=sensitivity, unit_costs=unit_costs,
+                              params=params, rounds_per_year=rounds_per_year,
+                              mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate, encoding=encoding,
+                              savings_assumptions=assumptions, progress=progress)
+        reporting.print_warnings(run.warnings)
+        if excel is not None:
+            from sr_cost.excel_compare import write_compare_workbook
+
+            write_compare_workbook(excel, run)
+            typer.echo(f"Wrote {excel}", err=True)
+        text = export.to_json(compare_report.compare_to_dict(run)) if fmt is CompareFormat.json else None
+        _emit(text, output, lambda console: compare_report.print_compare(run.comparison, console))
 
 
 def _emit(text: Optional[str], output: Optional[Path], render) -> None:

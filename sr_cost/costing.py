@@ -19,9 +19,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterable
 
-from sr_cost.forms import CostForms, FormKind, InputFile, Line, Mode
+import numpy as np
+
+from sr_cost.columns import Exact, joint_keys, sum_terms
+from sr_cost.forms import MODES, CostForms, FormKind, InputFile, Line, LineTable, Mode, line_tables
 from sr_cost.money import ZERO
 
 COMPONENTS = ("panel", "round", "steering")
@@ -187,8 +191,11 @@ class Estimate:
 
     def __post_init__(self) -> None:
         tolerance = Decimal("1e-18")  # shares of untied lines are divided by the number of rounds
+        by_la: dict[tuple[str, str], list[RoundCost]] = defaultdict(list)
+        for r in self.rounds:
+            by_la[(r.la, r.phase)].append(r)
         for la in self.las:
-            mine = [r for r in self.rounds if (r.la, r.phase) == (la.la, la.phase)]
+            mine = by_la.get((la.la, la.phase), [])
             if not (len(mine) == la.rounds == la.rounds_in_person + la.rounds_virtual
                     == sum(m.rounds for m in la.modes.values())):
                 raise AssertionError(f"round counts of {la.la} phase {la.phase} disagree")
@@ -198,6 +205,7 @@ class Estimate:
                 raise AssertionError(f"mean per round of {la.la} phase {la.phase} is not total / rounds")
 
 
+@lru_cache(maxsize=65536)
 def natural_key(text: str) -> tuple:
     """'LA2' sorts before 'LA12'."""
     return tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text))
@@ -209,45 +217,100 @@ def _spread(values: list[Decimal]) -> Spread | None:
     return Spread(mean=sum(values, ZERO) / Decimal(len(values)), min=min(values), max=max(values), n=len(values))
 
 
+def _terms(t: LineTable, mileage_rate: Decimal) -> tuple[Exact, Exact, Exact]:
+    """Each line's staff time (staff x hours x rate), mileage (miles x mileage rate) and direct
+    cost, exactly; their sum is the line's cost."""
+    staff_time = t.exact("staff") * t.exact("hours") * t.exact("rate")
+    mileage = t.exact("miles") * Exact.constant(mileage_rate, len(t))
+    return staff_time, mileage, t.exact("cost")
+
+
+@dataclass(frozen=True)
+class _Sums:
+    """Exact sums of the forms' lines by round and by LA and phase."""
+
+    rounds: tuple[RoundCost, ...]
+    by_la: dict[tuple[str, str], dict[str, Decimal]]  # (la, phase) -> form -> total of its lines
+    setups: dict[tuple[str, str], Setup]
+
+
+def _sums(forms: CostForms, assumptions: Assumptions) -> _Sums:
+    tables = line_tables(forms.lines)
+    rate = assumptions.mileage_rate
+    kinds = [k for k in (FormKind.rounds, FormKind.panel, FormKind.steering, FormKind.training) if k in tables]
+    if FormKind.rounds not in tables:
+        return _Sums((), {}, {})
+    labels = tables[FormKind.rounds].vocab.labels
+    terms = {k: _terms(tables[k], rate) for k in kinds}
+    # keys: (la, phase) of every line of every form; (la, phase, round) of the rounds form's lines
+    # and of the panel and steering lines tied to a round. The rounds form comes first, so its keys
+    # are 0..n-1 in order of first appearance.
+    lp, n_lp, lp_table, lp_row = joint_keys([[tables[k].la, tables[k].phase] for k in kinds])
+    lp_of = dict(zip(kinds, lp))
+    lp_label = [(labels[tables[kinds[t]].la[i]], labels[tables[kinds[t]].phase[i]])
+                for t, i in zip(lp_table.tolist(), lp_row.tolist())]
+    tied_kinds = [k for k in (FormKind.panel, FormKind.steering) if k in tables]
+    tied_rows = {k: tables[k].round >= 0 for k in tied_kinds}
+    rounds = tables[FormKind.rounds]
+    parts = [[rounds.la, rounds.phase, rounds.round]] + [
+        [tables[k].la[tied_rows[k]], tables[k].phase[tied_rows[k]], tables[k].round[tied_rows[k]]] for k in tied_kinds]
+    rk, _, rk_table, rk_row = joint_keys(parts)
+    n_rounds = int(np.count_nonzero(rk_table == 0))  # keys of the rounds form come first
+    key = rk[0]
+    first = rk_row[:n_rounds]
+    own = sum_terms(terms[FormKind.rounds], key, n_rounds)
+    attendance = rounds.exact("staff").where(rounds.is_attendance()).sums(key, n_rounds)
+    n_lines = np.bincount(key, minlength=n_rounds).tolist()
+    moded = np.flatnonzero(rounds.mode >= 0)
+    mode_of = np.full(n_rounds, -1, dtype=np.int64)
+    keys_with_mode, at = np.unique(key[moded], return_index=True)
+    mode_of[keys_with_mode] = rounds.mode[moded[at]]
+    round_lp = lp_of[FormKind.rounds][first]
+    per_lp = np.bincount(round_lp, minlength=n_lp)
+    parts_of: dict[str, list[Decimal]] = {}
+    for kind in (FormKind.panel, FormKind.steering):
+        if kind not in tables:
+            parts_of[kind.value] = [ZERO] * n_rounds
+            continue
+        tied, untied = tied_rows[kind], ~tied_rows[kind]
+        j = tied_kinds.index(kind) + 1
+        inside = rk[j] < n_rounds  # tied to a round of the rounds form (always, once validated)
+        tied_sums = sum_terms([Exact(x.ints[tied][inside], x.exp) for x in terms[kind]], rk[j][inside], n_rounds)
+        untied_sums = sum_terms([Exact(x.ints[untied], x.exp) for x in terms[kind]], lp_of[kind][untied], n_lp)
+        parts_of[kind.value] = [tied_sums[r] + untied_sums[l] / Decimal(int(per_lp[l]))
+                                for r, l in enumerate(round_lp.tolist())]
+    names = [(labels[rounds.la[i]], labels[rounds.phase[i]], labels[rounds.round[i]]) for i in first.tolist()]
+    order = sorted(range(n_rounds), key=lambda r: (natural_key(names[r][1]), natural_key(names[r][0]),
+                                                   natural_key(names[r][2]), r))
+    out = tuple(RoundCost(la=names[r][0], phase=names[r][1], round=names[r][2], mode=MODES[int(mode_of[r])],
+                          components=Components(panel=parts_of["panel"][r], round=own[r],
+                                                steering=parts_of["steering"][r]),
+                          attendance=attendance[r], lines=n_lines[r])
+                for r in order)
+    by_la: dict[tuple[str, str], dict[str, Decimal]] = {}
+    for kind in (FormKind.rounds, FormKind.panel, FormKind.steering):
+        if kind not in tables:
+            continue
+        sums = sum_terms(terms[kind], lp_of[kind], n_lp)
+        present = np.bincount(lp_of[kind], minlength=n_lp) > 0
+        for l in np.flatnonzero(present).tolist():
+            by_la.setdefault(lp_label[l], {})[kind.value] = sums[l]
+    setups: dict[tuple[str, str], Setup] = {}
+    if FormKind.training in tables:
+        staff_time, mileage, direct = terms[FormKind.training]
+        keys = lp_of[FormKind.training]
+        indirect = sum_terms([staff_time, mileage], keys, n_lp)
+        directs = direct.sums(keys, n_lp)
+        present = np.bincount(keys, minlength=n_lp) > 0
+        for l in np.flatnonzero(present).tolist():
+            setups[lp_label[l]] = Setup(direct=directs[l], indirect=indirect[l])
+    return _Sums(out, by_la, setups)
+
+
 def cost_rounds(forms: CostForms, assumptions: Assumptions) -> tuple[RoundCost, ...]:
     """Each round with its components: its own lines, and panel and steering tied to it plus an
     even share of the LA-phase's untied panel and steering lines."""
-    rate = assumptions.mileage_rate
-    own: dict[tuple[str, str, str], Decimal] = defaultdict(lambda: ZERO)
-    attendance: dict[tuple[str, str, str], Decimal] = defaultdict(lambda: ZERO)
-    n_lines: dict[tuple[str, str, str], int] = defaultdict(int)
-    mode: dict[tuple[str, str, str], Mode] = {}
-    order: list[tuple[str, str, str]] = []
-    for line in forms.of(FormKind.rounds):
-        key = (line.la, line.phase, line.round)
-        if key not in n_lines:
-            order.append(key)
-        n_lines[key] += 1
-        own[key] += line.total(rate)
-        if line.is_attendance:
-            attendance[key] += line.staff
-        if line.mode is not None:
-            mode.setdefault(key, line.mode)
-    per_la: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for la, phase, rid in order:
-        per_la[(la, phase)].append(rid)
-    tied = {k: defaultdict(lambda: ZERO) for k in ("panel", "steering")}
-    untied = {k: defaultdict(lambda: ZERO) for k in ("panel", "steering")}
-    for kind in (FormKind.panel, FormKind.steering):
-        for line in forms.of(kind):
-            if line.round is None:
-                untied[kind.value][(line.la, line.phase)] += line.total(rate)
-            else:
-                tied[kind.value][(line.la, line.phase, line.round)] += line.total(rate)
-    out = []
-    for key in sorted(order, key=lambda k: (natural_key(k[1]), natural_key(k[0]), natural_key(k[2]))):
-        la_key = key[:2]
-        n = Decimal(len(per_la[la_key]))
-        parts = {k: tied[k].get(key, ZERO) + untied[k].get(la_key, ZERO) / n for k in ("panel", "steering")}
-        out.append(RoundCost(la=key[0], phase=key[1], round=key[2], mode=mode[key],
-                             components=Components(panel=parts["panel"], round=own[key], steering=parts["steering"]),
-                             attendance=attendance[key], lines=n_lines[key]))
-    return tuple(out)
+    return _sums(forms, assumptions).rounds
 
 
 def _mode_figures(rounds: list[RoundCost]) -> dict[Mode, ModeFigures]:
@@ -263,33 +326,20 @@ def _mode_figures(rounds: list[RoundCost]) -> dict[Mode, ModeFigures]:
     return out
 
 
-def _setups(forms: CostForms, rate: Decimal) -> dict[tuple[str, str], Setup]:
-    direct: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    indirect: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    for line in forms.of(FormKind.training):
-        key = (line.la, line.phase)
-        direct[key] += line.cost
-        indirect[key] += line.indirect(rate)
-    return {k: Setup(direct=direct[k], indirect=indirect[k]) for k in direct}
-
-
 def estimate(forms: CostForms, assumptions: Assumptions = Assumptions()) -> Estimate:
     """Cost the forms: per round, per LA and phase (and mode), per phase, per mode, overall."""
-    rounds = cost_rounds(forms, assumptions)
-    setups = _setups(forms, assumptions.mileage_rate)
+    found = _sums(forms, assumptions)
+    rounds, setups = found.rounds, found.setups
     rpy = Decimal(assumptions.rounds_per_year)
     grouped: dict[tuple[str, str], list[RoundCost]] = defaultdict(list)
     for r in rounds:
         grouped[(r.la, r.phase)].append(r)
     # LA totals come straight from the lines (exact); the per-round shares are for display
-    line_totals: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for kind in (FormKind.rounds, FormKind.panel, FormKind.steering):
-        for line in forms.of(kind):
-            line_totals[(line.la, line.phase)][kind.value] += line.total(assumptions.mileage_rate)
     las = []
     for (la, phase), mine in grouped.items():
-        sums = line_totals[(la, phase)]
-        total = Components(panel=sums["panel"], round=sums["rounds"], steering=sums["steering"])
+        sums = found.by_la.get((la, phase), {})
+        total = Components(panel=sums.get("panel", ZERO), round=sums.get("rounds", ZERO),
+                           steering=sums.get("steering", ZERO))
         per_round = total.divided(len(mine))
         modes = _mode_figures(mine)
         las.append(LaEstimate(

@@ -13,11 +13,17 @@ of thousands of lines, and the checks below collect every problem in one pass an
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
+from typing import Sequence
 
+import numpy as np
+
+from sr_cost.columns import Exact, Vocab, joint_keys, lookup
 from sr_cost.errors import DataError, Problem, ProblemCollector
 from sr_cost.money import ZERO, parse_number
 from sr_cost.readers import RawTable, nonblank, read_csv, read_xlsx_sheets, sha256_of
@@ -98,6 +104,129 @@ class Line:
         return f"{self.file}" + (f", sheet '{self.sheet}'" if self.sheet else "") + f", row {self.row}"
 
 
+MODES = (Mode.in_person, Mode.virtual)  # mode codes 0 and 1 of a LineTable
+
+
+@dataclass(frozen=True, eq=False)
+class LineTable:
+    """The valid lines of one cost form, column by column: row i of every array is one line.
+
+    Labels are codes into ``vocab`` (shared by the forms of one run, so codes compare across
+    forms; -1 for no round or no role); numbers are codes into a tuple of distinct Decimals. The
+    costing works on these arrays; ``lines()`` gives the same lines as ``Line`` records.
+    """
+
+    form: FormKind
+    vocab: Vocab
+    file: str
+    sheet: str
+    letters: dict[str, str]
+    row: np.ndarray
+    la: np.ndarray
+    phase: np.ndarray
+    round: np.ndarray
+    item: np.ndarray
+    role: np.ndarray
+    mode: np.ndarray  # -1 none, else an index of MODES
+    own_rate: np.ndarray
+    numbers: dict[str, tuple[np.ndarray, tuple[Decimal, ...]]]  # staff, hours, miles, cost, rate
+    given: tuple[Line, ...] | None = None  # the Line records it was built from, if any
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    def exact(self, name: str) -> Exact:
+        codes, values = self.numbers[name]
+        return Exact.of(values, codes)
+
+    def positive(self, name: str) -> np.ndarray:
+        codes, values = self.numbers[name]
+        return lookup([v > 0 for v in values], codes, dtype=bool)
+
+    def is_attendance(self) -> np.ndarray:
+        if self.form is not FormKind.rounds or not len(self):
+            return np.zeros(len(self), dtype=bool)
+        labels = self.vocab.labels
+        flags = [labels[c].casefold() == ATTENDANCE_ITEM for c in range(len(labels))]
+        return lookup(flags, self.item, dtype=bool)
+
+    def lines(self) -> tuple[Line, ...]:
+        """The lines as ``Line`` records (built on first use)."""
+        if self.given is not None:
+            return self.given
+        if "lines" not in self._cache:
+            labels = self.vocab.labels
+            label = lambda codes: [None if c < 0 else labels[c] for c in codes.tolist()]
+            cols = {name: [values[c] for c in codes.tolist()] for name, (codes, values) in self.numbers.items()}
+            mode = [None if m < 0 else MODES[m] for m in self.mode.tolist()]
+            empty: dict[str, str] = {}
+            self._cache["lines"] = tuple(
+                Line(form=self.form, la=la, phase=phase, round=rid, mode=m, item=item, role=role, rate=rate,
+                     own_rate=own, staff=staff, hours=hours, miles=miles, cost=cost, file=self.file,
+                     sheet=self.sheet, row=row,
+                     cells={c: f"{letter}{row}" for c, letter in self.letters.items()} if self.sheet else empty)
+                for la, phase, rid, m, item, role, rate, own, staff, hours, miles, cost, row in zip(
+                    label(self.la), label(self.phase), label(self.round), mode, label(self.item),
+                    label(self.role), cols["rate"], self.own_rate.tolist(), cols["staff"], cols["hours"],
+                    cols["miles"], cols["cost"], self.row.tolist()))
+        return self._cache["lines"]
+
+    @classmethod
+    def from_lines(cls, form: FormKind, lines: Sequence[Line], vocab: Vocab) -> "LineTable":
+        """The columns of ``Line`` records (lines changed by a scenario, lines built by hand)."""
+        def numbers(name: str) -> tuple[np.ndarray, tuple[Decimal, ...]]:
+            index: dict[tuple, int] = {}
+            values: list[Decimal] = []
+            codes = np.empty(len(lines), dtype=np.int32)
+            for i, line in enumerate(lines):
+                value = getattr(line, name)
+                key = value.as_tuple()
+                code = index.get(key)
+                if code is None:
+                    code = index[key] = len(values)
+                    values.append(value)
+                codes[i] = code
+            return codes, tuple(values)
+
+        first = lines[0] if lines else None
+        return cls(
+            form=form, vocab=vocab, file=first.file if first else "", sheet=first.sheet if first else "",
+            letters={}, row=np.fromiter((l.row for l in lines), dtype=np.int64, count=len(lines)),
+            la=vocab.codes(l.la for l in lines), phase=vocab.codes(l.phase for l in lines),
+            round=vocab.codes(l.round for l in lines), item=vocab.codes(l.item for l in lines),
+            role=vocab.codes(l.role for l in lines),
+            mode=np.fromiter((-1 if l.mode is None else MODES.index(l.mode) for l in lines), dtype=np.int8,
+                             count=len(lines)),
+            own_rate=np.fromiter((l.own_rate for l in lines), dtype=bool, count=len(lines)),
+            numbers={name: numbers(name) for name in ("staff", "hours", "miles", "cost", "rate")},
+            given=tuple(lines))
+
+
+class LineTables(Mapping):
+    """``CostForms.lines`` as validated: the forms' ``LineTable``s, read as ``Line`` tuples on demand."""
+
+    def __init__(self, tables: dict[FormKind, LineTable]) -> None:
+        self.tables = tables
+
+    def __getitem__(self, kind: FormKind) -> tuple[Line, ...]:
+        return self.tables[kind].lines()
+
+    def __iter__(self):
+        return iter(self.tables)
+
+    def __len__(self) -> int:
+        return len(self.tables)
+
+
+def line_tables(lines: Mapping[FormKind, Sequence[Line]]) -> dict[FormKind, LineTable]:
+    """The forms' lines as ``LineTable``s sharing one vocabulary (free when already validated)."""
+    if isinstance(lines, LineTables):
+        return lines.tables
+    vocab = Vocab()
+    return {kind: LineTable.from_lines(kind, tuple(found), vocab) for kind, found in lines.items()}
+
+
 @dataclass(frozen=True)
 class InputFile:
     path: str
@@ -120,11 +249,11 @@ class CostForms:
 
     path: str
     inputs: tuple[InputFile, ...]
-    lines: dict[FormKind, tuple[Line, ...]]
+    lines: Mapping[FormKind, Sequence[Line]]  # validated: a LineTables (column by column)
     warnings: tuple[Problem, ...] = ()
 
     def of(self, kind: FormKind) -> tuple[Line, ...]:
-        return self.lines.get(kind, ())
+        return tuple(self.lines.get(kind, ()))
 
 
 def read_forms(path: Path, *, encoding: str = "utf-8-sig") -> FormsBundle:
@@ -149,7 +278,7 @@ def read_forms(path: Path, *, encoding: str = "utf-8-sig") -> FormsBundle:
                                     fix="Put rounds.csv (and training.csv, panel.csv, steering.csv) in the folder"))
         return FormsBundle(display, tuple(inputs), tables, tuple(warnings))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = read_xlsx_sheets(path, display=display)
+        sheets = read_xlsx_sheets(path, display=display, sheets=SHEETS)
         tables = {name: sheets[name] for name in SHEETS if name in sheets}
         return FormsBundle(display, (InputFile(display, sha256_of(path)),), tables, tuple(warnings))
     if path.suffix.lower() == ".csv":
@@ -163,6 +292,16 @@ def text_label(value: object) -> str:
     """A label as text: Excel's 1.0 and the text '1' are the same phase '1'; dates become ISO."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        text = " ".join(value.split())
+        if "." in text:  # '1.0' is phase 1
+            try:
+                number = Decimal(text)
+                if number.is_finite() and number == number.to_integral_value():
+                    return str(int(number))
+            except ArithmeticError:
+                pass
+        return text
     if isinstance(value, bool):
         return str(value).upper()
     if isinstance(value, (dt.datetime,)):
@@ -173,49 +312,115 @@ def text_label(value: object) -> str:
         return str(int(value))
     if isinstance(value, (int, float, Decimal)):
         return str(value)
-    text = " ".join(str(value).split())
+    return text_label(str(value))
+
+
+EXCEL_CELL_MAX = 32_767  # [characters] the most an Excel cell holds
+# Characters no one types on purpose, that make two labels look the same but differ ('LA1' and
+# 'LA1' with a zero-width space would be two LAs): C0 and C1 controls other than tab and line
+# breaks, zero-width and direction marks, the byte-order mark.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+TOTAL_WORDS = frozenset({"total", "totals", "grand total", "sub total", "sub-total", "subtotal", "sum"})
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters written as escapes, so a message can show them."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def text_problem(value: object) -> tuple[str, str, str] | None:
+    """(message, fix, value as shown) when a cell's text cannot be right whatever the column."""
+    if not isinstance(value, str):
+        return None
+    if len(value) > EXCEL_CELL_MAX:
+        return (f"is {len(value):,} characters long, more than the {EXCEL_CELL_MAX:,} an Excel cell holds",
+                "Shorten the text: a form's cell holds a label or a number (check the quotes on this line)",
+                visible(value[:40]) + "…")
+    found = _CONTROL.search(value)
+    if found:
+        return (f"holds an invisible control character ({found.group().encode('unicode_escape').decode('ascii')})",
+                "Retype the cell: it was probably pasted from another program", visible(value))
+    return None
+
+
+def _is_total(label: str) -> bool:
+    return label.casefold().rstrip(":").strip() in TOTAL_WORDS
+
+
+_DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}( \d{1,2}:\d{2}(:\d{2})?)?$")
+_LETTER_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"})
+
+
+def _number_fix(value: object, header: str, places: int | None) -> str:
+    """How to write a number that could not be read, from what was written."""
+    if isinstance(value, bool) or (isinstance(value, str) and value.strip().upper() in ("TRUE", "FALSE")):
+        return f"Write a number in '{header}': TRUE and FALSE are not numbers (check the cell's format)"
+    text = str(value).strip()
+    if _DATE_LIKE.match(text):
+        return f"Write a number in '{header}': this looks like a date (format the column as Number in Excel)"
+    if any(c.isdigit() and not c.isascii() for c in text):
+        return f"Type the number with the digits 0-9 in '{header}'"
+    if "_" in text:
+        return f"Write the number without underscores (1000, not 1_000) in '{header}'"
+    if text.lower() in ("nan", "inf", "-inf", "+inf", "infinity", "-infinity"):
+        return f"Write a number of zero or more in '{header}' (leave it blank for the default)"
+    if re.search(r"\d[eE][-+]?\d", text):
+        return f"Write the number in full (1000, not 1e3) in '{header}'"
+    if text.translate(_LETTER_DIGITS) != text and re.fullmatch(r"[-+£\s\d,.]*", text.translate(_LETTER_DIGITS)):
+        return f"A letter is standing in for a digit (O for 0, l for 1): retype the number in '{header}'"
+    return f"Write a number of zero or more in '{header}' (digits like 1234.50, optionally with £ and commas)"
+
+
+def parse_cell(value: object, column: str, header: str, *, default: Decimal | None,
+               places: int | None = None) -> tuple[Decimal | None, tuple[str, str] | None]:
+    """A number cell: ``(number, None)``, or ``(None, (message, fix))`` when it cannot be read."""
+    if not nonblank(value):
+        return default, None
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return None, (f"{column} holds a date, not a number",
+                      "Format the cell as a number (Excel may have turned it into a date)")
     try:
-        number = Decimal(text)
-        if number.is_finite() and number == number.to_integral_value() and "." in text:
-            return str(int(number))
-    except Exception:
-        pass
-    return text
+        number = parse_number(value, max_places=places)
+    except ValueError as exc:
+        if "decimal places" in str(exc):
+            unit = "the penny" if places == 2 else f"{places} decimal places"
+            return None, (f"{column} {exc}", f"Round '{header}' to {unit}")
+        return None, (f"{column} {exc}", _number_fix(value, header, places))
+    if number < 0:
+        return None, (f"{column} is negative", f"Write zero or more in '{header}'")
+    return number, None
 
 
 def _number(raw: RawTable, row: int, column: str, value: object, problems: ProblemCollector, *,
             default: Decimal, places: int | None = None) -> Decimal | None:
-    if not nonblank(value):
-        return default
-    if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        problems.add(raw.problem(f"{column} holds a date, not a number", row=row, column=column, value=value,
-                                 fix="Format the cell as a number (Excel may have turned it into a date)"))
+    text = text_problem(value)
+    if text is not None:
+        problems.add(raw.problem(f"{column} {text[0]}", row=row, column=column, value=text[2], fix=text[1]))
         return None
-    try:
-        number = parse_number(value, max_places=places)
-    except ValueError as exc:
-        problems.add(raw.problem(f"{column} {exc}", row=row, column=column, value=value,
-                                 fix=f"Write a number of zero or more in '{raw.headers.get(column, column)}'"))
-        return None
-    if number < 0:
-        problems.add(raw.problem(f"{column} is negative", row=row, column=column, value=value,
-                                 fix="Write zero or more"))
-        return None
+    number, error = parse_cell(value, column, raw.headers.get(column, column), default=default, places=places)
+    if error is not None:
+        problems.add(raw.problem(error[0], row=row, column=column, value=value, fix=error[1]))
     return number
 
 
 def check_columns(raw: RawTable, known: tuple[str, ...], required: tuple[str, ...],
                   problems: ProblemCollector) -> bool:
     """Missing required columns are errors; unknown extra columns are warnings."""
+    if not raw.headers:
+        problems.add(raw.problem("is empty: it has no header line", row=None,
+                                 fix=f"Write the header line ({','.join(known)}) and the lines under it, "
+                                     "or delete the file"))
+        return False
     ok = True
     for column in required:
         if column not in raw.headers:
-            problems.add(raw.problem(f"the required column '{column}' is missing", row=None, column="",
+            problems.add(raw.problem(f"the required column '{column}' is missing", row=None, column=column,
                                      fix=f"Add a column headed '{column}' (headers are: {', '.join(known)})"))
             ok = False
     extra = [raw.headers[c] for c in raw.headers if c not in known and c]
     if extra:
         problems.add(raw.problem(f"unknown column(s) ignored: {', '.join(extra)}", row=None,
+                                 column=extra[0], value=", ".join(extra),
                                  fix=f"Known columns are: {', '.join(known)}", severity="warning"))
     return ok
 
@@ -230,132 +435,259 @@ def validate_cost_forms(bundle: FormsBundle, table: UnitCostTable) -> CostForms:
                              message="the rounds form is missing",
                              fix="Add a 'rounds' sheet (or rounds.csv in the folder): it is the one required form"))
         problems.raise_if_errors()
-    lines: dict[FormKind, tuple[Line, ...]] = {}
+    vocab = Vocab()
+    tables: dict[FormKind, LineTable] = {}
+    named = None  # (la, phase, round) codes of every line of the rounds form, including bad ones
     for kind in FormKind:
         raw = bundle.tables.get(kind.value)
         if raw is None:
             continue
         if not check_columns(raw, COST_COLUMNS, REQUIRED[kind], problems):
             continue
-        lines[kind] = tuple(_validate_lines(kind, raw, table, problems))
+        tables[kind], keys = _validate_lines(kind, raw, table, problems, vocab)
+        if kind is FormKind.rounds:
+            named = keys
+    if FormKind.rounds in tables and not len(bundle.tables["rounds"]):
+        raw = bundle.tables["rounds"]
+        problems.add(raw.problem("the rounds form has no lines", row=None,
+                                 fix="Fill in the rounds form: one line per person or cost of each round "
+                                     "(`sr-cost template forms.xlsx --example` writes a filled-in example)"))
     # rounds named in the rounds form, including lines that had errors, so that a bad line does not
     # also show up as "no such round" elsewhere
-    named = set()
-    if FormKind.rounds in lines:
-        for r in bundle.tables["rounds"].rows:
-            named.add((text_label(r.values.get("la")), text_label(r.values.get("phase")),
-                       text_label(r.values.get("round"))))
-    if FormKind.rounds in lines:
-        _cross_checks(lines, named, problems)
+    if FormKind.rounds in tables:
+        _cross_checks(tables, named, problems)
     problems.raise_if_errors()
-    return CostForms(bundle.path, bundle.inputs, lines, tuple(problems.warnings))
+    return CostForms(bundle.path, bundle.inputs, LineTables(tables), tuple(problems.warnings))
 
 
-def _validate_lines(kind: FormKind, raw: RawTable, table: UnitCostTable, problems: ProblemCollector):
-    out: list[Line] = []
-    for r in raw.rows:
-        v = r.values
-        n_before = len(problems.errors)
-        la = text_label(v.get("la"))
-        phase = text_label(v.get("phase"))
-        if not la:
-            problems.add(raw.problem("la is blank", row=r.row, column="la", fix="Write the local authority's label"))
-        if not phase:
-            problems.add(raw.problem("phase is blank", row=r.row, column="phase", fix="Write the phase label, e.g. 1"))
-        round_id = text_label(v.get("round")) or None
-        if kind is FormKind.rounds and round_id is None:
-            problems.add(raw.problem("round is blank", row=r.row, column="round",
-                                     fix="Write the round's identifier (a number, a date or a name)"))
-        if kind is FormKind.training:
-            round_id = None
-        mode = None
-        mode_text = text_label(v.get("mode"))
-        if mode_text and kind is FormKind.rounds:
-            mode = MODE_SPELLINGS.get(mode_text.casefold())
-            if mode is None:
-                problems.add(raw.problem("unknown mode", row=r.row, column="mode", value=mode_text,
-                                         fix="Write 'in-person' or 'virtual'"))
-        item = text_label(v.get("item"))
-        staff = _number(raw, r.row, "staff", v.get("staff"), problems, default=Decimal(1))
-        hours = _number(raw, r.row, "hours", v.get("hours"), problems, default=ZERO)
-        miles = _number(raw, r.row, "miles", v.get("miles"), problems, default=ZERO)
-        cost = _number(raw, r.row, "cost", v.get("cost"), problems, default=ZERO, places=2)
-        own = nonblank(v.get("rate"))
-        rate = _number(raw, r.row, "rate", v.get("rate"), problems, default=ZERO, places=4) if own else ZERO
-        role = text_label(v.get("role")) or None
-        if role is not None and not own:
-            found = table.find(role)
-            if found is None:
-                problems.add(raw.problem("unknown role", row=r.row, column="role", value=role,
-                                         fix=table.unknown_role_fix(role)))
-            else:
-                role, rate = found.role, found.unit_cost_hour
-        elif role is None and not own and hours and hours > 0 and staff and staff > 0:
-            problems.add(raw.problem("hours are given but neither a role nor a rate", row=r.row, column="hours",
-                                     value=v.get("hours"),
-                                     fix="Give the staff member's role (from the unit-cost table) or an hourly rate"))
-        if len(problems.errors) != n_before:
-            continue
-        out.append(Line(form=kind, la=la, phase=phase, round=round_id, mode=mode, item=item, role=role,
-                        rate=rate, own_rate=own, staff=staff, hours=hours, miles=miles, cost=cost,
-                        file=raw.file, sheet=raw.sheet, row=r.row,
-                        cells={c: f"{raw.letters[c]}{r.row}" for c in raw.letters} if raw.sheet else {}))
-    return out
+class _Found:
+    """Problems found column by column, reported row by row."""
+
+    def __init__(self, raw: RawTable, line: np.ndarray) -> None:
+        self.raw = raw
+        self.line = line
+        self.found: list[tuple[int, int, Problem]] = []  # (row position, check order, problem)
+        self.bad = np.zeros(len(line), dtype=bool)
+
+    def add(self, order: int, mask: np.ndarray, make) -> None:
+        """``make(i)`` is the Problem of row position i, for every row in ``mask``."""
+        for i in np.flatnonzero(mask).tolist():
+            self.found.append((i, order, make(i)))
+        self.bad |= mask
+
+    def report(self, problems: ProblemCollector) -> None:
+        for _, _, problem in sorted(self.found, key=lambda f: (f[0], f[1])):
+            problems.add(problem)
 
 
-def _where(line: Line, column: str) -> dict:
-    return dict(file=line.file, sheet=line.sheet, row=line.row, column=column,
-                cell=line.cells.get(column, ""))
+def _validate_lines(kind: FormKind, raw: RawTable, table: UnitCostTable, problems: ProblemCollector,
+                    vocab: Vocab) -> tuple[LineTable, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Every line of one form, checked column by column: each distinct value is looked at once."""
+    cols = raw.columns
+    line = cols.line
+    found = _Found(raw, line)
+
+    def cell_problem(column: str, col, per_unique: list, order: int) -> None:
+        """``per_unique[u]`` is None or (message, fix, shown value) for distinct value u."""
+        mask = lookup([p is not None for p in per_unique], col.codes, dtype=bool)
+        if mask.any():
+            found.add(order, mask, lambda i: raw.problem(
+                per_unique[col.codes[i]][0], row=int(line[i]), column=column, value=per_unique[col.codes[i]][2],
+                fix=per_unique[col.codes[i]][1]))
+
+    labels: dict[str, tuple] = {}
+    for order, column in enumerate(("la", "phase", "round", "mode", "item", "role")):
+        col = cols.get(column)
+        texts = [text_problem(u) for u in col.uniques]
+        cell_problem(column, col, [None if t is None else (f"{column} {t[0]}", t[1], t[2]) for t in texts], order)
+        labels[column] = (col, [text_label(u) for u in col.uniques])
+
+    def label_codes(column: str, blank_is_none: bool = False) -> np.ndarray:
+        col, text = labels[column]
+        return lookup(vocab.codes([None if (blank_is_none and not t) else t for t in text]), col.codes,
+                      dtype=np.int32)
+
+    la, phase = label_codes("la"), label_codes("phase")
+    round_ = label_codes("round", blank_is_none=True)
+    all_keys = (la, phase, round_)
+    # a totals row: an la (or item) cell reading 'Total' would count the lines above twice
+    totals = np.zeros(len(line), dtype=bool)
+    for column in ("la", "item"):
+        col, text = labels[column]
+        total = lookup([_is_total(t) for t in text], col.codes, dtype=bool) & ~totals
+        if total.any():
+            found.add(10, total, lambda i, col=col, column=column: raw.problem(
+                "this looks like a totals row: its figures would be counted twice", row=int(line[i]),
+                column=column, value=col.uniques[col.codes[i]],
+                fix="Delete the totals row (and any other subtotal rows): sr-cost adds up the lines itself"))
+            totals |= total
+    for order, column, words in ((11, "la", "la is blank"), (12, "phase", "phase is blank")):
+        col, text = labels[column]
+        blank = lookup([not t for t in text], col.codes, dtype=bool) & ~totals
+        found.add(order, blank, lambda i, column=column, words=words: raw.problem(
+            words, row=int(line[i]), column=column,
+            fix="Write the local authority's label" if column == "la" else "Write the phase label, e.g. 1"))
+    if kind is FormKind.rounds:
+        found.add(13, (round_ < 0) & ~totals, lambda i: raw.problem(
+            "round is blank", row=int(line[i]), column="round",
+            fix="Write the round's identifier (a number, a date or a name)"))
+    if kind is FormKind.training:
+        round_ = np.full(len(line), -1, dtype=np.int32)
+    mode = np.full(len(line), -1, dtype=np.int8)
+    if kind is FormKind.rounds:
+        col, text = labels["mode"]
+        spelled = [MODE_SPELLINGS.get(t.casefold()) if t else None for t in text]
+        mode = lookup([-1 if m is None else MODES.index(m) for m in spelled], col.codes, dtype=np.int8)
+        unknown = lookup([bool(t) and m is None for t, m in zip(text, spelled)], col.codes, dtype=bool)
+        found.add(14, unknown, lambda i: raw.problem("unknown mode", row=int(line[i]), column="mode",
+                                                    value=text[col.codes[i]], fix="Write 'in-person' or 'virtual'"))
+    numbers: dict[str, tuple[np.ndarray, list[Decimal]]] = {}
+    positive: dict[str, np.ndarray] = {}
+    for order, (column, default, places) in enumerate(
+            (("staff", Decimal(1), None), ("hours", ZERO, None), ("miles", ZERO, None), ("cost", ZERO, 2),
+             ("rate", ZERO, 4)), start=20):
+        col = cols.get(column)
+        header = raw.headers.get(column, column)
+        parsed = [parse_cell(u, column, header, default=default, places=places) for u in col.uniques]
+        texts = [text_problem(u) for u in col.uniques]
+        errors = [(f"{column} {t[0]}", t[1], t[2]) if t is not None else None if e is None else (e[0], e[1], u)
+                  for u, t, (_, e) in zip(col.uniques, texts, parsed)]
+        cell_problem(column, col, errors, order)
+        values = [ZERO if n is None else n for n, _ in parsed]
+        numbers[column] = (col.codes, values)
+        positive[column] = lookup([v > 0 for v in values], col.codes, dtype=bool)
+    rate_col = cols.get("rate")
+    own = rate_col.mask(nonblank)
+    # the hourly rate: the line's own rate, else its role's unit cost
+    col, text = labels["role"]
+    roles = [table.find(t) if t else None for t in text]
+    # a line with its own rate keeps the role as written (a label); otherwise the table's spelling
+    typed = lookup(vocab.codes([t or None for t in text]), col.codes, dtype=np.int32)
+    canonical = lookup(vocab.codes([r.role if r is not None else (t or None) for t, r in zip(text, roles)]),
+                       col.codes, dtype=np.int32)
+    role_code = np.where(own, typed, canonical).astype(np.int32)
+    unknown = lookup([bool(t) and r is None for t, r in zip(text, roles)], col.codes, dtype=bool) & ~own
+    found.add(100, unknown, lambda i: raw.problem("unknown role", row=int(line[i]), column="role",
+                                                  value=text[col.codes[i]], fix=table.unknown_role_fix(text[col.codes[i]])))
+    no_role = lookup([not t for t in text], col.codes, dtype=bool)
+    neither = no_role & ~own & positive["hours"] & positive["staff"]
+    hours_col = cols.get("hours")
+    found.add(101, neither, lambda i: raw.problem(
+        "hours are given but neither a role nor a rate", row=int(line[i]), column="hours",
+        value=hours_col.uniques[hours_col.codes[i]],
+        fix="Give the staff member's role (from the unit-cost table) or an hourly rate"))
+    rate_values = list(numbers["rate"][1]) + [ZERO if r is None else r.unit_cost_hour for r in roles]
+    role_rate = lookup([len(numbers["rate"][1]) + k for k in range(len(roles))], col.codes, dtype=np.int32)
+    rate_codes = np.where(own, numbers["rate"][0], role_rate).astype(np.int32)
+    numbers["rate"] = (rate_codes, rate_values)
+    # the same line twice would be counted twice
+    ok = ~found.bad
+    if ok.sum() > 1:
+        value_codes = {name: _value_codes(*numbers[name]) for name in ("staff", "hours", "miles", "cost", "rate")}
+        item = label_codes("item")
+        parts = [la, phase, round_, item, role_code, own.astype(np.int32)] + list(value_codes.values())
+        keys, _, _, first_row = joint_keys([[p[ok] for p in parts]])
+        positions = np.flatnonzero(ok)
+        first = positions[first_row][keys[0]]
+        repeat = np.zeros(len(line), dtype=bool)
+        repeat[positions] = first != positions
+        item_col = labels["item"][0]
+        found.add(200, repeat, lambda i: raw.problem(
+            f"this line repeats line {int(line[first[np.searchsorted(positions, i)]])} exactly (same la, phase, "
+            "round, item, role, rate, staff, hours, miles and cost), so it would be counted twice",
+            row=int(line[i]), column="item", value=item_col.uniques[item_col.codes[i]],
+            fix="Delete one of the two lines; if they are two different people, write one line with staff 2"))
+    found.report(problems)
+    keep = ~found.bad
+    item = label_codes("item")
+    out = LineTable(
+        form=kind, vocab=vocab, file=raw.file, sheet=raw.sheet, letters=dict(raw.letters), row=line[keep],
+        la=la[keep], phase=phase[keep], round=round_[keep], item=item[keep], role=role_code[keep],
+        mode=mode[keep], own_rate=own[keep],
+        numbers={name: (codes[keep], tuple(values)) for name, (codes, values) in numbers.items()})
+    return out, all_keys
 
 
-def _cross_checks(lines: dict[FormKind, tuple[Line, ...]], named: set[tuple[str, str, str]],
+def _value_codes(codes: np.ndarray, values: list[Decimal]) -> np.ndarray:
+    """Codes that are equal for equal numbers ('1' and '1.0')."""
+    index: dict[Decimal, int] = {}
+    return lookup([index.setdefault(v, len(index)) for v in values], codes, dtype=np.int32) if values else codes
+
+
+def _cross_checks(tables: dict[FormKind, LineTable], named: tuple[np.ndarray, np.ndarray, np.ndarray],
                   problems: ProblemCollector) -> None:
-    rounds = lines.get(FormKind.rounds, ())
+    rounds = tables[FormKind.rounds]
+    vocab = rounds.vocab
+    label = vocab.labels
+    (key,), n, _, first_line = joint_keys([[rounds.la, rounds.phase, rounds.round]])
     # every round has one mode
-    modes: dict[tuple[str, str, str], dict[Mode, Line]] = {}
-    for line in rounds:
-        entry = modes.setdefault((line.la, line.phase, line.round), {})
-        if line.mode is not None:
-            entry.setdefault(line.mode, line)
-    for (la, phase, rid), found in modes.items():
-        if len(found) > 1:
-            first, second = found[Mode.in_person], found[Mode.virtual]
-            problems.add(Problem(**_where(second, "mode"), value=second.mode.value,
+    none = len(rounds.row) + 1
+    first_mode = []
+    for m in range(len(MODES)):
+        first = np.full(n, none, dtype=np.int64)
+        rows = np.flatnonzero(rounds.mode == m)
+        np.minimum.at(first, key[rows], rows)
+        first_mode.append(first)
+    in_person, virtual = first_mode
+    two = (in_person < none) & (virtual < none)
+    no_mode = (in_person == none) & (virtual == none)
+
+    def at(t: LineTable, i: int, column: str) -> dict:
+        return dict(file=t.file, sheet=t.sheet, row=int(t.row[i]), column=column,
+                    cell=f"{t.letters[column]}{int(t.row[i])}" if t.sheet and column in t.letters else "")
+
+    def name(i: int) -> tuple[str, str, str]:
+        return label[rounds.round[i]], label[rounds.la[i]], label[rounds.phase[i]]
+
+    for k in np.flatnonzero(two | no_mode).tolist():
+        if two[k]:
+            first, second = int(in_person[k]), int(virtual[k])
+            rid, la, phase = name(second)
+            problems.add(Problem(**at(rounds, second, "mode"), value=Mode.virtual.value,
                                  message=f"round {rid} of {la} phase {phase} has two modes: "
-                                         f"{first.mode.value} at row {first.row} and {second.mode.value} here",
+                                         f"{Mode.in_person.value} at row {int(rounds.row[first])} and "
+                                         f"{Mode.virtual.value} here",
                                  fix="Give every line of a round the same mode (or split it into two rounds)"))
-        elif not found:
-            line = next(l for l in rounds if (l.la, l.phase, l.round) == (la, phase, rid))
-            problems.add(Problem(**_where(line, "mode"), value="",
+        else:
+            i = int(first_line[k])
+            rid, la, phase = name(i)
+            problems.add(Problem(**at(rounds, i, "mode"), value="",
                                  message=f"round {rid} of {la} phase {phase} has no mode on any of its lines",
                                  fix="Write 'in-person' or 'virtual' in the mode column"))
     # a round must have something in it
-    totals: dict[tuple[str, str, str], bool] = {}
-    for line in rounds:
-        key = (line.la, line.phase, line.round)
-        filled = (line.staff * line.hours) > 0 or line.miles > 0 or line.cost > 0 or line.is_attendance
-        totals[key] = totals.get(key, False) or filled
-    for key, filled in totals.items():
-        if not filled:
-            line = next(l for l in rounds if (l.la, l.phase, l.round) == key)
-            problems.add(Problem(**_where(line, "round"), value=key[2],
-                                 message=f"round {key[2]} of {key[0]} phase {key[1]} has no lines with staff time, "
-                                         "mileage, cost or attendance",
-                                 fix="Fill in the round's lines, or delete the round"))
-    la_phases = {key[:2] for key in named}
-    round_ids = named
-    for kind in (FormKind.training, FormKind.panel, FormKind.steering):
-        for line in lines.get(kind, ()):
-            if (line.la, line.phase) not in la_phases:
-                problems.add(Problem(**_where(line, "la"), value=f"{line.la} / phase {line.phase}",
-                                     message=f"this {kind.value} line is for {line.la} phase {line.phase}, "
-                                             "which has no rounds",
+    filled = ((rounds.positive("staff") & rounds.positive("hours")) | rounds.positive("miles")
+              | rounds.positive("cost") | rounds.is_attendance())
+    has = np.bincount(key[filled], minlength=n) > 0
+    for k in np.flatnonzero(~has).tolist():
+        i = int(first_line[k])
+        rid, la, phase = name(i)
+        problems.add(Problem(**at(rounds, i, "round"), value=rid,
+                             message=f"round {rid} of {la} phase {phase} has no lines with staff time, "
+                                     "mileage, cost or attendance",
+                             fix="Fill in the round's lines, or delete the round"))
+    others = [kind for kind in (FormKind.training, FormKind.panel, FormKind.steering) if kind in tables]
+    if not others:
+        return
+    named_la, named_phase, named_round = named
+    la_phase, _, _, _ = joint_keys([[named_la, named_phase]] + [[tables[k].la, tables[k].phase] for k in others])
+    tied, _, _, _ = joint_keys([[named_la, named_phase, named_round]]
+                            + [[tables[k].la, tables[k].phase, tables[k].round] for k in others])
+    for j, kind in enumerate(others, start=1):
+        t = tables[kind]
+        no_rounds = ~np.isin(la_phase[j], la_phase[0])
+        no_round = (t.round >= 0) & ~no_rounds & ~np.isin(tied[j], tied[0])
+        for i in np.flatnonzero(no_rounds | no_round).tolist():
+            la, phase = label[t.la[i]], label[t.phase[i]]
+            if no_rounds[i]:
+                problems.add(Problem(**at(t, i, "la"), value=f"{la} / phase {phase}",
+                                     message=f"this {kind.value} line is for {la} phase {phase}, which has no rounds",
                                      fix="Check the la and phase labels match those in the rounds form, "
                                          "or add that LA's rounds"))
-            elif line.round is not None and (line.la, line.phase, line.round) not in round_ids:
-                problems.add(Problem(**_where(line, "round"), value=line.round,
-                                     message=f"this {kind.value} line is tied to round {line.round}, which is not "
-                                             f"in the rounds form for {line.la} phase {line.phase}",
+            else:
+                rid = label[t.round[i]]
+                problems.add(Problem(**at(t, i, "round"), value=rid,
+                                     message=f"this {kind.value} line is tied to round {rid}, which is not "
+                                             f"in the rounds form for {la} phase {phase}",
                                      fix="Use a round identifier from the rounds form, or leave round blank to "
                                          "spread the cost over all that LA's rounds"))
 

@@ -14,7 +14,7 @@ ZERO = Decimal(0)
 
 # Plain ASCII numbers only: optional sign, optional £, digits with optional thousands commas,
 # optional decimal part. No exponents, underscores, NaN or infinity.
-_NUMBER = re.compile(r"^(?P<sign>[-+]?)\s*£?\s*(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$")
+_NUMBER = re.compile(r"^(?P<sign>[-+]?)\s*£?\s*(?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<frac>[0-9]+))?$")
 
 
 def to_penny(value: Decimal) -> Decimal:

@@ -26,6 +26,10 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        # mkstemp makes the file private (0600); give it the permissions a normal new file gets
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except PermissionError:
         raise UsageError(f"cannot write {path}: permission denied (is it open in Excel, or read-only?)") from None

@@ -8,13 +8,20 @@ modules decide what the values mean. Header spellings are canonicalised here, in
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sr_cost.errors import DataError, Problem
+from sr_cost.errors import DataError, Problem, UsageError
+
+CSV_FAST_BYTES = 1 << 20  # CSV files at least this big are read column by column with pandas
+
+if TYPE_CHECKING:
+    from sr_cost.columns import Columns
 
 # The I/O contract: every accepted spelling of a header, after lower-casing and folding spaces,
 # mapped to the one name the code uses.
@@ -79,15 +86,44 @@ class RawRow:
     values: dict[str, object]
 
 
-@dataclass(frozen=True)
 class RawTable:
-    """A table as read: where it came from, its headers, its rows."""
+    """A table as read: where it came from, its headers, its rows.
 
-    file: str
-    sheet: str  # empty for CSV
-    headers: dict[str, str]  # canonical name -> header as the user wrote it
-    letters: dict[str, str]  # canonical name -> column letter (workbooks) or '' (CSV)
-    rows: list[RawRow] = field(default_factory=list)
+    The rows are held either one by one (``rows``: workbooks, small CSV files) or column by column
+    (``columns``: factorised, for large CSV files); each view is built from the other on first use.
+    """
+
+    __slots__ = ("file", "sheet", "headers", "letters", "_rows", "_columns")
+
+    def __init__(self, file: str, sheet: str, headers: dict[str, str], letters: dict[str, str],
+                 rows: list[RawRow] | None = None, *, columns: "Columns | None" = None) -> None:
+        self.file = file
+        self.sheet = sheet  # empty for CSV
+        self.headers = headers  # canonical name -> header as the user wrote it
+        self.letters = letters  # canonical name -> column letter (workbooks); empty for CSV
+        self._rows = rows if rows is not None or columns is not None else []
+        self._columns = columns
+
+    def __repr__(self) -> str:
+        return f"RawTable(file={self.file!r}, sheet={self.sheet!r}, rows={len(self)})"
+
+    def __len__(self) -> int:
+        return len(self._rows) if self._rows is not None else len(self._columns)
+
+    @property
+    def rows(self) -> list[RawRow]:
+        if self._rows is None:
+            self._rows = self._columns.to_rows()
+        return self._rows
+
+    @property
+    def columns(self) -> "Columns":
+        """The rows column by column (imports numpy)."""
+        if self._columns is None:
+            from sr_cost.columns import Columns
+
+            self._columns = Columns.from_rows(self._rows, self.headers)
+        return self._columns
 
     def problem(self, message: str, *, row: int | None = None, column: str = "", value: object = "",
                 fix: str = "", severity: str = "error") -> Problem:
@@ -121,8 +157,20 @@ def _blank(value: object) -> bool:
 
 
 def read_csv(path: Path, *, encoding: str = "utf-8-sig", display: str | None = None) -> RawTable:
-    """Read a CSV file. Row numbers are the line numbers a text editor shows."""
+    """Read a CSV file. Row numbers are the line numbers a text editor shows.
+
+    A large file is read column by column with pandas' C parser when that gives exactly what the
+    line-by-line reader below would (see ``columns.read_csv_columns``); otherwise, and for small
+    files, by the line-by-line reader, which also says what is wrong with a malformed file.
+    """
     name = display or str(path)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise UsageError(f"--encoding {encoding}: no such text encoding (try utf-8 or cp1252)") from None
+    fast = _read_csv_fast(path, encoding=encoding, name=name)
+    if fast is not None:
+        return fast
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -143,20 +191,14 @@ def read_csv(path: Path, *, encoding: str = "utf-8-sig", display: str | None = N
     order: list[str] = []
     problems: list[Problem] = []
     start_line = 1
-    for record in reader:
+    for record in _records(reader, name):
         line = start_line
         start_line = reader.line_num + 1
         if not order:
             if not any(cell.strip() for cell in record):
                 continue
-            for cell in record:
-                key = canonical_header(cell)
-                if key in headers:
-                    problems.append(Problem(file=name, row=line, column=cell.strip(), value=cell,
-                                            message="this column header appears twice",
-                                            fix="Delete or rename one of the two columns"))
-                headers.setdefault(key, cell.strip())
-                order.append(key)
+            headers, order, header_problems = _header(record, line, name)
+            problems.extend(header_problems)
             continue
         if not any(cell.strip() for cell in record):
             continue
@@ -172,15 +214,71 @@ def read_csv(path: Path, *, encoding: str = "utf-8-sig", display: str | None = N
     return RawTable(file=name, sheet="", headers=headers, letters={}, rows=rows)
 
 
-def read_xlsx_sheets(path: Path, *, display: str | None = None) -> dict[str, RawTable]:
-    """Read every visible sheet of a workbook, keyed by lower-cased sheet name.
+def _records(reader, name: str):
+    """The csv module's records, with its errors (a NUL byte, a quote left open) as DataError."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise DataError(Problem(file=name, row=reader.line_num or 1, message=f"is not readable CSV ({exc})",
+                                fix="Open it in Excel or a text editor, check the line, and save it as CSV UTF-8")) from None
+
+
+def _header(cells: list[str], line: int, name: str) -> tuple[dict[str, str], list[str], list[Problem]]:
+    """Canonical keys of a header line, in order, and a problem for each header given twice."""
+    headers: dict[str, str] = {}
+    order: list[str] = []
+    problems: list[Problem] = []
+    for cell in cells:
+        key = canonical_header(cell)
+        if key in headers and key:
+            problems.append(Problem(file=name, row=line, column=cell.strip(), value=cell,
+                                    message="this column header appears twice",
+                                    fix="Delete or rename one of the two columns"))
+        headers.setdefault(key, cell.strip())
+        order.append(key)
+    headers.pop("", None)
+    return headers, order, problems
+
+
+def _read_csv_fast(path: Path, *, encoding: str, name: str) -> RawTable | None:
+    """A large CSV file column by column, or None to use the line-by-line reader."""
+    try:
+        if path.stat().st_size < CSV_FAST_BYTES:
+            return None
+    except OSError:
+        return None
+    from sr_cost.columns import Column, Columns, lookup, read_csv_columns
+
+    found = read_csv_columns(path, encoding=encoding)
+    if found is None:
+        return None
+    cells, line, columns = found
+    headers, order, problems = _header(cells, 1, name)
+    if problems:
+        raise DataError(problems)
+    blank = None
+    for column in columns:  # a line whose every cell is blank is skipped, as by the reader below
+        mask = lookup([not u.strip() for u in column.uniques], column.codes, dtype=bool)
+        blank = mask if blank is None else blank & mask
+    keep = ~blank
+    data = {}
+    for key, column in zip(order, columns):
+        if key and key not in data:
+            data[key] = Column(column.codes[keep], column.uniques)
+    return RawTable(file=name, sheet="", headers=headers, letters={}, columns=Columns(line[keep], data))
+
+
+def read_xlsx_sheets(path: Path, *, display: str | None = None,
+                     sheets: tuple[str, ...] | None = None) -> dict[str, RawTable]:
+    """Read the visible sheets of a workbook (only ``sheets``, lower-cased names, when given), keyed by
+    lower-cased sheet name.
 
     Values are read as Excel saved them (formulas by their saved values). Row numbers and cell
     references are those Excel shows.
     """
     from sr_cost import xlsx_reader  # openpyxl is imported only when a workbook is read
 
-    return xlsx_reader.read_sheets(path, display=display or str(path))
+    return xlsx_reader.read_sheets(path, display=display or str(path), wanted=sheets)
 
 
 def read_table(path: Path, *, encoding: str = "utf-8-sig") -> RawTable:

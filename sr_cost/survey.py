@@ -12,8 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+import numpy as np
+
+from sr_cost.columns import Vocab, joint_keys, lookup
 from sr_cost.errors import Problem, ProblemCollector
-from sr_cost.forms import FormsBundle, _number, check_columns, text_label
+from sr_cost.forms import (FormsBundle, _Found, _is_total, _number, check_columns, parse_cell, text_label,
+                           text_problem)
 from sr_cost.money import to_penny
 from sr_cost.readers import RawTable, nonblank
 from sr_cost.unit_costs import UnitCostTable, derive
@@ -34,6 +38,7 @@ class AbsenceBasis(str, Enum):
     salary = "salary"  # salary alone, per working hour
 
 
+GROUPS = (Group.intervention, Group.control)  # group codes 0 and 1
 SURVEY_COLUMNS = ("la", "phase", "respondent", "group", "role", "salary", "sick_days", "rounds_attended")
 STAFF_COLUMNS = ("la", "phase", "intervention_staff", "control_staff")
 
@@ -112,7 +117,7 @@ def validate_survey(bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBas
                     cost_la_phases: set[tuple[str, str]]) -> Survey | None:
     """Validate ``survey`` and ``staff``; None when the forms have no (non-empty) survey."""
     raw = bundle.tables.get("survey")
-    if raw is None or not raw.rows:
+    if raw is None or not len(raw):
         return None
     problems = ProblemCollector()
     respondents: list[Respondent] = []
@@ -124,11 +129,16 @@ def validate_survey(bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBas
             respondents = _respondents(raw, table, basis, problems)
     staff: list[StaffCount] = []
     staff_raw = bundle.tables.get("staff")
-    if staff_raw is not None and staff_raw.rows and check_columns(staff_raw, STAFF_COLUMNS, STAFF_COLUMNS, problems):
+    if staff_raw is not None and len(staff_raw) and check_columns(staff_raw, STAFF_COLUMNS, STAFF_COLUMNS, problems):
         seen: dict[tuple[str, str], int] = {}
         for r in staff_raw.rows:
             v = r.values
             la, phase = text_label(v.get("la")), text_label(v.get("phase"))
+            if _is_total(la):
+                problems.add(staff_raw.problem("this looks like a totals row: its figures would be counted twice",
+                                               row=r.row, column="la", value=v.get("la"),
+                                               fix="Delete the totals row: sr-cost adds up the staff itself"))
+                continue
             if not la or not phase:
                 problems.add(staff_raw.problem("la or phase is blank", row=r.row, column="la" if not la else "phase",
                                                fix="Write the LA and phase as in the cost forms"))
@@ -164,57 +174,119 @@ def validate_survey(bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBas
 
 def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
                  problems: ProblemCollector) -> list[Respondent]:
+    """Every respondent, checked column by column: each distinct value is looked at once."""
+    cols = raw.columns
+    line = cols.line
+    found = _Found(raw, line)
+    text: dict[str, tuple] = {}
+    for order, column in enumerate(("la", "phase", "respondent", "group", "role")):
+        col = cols.get(column)
+        issues = [text_problem(u) for u in col.uniques]
+        bad = lookup([t is not None for t in issues], col.codes, dtype=bool)
+        found.add(order, bad, lambda i, col=col, column=column, issues=issues: raw.problem(
+            f"{column} {issues[col.codes[i]][0]}", row=int(line[i]), column=column,
+            value=issues[col.codes[i]][2], fix=issues[col.codes[i]][1]))
+        text[column] = (col, [text_label(u) for u in col.uniques])
+    col, labels = text["la"]
+    totals = lookup([_is_total(t) for t in labels], col.codes, dtype=bool)
+    found.add(9, totals, lambda i: raw.problem(
+        "this looks like a totals row: its figures would be counted twice", row=int(line[i]), column="la",
+        value=text["la"][0].uniques[text["la"][0].codes[i]],
+        fix="Delete the totals row: sr-cost works out the means itself"))
+    blank = {}
+    for order, column in enumerate(("la", "phase", "respondent"), start=10):
+        col, labels = text[column]
+        blank[column] = lookup([not t for t in labels], col.codes, dtype=bool)
+        found.add(order, blank[column] & ~totals, lambda i, column=column: raw.problem(
+            f"{column} is blank", row=int(line[i]), column=column, fix=f"Fill in the respondent's {column}"))
+    vocab = Vocab()
+    codes = {c: lookup(vocab.codes(text[c][1]), text[c][0].codes, dtype=np.int32)
+             for c in ("la", "phase", "respondent")}
+    named = ~(blank["la"] | blank["phase"] | blank["respondent"])
+    if named.any():
+        (keys,), _, _, first_row = joint_keys([[codes[c][named] for c in ("la", "phase", "respondent")]])
+        positions = np.flatnonzero(named)
+        first = positions[first_row][keys]
+        again = np.zeros(len(line), dtype=bool)
+        again[positions] = first != positions
+        label = vocab.labels
+        found.add(13, again, lambda i: raw.problem(
+            f"respondent {label[codes['respondent'][i]]} of {label[codes['la'][i]]} phase "
+            f"{label[codes['phase'][i]]} appears twice (first on row {int(line[first[np.searchsorted(positions, i)]])})",
+            row=int(line[i]), column="respondent", value=label[codes["respondent"][i]],
+            fix="Give each respondent one row and a unique id within the LA and phase"))
+    col, labels = text["group"]
+    groups = [{"intervention": Group.intervention, "control": Group.control}.get(t.casefold()) for t in labels]
+    group_code = lookup([-1 if g is None else GROUPS.index(g) for g in groups], col.codes, dtype=np.int8)
+    found.add(14, group_code < 0, lambda i: raw.problem(
+        "unknown group", row=int(line[i]), column="group", value=text["group"][0].uniques[text["group"][0].codes[i]],
+        fix="Write 'intervention' or 'control'"))
+
+    def numbers(order: int, column: str, places: int | None, whole: bool = False) -> tuple[np.ndarray, list]:
+        """Each distinct value parsed once; None for a blank cell."""
+        col = cols.get(column)
+        header = raw.headers.get(column, column)
+        parsed = []
+        for u in col.uniques:
+            issue = text_problem(u)
+            if issue is not None:
+                parsed.append((None, (f"{column} {issue[0]}", issue[1], issue[2])))
+                continue
+            number, error = parse_cell(u, column, header, default=None, places=places)
+            if error is None and whole and number is not None and number != number.to_integral_value():
+                error = (f"{column} is not a whole number", "Write a whole number of rounds")
+            parsed.append((number if error is None else None, None if error is None else (error[0], error[1], u)))
+        bad = lookup([e is not None for _, e in parsed], col.codes, dtype=bool)
+        found.add(order, bad, lambda i: raw.problem(
+            parsed[col.codes[i]][1][0], row=int(line[i]), column=column, value=parsed[col.codes[i]][1][2],
+            fix=parsed[col.codes[i]][1][1]))
+        return col.codes, [n for n, _ in parsed]
+
+    sick_codes, sick = numbers(15, "sick_days", None)
+    sick_blank = cols.get("sick_days").mask(lambda u: not nonblank(u))
+    found.add(16, sick_blank, lambda i: raw.problem(
+        "sick_days is blank", row=int(line[i]), column="sick_days",
+        fix="Write the days off sick in the recall period (0 if none)"))
+    salary_codes, salaries = numbers(17, "salary", 2)
+    attended_codes, attended = numbers(18, "rounds_attended", None, whole=True)
+    salary_blank = cols.get("salary").mask(lambda u: not nonblank(u))
+    col, labels = text["role"]
+    roles = [table.find(t) if t else None for t in labels]
+    unknown = lookup([bool(t) and r is None for t, r in zip(labels, roles)], col.codes, dtype=bool) & salary_blank
+    found.add(19, unknown, lambda i: raw.problem(
+        "unknown role", row=int(line[i]), column="role", value=text["role"][1][text["role"][0].codes[i]],
+        fix=table.unknown_role_fix(text["role"][1][text["role"][0].codes[i]])))
+    no_role = lookup([not t for t in labels], col.codes, dtype=bool) & salary_blank
+    found.add(20, no_role, lambda i: raw.problem(
+        "the respondent has neither a role nor a salary", row=int(line[i]), column="role",
+        fix="Give the respondent's job role (from the unit-cost table) or annual salary"))
+    # the hourly cost, once per distinct role and salary
+    ok = np.flatnonzero(~found.bad)
+    role_codes = col.codes
+    hourly: dict[tuple[int, int], tuple[Decimal, str] | None] = {}
+    for r_code, s_code in zip(role_codes[ok].tolist(), salary_codes[ok].tolist()):
+        if (r_code, s_code) not in hourly:
+            hourly[(r_code, s_code)] = hourly_cost(roles[r_code], salaries[s_code], table, basis)
+    no_cost = np.zeros(len(line), dtype=bool)
+    no_cost[ok] = [hourly[(r, s)] is None for r, s in zip(role_codes[ok].tolist(), salary_codes[ok].tolist())]
+    found.add(30, no_cost, lambda i: raw.problem(
+        f"the role has no salary in the unit-cost table, so its {basis.value} hourly cost cannot be worked out",
+        row=int(line[i]), column="role", value=text["role"][1][role_codes[i]] or None,
+        fix="Give the respondent's salary, or use --absence-basis unit-cost"))
+    found.report(problems)
+    keep = np.flatnonzero(~found.bad)
+    label = vocab.labels
+    role_text = [r.role if r is not None else (t or None) for t, r in zip(labels, roles)]
     out: list[Respondent] = []
-    seen: dict[tuple[str, str, str], int] = {}
-    for r in raw.rows:
-        v = r.values
-        before = len(problems.errors)
-        la, phase, rid = text_label(v.get("la")), text_label(v.get("phase")), text_label(v.get("respondent"))
-        for column, value in (("la", la), ("phase", phase), ("respondent", rid)):
-            if not value:
-                problems.add(raw.problem(f"{column} is blank", row=r.row, column=column,
-                                         fix=f"Fill in the respondent's {column}"))
-        if la and phase and rid:
-            key = (la, phase, rid)
-            if key in seen:
-                problems.add(raw.problem(f"respondent {rid} of {la} phase {phase} appears twice "
-                                         f"(first on row {seen[key]})", row=r.row, column="respondent", value=rid,
-                                         fix="Give each respondent one row and a unique id within the LA and phase"))
-            else:
-                seen[key] = r.row
-        group_text = text_label(v.get("group")).casefold()
-        group = {"intervention": Group.intervention, "control": Group.control}.get(group_text)
-        if group is None:
-            problems.add(raw.problem("unknown group", row=r.row, column="group", value=v.get("group"),
-                                     fix="Write 'intervention' or 'control'"))
-        sick = _number(raw, r.row, "sick_days", v.get("sick_days"), problems, default=None)
-        if sick is None and not nonblank(v.get("sick_days")):
-            problems.add(raw.problem("sick_days is blank", row=r.row, column="sick_days",
-                                     fix="Write the days off sick in the recall period (0 if none)"))
-        salary = None
-        if nonblank(v.get("salary")):
-            salary = _number(raw, r.row, "salary", v.get("salary"), problems, default=None, places=2)
-        attended = None
-        if nonblank(v.get("rounds_attended")):
-            attended = _count(raw, r.row, "rounds_attended", v.get("rounds_attended"), problems)
-        role_text = text_label(v.get("role")) or None
-        role = table.find(role_text) if role_text else None
-        if role_text and role is None and salary is None and not nonblank(v.get("salary")):
-            problems.add(raw.problem("unknown role", row=r.row, column="role", value=role_text,
-                                     fix=table.unknown_role_fix(role_text)))
-        elif not role_text and not nonblank(v.get("salary")):
-            problems.add(raw.problem("the respondent has neither a role nor a salary", row=r.row, column="role",
-                                     fix="Give the respondent's job role (from the unit-cost table) or annual salary"))
-        if len(problems.errors) != before:
-            continue
-        found = hourly_cost(role, salary, table, basis)
-        if found is None:
-            problems.add(raw.problem(f"the role has no salary in the unit-cost table, so its {basis.value} "
-                                     "hourly cost cannot be worked out", row=r.row, column="role", value=role_text,
-                                     fix="Give the respondent's salary, or use --absence-basis unit-cost"))
-            continue
-        out.append(Respondent(la=la, phase=phase, respondent=rid, group=group,
-                              role=role.role if role else role_text, salary=salary, sick_days=sick,
-                              rounds_attended=attended, hourly_cost=found[0], hourly_source=found[1],
-                              file=raw.file, sheet=raw.sheet, row=r.row))
+    for i, la, phase, rid, g, r_code, s_code, d_code, a_code, row in zip(
+            keep.tolist(), codes["la"][keep].tolist(), codes["phase"][keep].tolist(),
+            codes["respondent"][keep].tolist(), group_code[keep].tolist(), role_codes[keep].tolist(),
+            salary_codes[keep].tolist(), sick_codes[keep].tolist(), attended_codes[keep].tolist(),
+            line[keep].tolist()):
+        cost, source = hourly[(r_code, s_code)]
+        count = attended[a_code]
+        out.append(Respondent(la=label[la], phase=label[phase], respondent=label[rid], group=GROUPS[g],
+                              role=role_text[r_code], salary=salaries[s_code], sick_days=sick[d_code],
+                              rounds_attended=None if count is None else int(count), hourly_cost=cost,
+                              hourly_source=source, file=raw.file, sheet=raw.sheet, row=row))
     return out

@@ -1,0 +1,162 @@
+"""Reading forms workbooks as Excel or LibreOffice saved them: formulas by their saved values, and
+every way a sheet can say something other than what its user sees is an error with its cell."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sr_cost.api import run_estimate
+from sr_cost.errors import DataError
+
+from conftest import ROOT, invoke
+from soffice import convert, soffice  # noqa: F401  (a fixture)
+
+SMALL = ROOT / "tests" / "fixtures" / "small"
+COLUMNS = ["la", "phase", "round", "mode", "item", "role", "rate", "staff", "hours", "miles", "cost"]
+ROUNDS = [
+    ["A", 1, "R1", "in-person", "attendance", "Social worker", None, 10, 1, None, None],
+    ["A", 1, "R1", "in-person", "facilitator", "Team manager", None, 1, 2, None, None],
+    ["A", 1, "R1", "in-person", "catering", None, None, None, None, None, 120],
+    ["A", 1, "R2", "virtual", "attendance", "Family support worker", None, 6, 1, None, None],
+]
+
+
+def workbook(path: Path, edit=None, rows=ROUNDS) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "rounds"
+    ws.append(COLUMNS)
+    for row in rows:
+        ws.append(row)
+    if edit:
+        edit(wb, ws)
+    wb.save(path)
+    return path
+
+
+def errors(path: Path):
+    with pytest.raises(DataError) as info:
+        run_estimate(path)
+    return [p for p in info.value.problems if p.severity == "error"]
+
+
+def test_a_plain_workbook_reads(tmp_path):
+    est = run_estimate(workbook(tmp_path / "f.xlsx")).estimate
+    assert [r.round for r in est.rounds] == ["R1", "R2"]
+    assert est.las[0].attendances == 16
+
+
+def test_formula_without_a_saved_value(tmp_path):
+    path = workbook(tmp_path / "f.xlsx", lambda wb, ws: ws.__setitem__("I3", "=1+1"))
+    (p,) = errors(path)
+    assert (p.sheet, p.cell, p.column) == ("rounds", "I3", "hours")
+    assert "formula with no saved value" in p.message and p.value == "=1+1"
+
+
+def test_error_values(tmp_path):
+    def edit(wb, ws):
+        ws["H2"] = "#REF!"
+        ws["K4"] = "#N/A"
+
+    found = errors(workbook(tmp_path / "f.xlsx", edit))
+    assert [(p.cell, p.value) for p in found] == [("H2", "#REF!"), ("K4", "#N/A")]
+    assert all("error value" in p.message for p in found)
+
+
+def test_merged_cells_in_the_data(tmp_path):
+    (p,) = errors(workbook(tmp_path / "f.xlsx", lambda wb, ws: ws.merge_cells("E2:F3")))
+    assert p.cell == "E2:F3" and "merged" in p.message and p.sheet == "rounds"
+
+
+def test_merged_cells_beside_the_data_are_fine(tmp_path):
+    path = workbook(tmp_path / "f.xlsx", lambda wb, ws: ws.merge_cells("N2:P3"))
+    assert run_estimate(path).estimate.las[0].rounds == 2
+
+
+def test_hidden_form_sheet(tmp_path):
+    def edit(wb, ws):
+        panel = wb.create_sheet("Panel")
+        panel.append(COLUMNS)
+        panel.append(["A", 1, None, None, "prep", "Social worker", None, 1, 1, None, None])
+        panel.sheet_state = "hidden"
+
+    (p,) = errors(workbook(tmp_path / "f.xlsx", edit))
+    assert p.sheet == "Panel" and "hidden" in p.message
+
+
+def test_sheets_that_are_not_forms_are_not_read(tmp_path):
+    def edit(wb, ws):
+        notes = wb.create_sheet("Notes")
+        notes["A1"] = "anything"
+        notes["B2"] = "=1+1"
+        notes["C3"] = "#REF!"
+        notes.merge_cells("A5:C6")
+        secret = wb.create_sheet("lists")
+        secret["A1"] = "=NOW()"
+        secret.sheet_state = "veryHidden"
+
+    assert run_estimate(workbook(tmp_path / "f.xlsx", edit)).estimate.las[0].rounds == 2
+
+
+def test_hidden_rows_holding_data(tmp_path):
+    def edit(wb, ws):
+        ws.row_dimensions[3].hidden = True
+        ws.row_dimensions[9].hidden = True  # empty: no harm
+
+    (p,) = errors(workbook(tmp_path / "f.xlsx", edit))
+    assert (p.row, p.cell) == (3, "A3") and "hidden" in p.message
+
+
+def test_hidden_column_holding_a_form_column(tmp_path):
+    def edit(wb, ws):
+        ws.column_dimensions["K"].hidden = True  # cost
+        ws.column_dimensions["M"].hidden = True  # beyond the table: no harm
+
+    (p,) = errors(workbook(tmp_path / "f.xlsx", edit))
+    assert (p.cell, p.column) == ("K1", "cost") and "hidden" in p.message
+
+
+def test_a_wrong_dimension_does_not_lose_rows(tmp_path):
+    """Some writers save <dimension ref="A1"/> whatever the sheet holds; every row is still read."""
+    path = workbook(tmp_path / "f.xlsx")
+    patched = tmp_path / "patched.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(patched, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb'<dimension ref="[^"]*"', b'<dimension ref="A1"', data)
+                assert n == 1
+            dst.writestr(item, data)
+    assert run_estimate(patched).estimate.las[0].attendances == 16
+
+
+def test_every_problem_at_once_with_the_cli(tmp_path, runner):
+    def edit(wb, ws):
+        ws["I3"] = "=1+1"
+        ws["H2"] = "#DIV/0!"
+        ws.merge_cells("E4:F4")
+
+    result = invoke(runner, "estimate", str(workbook(tmp_path / "f.xlsx", edit)))
+    assert result.exit_code == 1
+    for where in ("I3", "H2", "E4:F4"):
+        assert where in result.stderr
+
+
+def test_formulas_saved_by_libreoffice_are_read_by_value(soffice, tmp_path):  # noqa: F811
+    """A form whose numbers are formulas, once saved by a spreadsheet program, reads as their values."""
+    def edit(wb, ws):
+        ws["H2"] = "=4+6"  # 10 attending
+        ws["I3"] = "=SUM(0.5,1.5)"  # the facilitator's 2 hours
+        ws["K4"] = "=100+20"  # catering
+
+    source = workbook(tmp_path / "f.xlsx", edit)
+    (saved,) = convert(soffice, [source], tmp_path / "saved")
+    est = run_estimate(saved).estimate
+    plain = run_estimate(workbook(tmp_path / "plain.xlsx")).estimate
+    assert est.las[0].per_round == plain.las[0].per_round
+    assert est.las[0].attendances == 16
