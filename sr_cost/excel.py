@@ -154,6 +154,8 @@ class Table:
         for c in self.columns:
             letter = self.letter(c.key)
             width = max(ws.column_dimensions[letter].width or 0, min(self.widths[c.key], 62))
+            if len(c.header) - 2 <= width < len(c.header) + 3:  # a header that only just fits touches the next
+                width = len(c.header) + 3
             ws.column_dimensions[letter].width = width
             lines = max(lines, wrapped_lines(c.header, width - 1))
         ws.row_dimensions[self.header_row].height = 15 * lines + 2

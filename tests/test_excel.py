@@ -114,11 +114,11 @@ def test_provenance(trial_book):
     assert by_name["Rounds a year"][1] == 12 and by_name["Mileage rate"][1] == 0.45
     assert by_name["Command"][1] == "sr-cost estimate examples/trial --excel trial.xlsx"
     assert by_name["sr-cost version"][1]
-    hashes = {r[1]: r[2] for r in rows if r[0] == "Input file"}
+    hashes = {r[1]: r[3] for r in rows if r[0] == "Input file"}  # SHA-256 under "Where it comes from"
     for i in run.estimate.inputs:
         assert hashes[i.path] == hashlib.sha256(open(i.path, "rb").read()).hexdigest()
-    assert by_name["Unit-cost table"][2] == run.table.sha256
-    assert by_name["Unit-cost parameters"][2]  # the bundled TOML beside the table
+    assert by_name["Unit-cost table"][3] == run.table.sha256
+    assert len(by_name["Unit-cost parameters"][3]) == 64  # the bundled TOML beside the table
 
 
 def test_cli_excel_option_records_the_command(runner, tmp_path):
