@@ -330,6 +330,7 @@ def estimate_cmd(
 
 @app.command("savings")
 def savings_cmd(
+    ctx: typer.Context,
     forms: Path = typer.Argument(..., help="The forms, with a survey sheet (and a staff sheet for the totals)."),
     unit_costs: Optional[Path] = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP),
     params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP),
@@ -344,12 +345,15 @@ def savings_cmd(
     seed: int = SEED_OPT,
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the result to this file instead of the terminal."),
+    excel: Optional[Path] = typer.Option(None, "--excel", help="Also write an auditable Excel workbook (.xlsx), the "
+                                         "same as estimate's: the costing, and sheet Savings with every respondent, "
+                                         "Table 21 and the annual figures by formula."),
     encoding: str = typer.Option("utf-8-sig", "--encoding", help="Text encoding of CSV forms (e.g. cp1252 for older Excel)."),
 ) -> None:
     """Sickness-absence savings (report Table 21), net annual cost, break-even sick days, and
     bootstrap intervals that say how sure anyone can be.
 
-    Example: sr-cost savings examples/trial --bootstrap 2000 --seed 7
+    Example: sr-cost savings examples/trial --bootstrap 2000 --seed 7 --excel savings.xlsx
     """
     with _reported():
         from sr_cost import export, reporting
@@ -357,6 +361,7 @@ def savings_cmd(
         from sr_cost.costing import DEFAULT_MILEAGE_RATE
 
         _check_output(output, [forms] + ([unit_costs] if unit_costs else []))
+        _check_excel(excel, [forms] + ([unit_costs] if unit_costs else []) + ([output] if output else []))
         rate = _decimal_option(mileage_rate, "--mileage-rate")
         assumptions = _savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed)
         with _bootstrap_progress() as progress:
@@ -364,6 +369,8 @@ def savings_cmd(
                                mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate, encoding=encoding,
                                savings_assumptions=assumptions, progress=progress, require_survey=True)
         reporting.print_warnings(run.warnings)
+        if excel is not None:
+            _write_excel(excel, run, _command_line(ctx))
         if fmt is OutputFormat.json:
             text = export.to_json(export.savings_only_dict(run))
         elif fmt is OutputFormat.csv:
@@ -429,9 +436,10 @@ def _command_line(ctx: typer.Context) -> str:
 
 
 def _write_excel(path: Path, run, command: str) -> None:
+    """The estimate's workbook, with sheet Savings when the run has savings (estimate and savings alike)."""
     from sr_cost import excel
 
-    excel.write_workbook(path, run, command=command)
+    excel.write_workbook(path, run, command=command, savings=run.savings)
     typer.echo(f"Wrote {path}", err=True)
 
 

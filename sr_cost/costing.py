@@ -24,7 +24,7 @@ from typing import Iterable
 
 import numpy as np
 
-from sr_cost.columns import Exact, joint_keys, sum_terms
+from sr_cost.columns import Exact, gc_paused, joint_keys, sum_terms
 from sr_cost.forms import MODES, CostForms, FormKind, InputFile, Line, LineTable, Mode, line_tables
 from sr_cost.money import ZERO
 
@@ -277,16 +277,17 @@ def _sums(forms: CostForms, assumptions: Assumptions) -> _Sums:
         inside = rk[j] < n_rounds  # tied to a round of the rounds form (always, once validated)
         tied_sums = sum_terms([Exact(x.ints[tied][inside], x.exp) for x in terms[kind]], rk[j][inside], n_rounds)
         untied_sums = sum_terms([Exact(x.ints[untied], x.exp) for x in terms[kind]], lp_of[kind][untied], n_lp)
-        parts_of[kind.value] = [tied_sums[r] + untied_sums[l] / Decimal(int(per_lp[l]))
-                                for r, l in enumerate(round_lp.tolist())]
+        share = [u / Decimal(int(n)) if n else u for u, n in zip(untied_sums, per_lp.tolist())]
+        parts_of[kind.value] = [tied_sums[r] + share[l] for r, l in enumerate(round_lp.tolist())]
     names = [(labels[rounds.la[i]], labels[rounds.phase[i]], labels[rounds.round[i]]) for i in first.tolist()]
     order = sorted(range(n_rounds), key=lambda r: (natural_key(names[r][1]), natural_key(names[r][0]),
                                                    natural_key(names[r][2]), r))
-    out = tuple(RoundCost(la=names[r][0], phase=names[r][1], round=names[r][2], mode=MODES[int(mode_of[r])],
-                          components=Components(panel=parts_of["panel"][r], round=own[r],
-                                                steering=parts_of["steering"][r]),
-                          attendance=attendance[r], lines=n_lines[r])
-                for r in order)
+    with gc_paused():
+        out = tuple(RoundCost(la=names[r][0], phase=names[r][1], round=names[r][2], mode=MODES[int(mode_of[r])],
+                              components=Components(panel=parts_of["panel"][r], round=own[r],
+                                                    steering=parts_of["steering"][r]),
+                              attendance=attendance[r], lines=n_lines[r])
+                    for r in order)
     by_la: dict[tuple[str, str], dict[str, Decimal]] = {}
     for kind in (FormKind.rounds, FormKind.panel, FormKind.steering):
         if kind not in tables:
@@ -328,6 +329,11 @@ def _mode_figures(rounds: list[RoundCost]) -> dict[Mode, ModeFigures]:
 
 def estimate(forms: CostForms, assumptions: Assumptions = Assumptions()) -> Estimate:
     """Cost the forms: per round, per LA and phase (and mode), per phase, per mode, overall."""
+    with gc_paused():  # a national estimate makes a few hundred thousand records
+        return _estimate(forms, assumptions)
+
+
+def _estimate(forms: CostForms, assumptions: Assumptions) -> Estimate:
     found = _sums(forms, assumptions)
     rounds, setups = found.rounds, found.setups
     rpy = Decimal(assumptions.rounds_per_year)

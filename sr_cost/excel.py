@@ -2,9 +2,11 @@
 
 Sheets, in order: ``Summary`` (headline figures and charts), ``By LA`` (the report's Tables 19 and
 20, one row per LA, phase and mode), ``Rounds`` (one row per round), ``Lines`` (every input line),
-``Unit costs``, ``Assumptions`` (every parameter, the command, the SHA-256 of every input) and
-``Checks``. Summary and By LA hold values, rounded half-up to the penny, so any reader sees
-numbers. Lines, Rounds and Checks hold formulas: a line's hourly rate is a look-up into
+``Unit costs``, ``Savings`` (with a survey: every respondent and the report's Table 21 by formula;
+laid out by ``excel_savings.py``, which also adds a savings page to Summary), ``Assumptions`` (every
+parameter, the command, the SHA-256 of every input) and ``Checks``. Summary and By LA hold values,
+rounded half-up to the penny, so any reader sees numbers. Lines, Rounds (and Savings) and Checks
+hold formulas: a line's hourly rate is a look-up into
 ``Unit costs`` (or the line's own rate), its cost is ``staff x hours x rate + miles x mileage rate +
 direct cost``, each round sums its lines, and ``Checks`` recomputes every figure sr-cost reports
 from those formulas and compares it with the figure shown on Summary or By LA (one master PASS/FAIL
@@ -18,8 +20,8 @@ Safety: a plain ``str`` is always written as text, even when it starts with ``=`
 are sr-cost's own numbers (``Round no.``, ``LA-phase no.``) and names (form kinds, modes), never user
 text, so an LA called ``*`` or ``>5`` cannot change what a ``SUMIFS`` adds up.
 
-Only this module, ``template.py`` and ``xlsx_reader.py`` import openpyxl; ``cli.py`` imports this
-module only when ``--excel`` is given.
+Only this module (with ``excel_savings.py`` and ``excel_compare.py``), ``template.py`` and
+``xlsx_reader.py`` import openpyxl; ``cli.py`` imports this module only when ``--excel`` is given.
 """
 
 from __future__ import annotations
@@ -49,15 +51,30 @@ from sr_cost.api import EstimateRun
 from sr_cost.costing import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Estimate, LaEstimate, natural_key
 from sr_cost.excel_formulas import (CHECK, CHECK_COLUMNS, COUNT, DECIMAL, DIFFERENCE, FIRST_CHECK_ROW,
                                     LINE_COLUMNS, MASTER_CELL, MONEY, MONEY_OR_DASH, RATE, ROUND_COLUMNS,
-                                    TOLERANCE_CELL, TOLERANCE_GBP, Col, Formula, check_row, label, line_row,
-                                    master_formula, plan_checks, ref, round_no, round_row, sheet_name)
+                                    TOLERANCE_CELL, TOLERANCE_GBP, Col, Formula, Recomputed, check_row, label,
+                                    line_row, master_formula, plan_checks, ref, round_no, round_row, sheet_name)
 from sr_cost.forms import FormKind
 from sr_cost.money import to_penny
 from sr_cost.outputs import write_atomic
 from sr_cost.readers import sha256_of
+from sr_cost.savings import DEFAULT_BOOTSTRAP, DEFAULT_HOURS_PER_DAY, DEFAULT_RECALL_MONTHS, DEFAULT_SEED, Savings
 
 SHEETS = ("Summary", "By LA", "Rounds", "Lines", "Unit costs", "Assumptions", "Checks")
-SAVINGS_SHEET = "Savings"  # goes after "Unit costs" when there is a survey (see ``_savings_sheet``)
+SAVINGS_SHEET = "Savings"  # goes after "Unit costs" when there is a survey (``excel_savings.py``)
+# The derivation parameters of the unit-cost table as named cells of Assumptions, for the Savings
+# sheet's formulas that derive a respondent's hourly cost from a salary.
+PARAM_NAMES = {"employer_ni_rate": "EmployerNiRate", "ni_secondary_threshold_per_week_gbp": "NiThresholdPerWeek",
+               "days_per_year": "DaysPerYear", "superannuation_rate": "SuperannuationRate",
+               "direct_overheads_rate": "DirectOverheadsRate", "indirect_overheads_rate": "IndirectOverheadsRate",
+               "capital_overheads_gbp": "CapitalOverheads", "working_hours_per_year": "WorkingHoursPerYear"}
+
+
+def sheet_names(with_savings: bool) -> tuple[str, ...]:
+    """The workbook's sheets in order: ``Savings`` after ``Unit costs`` when there is a survey."""
+    if not with_savings:
+        return SHEETS
+    at = SHEETS.index("Unit costs") + 1
+    return SHEETS[:at] + (SAVINGS_SHEET,) + SHEETS[at:]
 
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 GROUP_FILL = PatternFill("solid", fgColor="B8CCE4")
@@ -148,7 +165,9 @@ class Table:
                 self.widths[c.key] = max(self.widths[c.key], len(f"{value:,}") + 4)
         return row
 
-    def finish(self, *, filter: bool = True, freeze: bool = True) -> None:
+    def finish(self, *, filter: bool = True, freeze: bool = True, repeat_header: bool = True) -> None:
+        """Fit the widths; ``filter``: an auto-filter; ``freeze``: the header stays in view and (with
+        ``repeat_header``) is printed at the top of every page."""
         ws = self.ws
         lines = 1
         for c in self.columns:
@@ -164,7 +183,8 @@ class Table:
             ws.auto_filter.ref = f"{first}{self.header_row}:{last}{max(self.last_row, self.header_row)}"
         if freeze:
             ws.freeze_panes = f"{first}{self.header_row + 1}"
-        ws.print_title_rows = f"{self.header_row}:{self.header_row}"
+            if repeat_header:
+                ws.print_title_rows = f"{self.header_row}:{self.header_row}"
 
 
 def wrapped_lines(text: str, width: float) -> int:
@@ -243,6 +263,8 @@ class Book:
     round_no: dict[tuple[str, str, str], int] = field(default_factory=dict)
     shown: dict[tuple, str] = field(default_factory=dict)  # figure key -> cell where its value is shown
     las: list[LaEstimate] = field(default_factory=list)
+    savings: Savings | None = None
+    more_checks: list[Recomputed] = field(default_factory=list)  # figures recomputed on sheet Savings
 
     @property
     def est(self) -> Estimate:
@@ -255,52 +277,46 @@ class Book:
         self.wb.defined_names[name] = DefinedName(name, attr_text=f"{sheet_name(sheet)}!{cells}")
 
 
-def build_workbook(run: EstimateRun, *, command: str = "", savings: object | None = None) -> Workbook:
-    """The workbook of an estimate (and, later, of its savings). Pure: no file is written."""
-    book = Book(run=run, command=command)
+def build_workbook(run: EstimateRun, *, command: str = "", savings: Savings | None = None) -> Workbook:
+    """The workbook of an estimate and, given ``savings`` (``run.savings``), of its savings: sheet
+    ``Savings`` and a savings section on ``Summary``. Pure: no file is written."""
+    book = Book(run=run, command=command, savings=savings)
     book.las = sorted(run.estimate.las, key=lambda la: natural_key(la.phase))  # stable: keeps LA order
     book.la_no = {(la.la, la.phase): i for i, la in enumerate(book.las, start=1)}
     book.round_no = {(r.la, r.phase, r.round): i for i, r in enumerate(run.estimate.rounds, start=1)}
     wb = book.wb
     wb.remove(wb.active)
-    sheets = {name: wb.create_sheet(name) for name in SHEETS}
-    # Written in dependency order (values first, so Checks can point at them); shown in SHEETS order.
+    sheets = {name: wb.create_sheet(name) for name in sheet_names(savings is not None)}
+    # Written in dependency order (values first, so Checks can point at them); shown in sheet order.
     _by_la_sheet(book, sheets["By LA"])
-    _summary_sheet(book, sheets["Summary"], savings)
+    _summary_sheet(book, sheets["Summary"])
     _unit_costs_sheet(book, sheets["Unit costs"])
     _assumptions_sheet(book, sheets["Assumptions"])
     _lines_sheet(book, sheets["Lines"])
     _rounds_sheet(book, sheets["Rounds"])
     if savings is not None:
-        _savings_sheet(book, wb.create_sheet(SAVINGS_SHEET, index=SHEETS.index("Unit costs") + 1), savings)
+        _savings_sheet(book, sheets[SAVINGS_SHEET])
     _checks_sheet(book, sheets["Checks"])
     for ws in wb.worksheets:
         print_setup(ws)
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True  # Excel and LibreOffice compute the formulas on opening
     wb.properties.creator = f"sr-cost {__version__}"
-    wb.properties.title = "Schwartz Rounds cost estimate"
+    wb.properties.title = "Schwartz Rounds cost estimate" + (" and savings" if savings is not None else "")
     return wb
 
 
-def write_workbook(path: Path, run: EstimateRun, *, command: str = "", savings: object | None = None) -> None:
+def write_workbook(path: Path, run: EstimateRun, *, command: str = "", savings: Savings | None = None) -> None:
     """Build the workbook and write it atomically (a failure leaves any existing file intact)."""
     wb = build_workbook(run, command=command, savings=savings)
     write_atomic(Path(path), lambda tmp: wb.save(tmp))
 
 
-def _savings_sheet(book: Book, ws, savings: object) -> None:
-    """Hook for savings (not built yet; ``build_workbook`` calls it only when given a savings result,
-    e.g. ``EstimateRun.savings``). To build it:
+def _savings_sheet(book: Book, ws) -> None:
+    """Sheet Savings: laid out by ``excel_savings`` (imported here: it builds on this module)."""
+    from sr_cost import excel_savings
 
-    - this sheet, placed after ``Unit costs``: the respondents' lines with formulas (hourly cost of
-      absence looked up in ``Unit costs`` like ``Lines``) and the report's Table 21 layout;
-    - in ``_summary_sheet`` (which receives ``savings``): the saving, net cost and break-even columns of
-      the phase table, and the annual running cost against annual saving chart per phase;
-    - register each figure shown with ``book.show(("savings", ...), sheet, column, row)`` and add its
-      recomputing formula to ``excel_formulas.plan_checks``, so ``Checks`` covers it.
-    """
-    raise NotImplementedError("the Savings sheet is not built yet; pass savings=None")
+    excel_savings.savings_sheet(book, ws)
 
 
 # --- By LA: Table 19 and Table 20, values --------------------------------------------------------
@@ -397,11 +413,11 @@ def _section(ws, row: int, text: str, note: str = "") -> None:
         put(ws, row + 1, 1, note, font=NOTE_FONT)
 
 
-def _summary_sheet(book: Book, ws, savings: object | None) -> None:
-    """Headline figures by phase and mode, the basis, and charts. ``savings``: see ``_savings_sheet``."""
+def _summary_sheet(book: Book, ws) -> None:
+    """Headline figures by phase and mode, the basis, and charts; with savings, a page of them."""
     est, table = book.est, book.run.table
     rpy = est.assumptions.rounds_per_year
-    _title(ws, "Schwartz Rounds: what they cost")
+    _title(ws, "Schwartz Rounds: what they cost" + (" and what they may save" if book.savings else ""))
     put(ws, 2, 1, f"{len(est.las)} LA-phase(s), {len(est.rounds)} round(s), from {book.run.forms.path}. "
                   f"Money in {table.price_year} prices (the unit-cost table's), rounded half-up to the penny.",
         font=NOTE_FONT)
@@ -480,6 +496,12 @@ def _summary_sheet(book: Book, ws, savings: object | None) -> None:
             ws.add_chart(chart, f"{'AE'[i]}{top}")
         top += 16
 
+    # savings, on a page of their own
+    if book.savings is not None:
+        from sr_cost import excel_savings
+
+        top = excel_savings.summary_section(book, ws, top)
+
     # Table 20 and its chart, on a page of their own
     ws.row_breaks.append(Break(id=top - 1))
     _section(ws, top, "Mean cost per round by LA (report Table 20)")
@@ -544,8 +566,9 @@ def _unit_costs_sheet(book: Book, ws) -> None:
                "unit_cost_hour": r.unit_cost_hour, "derived": "yes" if r.derived else "no", "row": r.row})
     last = max(t.last_row, t.header_row + 1)
     book.name("UnitCostRoles", "Unit costs", f"${t.letter('role')}${t.header_row + 1}:${t.letter('role')}${last}")
-    book.name("UnitCostRates", "Unit costs",
-              f"${t.letter('unit_cost_hour')}${t.header_row + 1}:${t.letter('unit_cost_hour')}${last}")
+    for name, key in (("UnitCostRates", "unit_cost_hour"), ("UnitCostSalaries", "salary"),
+                      ("UnitCostOnCosts", "on_costs")):
+        book.name(name, "Unit costs", f"${t.letter(key)}${t.header_row + 1}:${t.letter(key)}${last}")
     t.finish()
 
 
@@ -560,7 +583,9 @@ def _assumptions_sheet(book: Book, ws) -> None:
     a = est.assumptions
     _title(ws, "Assumptions and provenance",
            "Every parameter the figures depend on, and what produced this workbook. Change Rounds a year or "
-           "the mileage rate here and the formulas of Lines, Rounds and Checks follow.", wrap_to=len(ASSUMPTION_COLUMNS))
+           "the mileage rate here and the formulas of Lines, Rounds and Checks follow"
+           + (" (and the hours in a sick day, the recall period or the unit-cost parameters: the formulas of "
+              "Savings follow)." if book.savings else "."), wrap_to=len(ASSUMPTION_COLUMNS))
     t = Table(ws, ASSUMPTION_COLUMNS, header_row=3)
     given = book.command
     row = t.add({"parameter": "Rounds a year", "value": a.rounds_per_year, "unit": "rounds/year",
@@ -577,9 +602,14 @@ def _assumptions_sheet(book: Book, ws) -> None:
     for name, info in type(table.params).model_fields.items():
         description = info.description or name
         unit = _UNIT.search(description)
-        t.add({"parameter": _UNIT.sub("", description), "value": getattr(table.params, name),
-               "unit": unit.group(1) if unit else "",
-               "source": f"unit-cost derivation parameter '{name}' ({table.params_path})"})
+        defined = PARAM_NAMES.get(name, "".join(word.capitalize() for word in name.split("_")))
+        row = t.add({"parameter": _UNIT.sub("", description), "value": getattr(table.params, name),
+                     "unit": unit.group(1) if unit else "",
+                     "source": f"unit-cost derivation parameter '{name}' ({table.params_path})"
+                               + (f"; {defined} in the formulas of sheet Savings" if book.savings else "")})
+        book.name(defined, "Assumptions", f"${t.letter('value')}${row}")
+    if book.savings is not None:
+        _savings_assumptions(book, t)
     rules = [
         ("Line cost", "staff x hours x hourly rate + miles x mileage rate + direct cost"),
         ("Hourly rate", "the line's own rate if it gives one, else the unit cost of its role"),
@@ -589,6 +619,10 @@ def _assumptions_sheet(book: Book, ws) -> None:
         ("Annual cost", "rounds a year x the mean cost per round"),
         ("Rounding", "exact decimals throughout; rounded half-up to the penny only when shown"),
     ]
+    if book.savings is not None:
+        from sr_cost.excel_savings import RULES
+
+        rules += RULES
     for name, rule in rules:
         t.add({"parameter": name, "source": rule})
     t.finish(filter=False, freeze=False)
@@ -627,6 +661,35 @@ def _assumptions_sheet(book: Book, ws) -> None:
             ws.row_dimensions[r].height = 15 * wrapped_lines(value, value_width * 1.15)
 
 
+def _savings_assumptions(book: Book, t: Table) -> None:
+    """The savings' parameters, with names for the Savings sheet's formulas."""
+    a, given = book.savings.assumptions, book.command
+
+    def source(option: str, default: bool, text: str) -> str:
+        return option if option in given or not default else f"default: {text} ({option} to change)"
+
+    row = t.add({"parameter": "Hours in a day of sickness absence", "value": a.hours_per_day, "unit": "hours/day",
+                 "source": source("--hours-per-day", a.hours_per_day == DEFAULT_HOURS_PER_DAY,
+                                  "a working day of 7.5 hours, as the report converts days to hours")
+                 + "; HoursPerSickDay in the formulas of sheet Savings"})
+    book.name("HoursPerSickDay", "Assumptions", f"${t.letter('value')}${row}")
+    row = t.add({"parameter": "Recall period of the survey", "value": a.recall_months, "unit": "months",
+                 "source": source("--recall-months", a.recall_months == DEFAULT_RECALL_MONTHS,
+                                  "the trial's survey asked about the previous six months")
+                 + "; RecallMonths in the formulas of sheet Savings"})
+    book.name("RecallMonths", "Assumptions", f"${t.letter('value')}${row}")
+    t.add({"parameter": "Basis of the hourly cost of absence", "value": a.absence_basis.value, "unit": "basis",
+           "source": source("--absence-basis", a.absence_basis.value == "unit-cost",
+                            "the full unit cost (salary + on-costs + overheads), as the report")})
+    t.add({"parameter": "Bootstrap resamples", "value": a.bootstrap, "unit": "resamples",
+           "source": source("--bootstrap", a.bootstrap == DEFAULT_BOOTSTRAP, f"{DEFAULT_BOOTSTRAP:,}")
+           + "; 0: no intervals"})
+    t.add({"parameter": "Bootstrap seed", "value": a.seed, "unit": "",
+           "source": source("--seed", a.seed == DEFAULT_SEED, "fixed, so that runs repeat exactly")})
+    t.add({"parameter": "Confidence of the intervals", "value": Decimal("0.95"), "unit": "fraction",
+           "source": "95% intervals: the 2.5th and 97.5th percentiles of the resamples"})
+
+
 # --- Lines and Rounds: formulas (excel_formulas.py) ----------------------------------------------
 
 def _lines_sheet(book: Book, ws) -> None:
@@ -656,11 +719,12 @@ def _rounds_sheet(book: Book, ws) -> None:
 # --- Checks: every figure recomputed by formulas -------------------------------------------------
 
 def _checks_sheet(book: Book, ws) -> None:
-    checks = plan_checks(book.est, book.las, book.la_no, book.shown)
+    checks = plan_checks(book.est, book.las, book.la_no, book.shown, book.more_checks)
     _title(ws, "Checks: every figure recomputed from the input lines",
-           "Each figure sr-cost reports, recomputed here by formulas from sheets Rounds and Lines and compared with "
-           "the figure shown on Summary or By LA. If you edit an input, the recomputed figures change and their "
-           "checks show FAIL against sr-cost's figures: re-run sr-cost to update them.", wrap_to=len(CHECK_COLUMNS))
+           "Each figure sr-cost reports, recomputed here by formulas from sheets Rounds and Lines (the savings: on "
+           "sheet Savings, from its respondents) and compared with the figure shown on Summary or By LA. If you "
+           "edit an input, the recomputed figures change and their checks show FAIL against sr-cost's figures: "
+           "re-run sr-cost to update them.", wrap_to=len(CHECK_COLUMNS))
     master = put(ws, 3, 2, master_formula(checks), font=BIG)
     assert master.coordinate == MASTER_CELL
     put(ws, 3, 1, "All checks", font=BIG)

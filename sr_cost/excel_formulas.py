@@ -8,7 +8,8 @@ never on user text, since ``SUMIFS`` reads ``*``, ``?``, ``>5`` or ``=x`` in a c
 or a comparison. Only the role look-up compares user text, with ``MATCH``, exact, and with ``* ? ~``
 escaped when the role holds them. Functions are ones Excel and LibreOffice both have: ``SUMIFS``,
 ``COUNTIFS``, ``COUNTIF``, ``INDEX``/``MATCH``, ``IF``, ``AND``, ``ISNUMBER``, ``ABS``, ``ROUND``,
-``ROWS``, ``COUNT``, ``AVERAGE``, ``MIN``, ``MAX``, ``SUBSTITUTE``.
+``ROWS``, ``COUNT``, ``AVERAGE``, ``MIN``, ``MAX``, ``SUBSTITUTE`` (and, on sheet Savings,
+``AVERAGEIFS``: see ``excel_savings.py``, which follows the same rules).
 """
 
 from __future__ import annotations
@@ -117,12 +118,19 @@ def round_no(line: Line, numbers: Mapping[tuple[str, str, str], int]) -> int | N
     return numbers[(line.la, line.phase, line.round)]
 
 
+def role_lookup(cell: str, role: str | None) -> str:
+    """What MATCH looks up for the role in ``cell``: the cell itself, or, when the role holds a
+    wildcard (``* ? ~``), the cell with them escaped, so that MATCH compares it exactly."""
+    if not (role and _WILDCARDS.search(role)):
+        return cell
+    return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({cell},"~","~~"),"*","~*"),"?","~?")'
+
+
 def line_row(line: Line, r: int, *, round_number: int | None, la_number: int) -> dict[str, object]:
     """The cells of one line on row ``r`` of Lines: its inputs as values, its cost as formulas."""
     c = LINE
     role = f"{c['role']}{r}"
-    lookup = role if not (line.role and _WILDCARDS.search(line.role)) else (
-        f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({role},"~","~~"),"*","~*"),"?","~?")')
+    lookup = role_lookup(role, line.role)
     return {
         "file": line.file.replace("\\", "/").rsplit("/", 1)[-1], "sheet": line.sheet or None, "row": line.row,
         "form": line.form.value, "la": line.la, "phase": label(line.phase), "round": label(line.round),
@@ -181,7 +189,8 @@ def round_row(rc: RoundCost, r: int, *, number: int, la_number: int) -> dict[str
 CHECK_COLUMNS = (
     Col("figure", "Figure"), Col("no", "LA-phase no.", COUNT, 8, align="center"), Col("la", "LA"),
     Col("phase", "Phase"), Col("mode", "Mode"),
-    Col("recomputed", "Recomputed", MONEY, 12, note="computed here by formulas from sheets Rounds and Lines"),
+    Col("recomputed", "Recomputed", MONEY, 12,
+        note="computed by formulas from sheets Rounds and Lines (savings: on sheet Savings, from its respondents)"),
     Col("sr_cost", "sr-cost", MONEY, 12, note="the figure sr-cost computed, as shown on Summary or By LA"),
     Col("difference", "Difference", MONEY, 11, note="=recomputed - sr-cost"),
     Col("result", "Result", None, 8, align="center",
@@ -212,6 +221,17 @@ GROUP_FIGURES = (("las", "LAs", COUNT), ("rounds", "Rounds", COUNT), ("attendanc
                  ("max", "Highest LA per round", MONEY), ("cost_per_attendee", "Cost per attendee", MONEY),
                  ("annual", "Annual cost", MONEY), ("setup_mean", "Set-up: mean", MONEY),
                  ("setup_min", "Set-up: lowest LA", MONEY), ("setup_max", "Set-up: highest LA", MONEY))
+
+
+@dataclass(frozen=True)
+class Recomputed:
+    """A figure recomputed on another sheet (``Savings``): Checks refers to it with ``formula``."""
+
+    figure: str
+    key: tuple  # the figure's key in ``shown``
+    formula: str
+    fmt: str
+    phase: str | None = None
 
 
 @dataclass(frozen=True)
@@ -292,10 +312,11 @@ def _la_formula(key: str, plan: _Plan, no: int, mode: Mode | None) -> str:
 
 
 def plan_checks(est: Estimate, las: Sequence[LaEstimate], la_no: Mapping[tuple[str, str], int],
-                shown: Mapping[tuple, str]) -> list[Check]:
+                shown: Mapping[tuple, str], more: Sequence[Recomputed] = ()) -> list[Check]:
     """A check for every figure in ``shown`` (where sr-cost shows it), in blocks of one figure, so a
     phase's LAs are contiguous rows and its mean, lowest and highest are AVERAGE, MIN and MAX of them.
-    ``las`` must be in phase order."""
+    ``las`` must be in phase order. ``more``: figures recomputed on other sheets (the savings), checked
+    last, in the order given."""
     plan = _Plan(shown)
     # 1. per LA and phase; 2. per LA, phase and mode
     for modes in ((None,), tuple(Mode)):
@@ -339,6 +360,10 @@ def plan_checks(est: Estimate, las: Sequence[LaEstimate], la_no: Mapping[tuple[s
                        "cost_per_attendee": lambda: (f"=SUMIFS({R['total']},{R['mode']},{mode_cell})"
                                                      f"/{plan.cell(gkey + ('attendances',))}")}[key]()
             plan.add(figure, gkey + (key,), formula, fmt, la="all", phase="all", mode=m.mode.value)
+    # 5. figures recomputed on other sheets
+    for m in more:
+        if m.key in shown:
+            plan.add(m.figure, m.key, m.formula, m.fmt, la="all", phase=m.phase, mode="all")
     return plan.rows
 
 

@@ -23,7 +23,7 @@ from typing import Sequence
 
 import numpy as np
 
-from sr_cost.columns import Exact, Vocab, joint_keys, lookup
+from sr_cost.columns import Exact, Vocab, first_equal, gc_paused, joint_keys, lookup, without_gc
 from sr_cost.errors import DataError, Problem, ProblemCollector
 from sr_cost.money import ZERO, parse_number
 from sr_cost.readers import RawTable, nonblank, read_csv, read_xlsx_sheets, sha256_of
@@ -156,21 +156,28 @@ class LineTable:
         if self.given is not None:
             return self.given
         if "lines" not in self._cache:
-            labels = self.vocab.labels
-            label = lambda codes: [None if c < 0 else labels[c] for c in codes.tolist()]
-            cols = {name: [values[c] for c in codes.tolist()] for name, (codes, values) in self.numbers.items()}
-            mode = [None if m < 0 else MODES[m] for m in self.mode.tolist()]
-            empty: dict[str, str] = {}
-            self._cache["lines"] = tuple(
-                Line(form=self.form, la=la, phase=phase, round=rid, mode=m, item=item, role=role, rate=rate,
-                     own_rate=own, staff=staff, hours=hours, miles=miles, cost=cost, file=self.file,
-                     sheet=self.sheet, row=row,
-                     cells={c: f"{letter}{row}" for c, letter in self.letters.items()} if self.sheet else empty)
-                for la, phase, rid, m, item, role, rate, own, staff, hours, miles, cost, row in zip(
-                    label(self.la), label(self.phase), label(self.round), mode, label(self.item),
-                    label(self.role), cols["rate"], self.own_rate.tolist(), cols["staff"], cols["hours"],
-                    cols["miles"], cols["cost"], self.row.tolist()))
+            with gc_paused():
+                self._cache["lines"] = self._lines()
         return self._cache["lines"]
+
+    def _lines(self) -> tuple[Line, ...]:
+        labels = self.vocab.labels
+
+        def label(codes: np.ndarray) -> list[str | None]:
+            return [None if c < 0 else labels[c] for c in codes.tolist()]
+
+        cols = {name: [values[c] for c in codes.tolist()] for name, (codes, values) in self.numbers.items()}
+        mode = [None if m < 0 else MODES[m] for m in self.mode.tolist()]
+        empty: dict[str, str] = {}
+        return tuple(
+            Line(form=self.form, la=la, phase=phase, round=rid, mode=m, item=item, role=role, rate=rate,
+                 own_rate=own, staff=staff, hours=hours, miles=miles, cost=cost, file=self.file,
+                 sheet=self.sheet, row=row,
+                 cells={c: f"{letter}{row}" for c, letter in self.letters.items()} if self.sheet else empty)
+            for la, phase, rid, m, item, role, rate, own, staff, hours, miles, cost, row in zip(
+                label(self.la), label(self.phase), label(self.round), mode, label(self.item),
+                label(self.role), cols["rate"], self.own_rate.tolist(), cols["staff"], cols["hours"],
+                cols["miles"], cols["cost"], self.row.tolist()))
 
     @classmethod
     def from_lines(cls, form: FormKind, lines: Sequence[Line], vocab: Vocab) -> "LineTable":
@@ -281,6 +288,10 @@ def read_forms(path: Path, *, encoding: str = "utf-8-sig") -> FormsBundle:
         sheets = read_xlsx_sheets(path, display=display, sheets=SHEETS)
         tables = {name: sheets[name] for name in SHEETS if name in sheets}
         return FormsBundle(display, (InputFile(display, sha256_of(path)),), tables, tuple(warnings))
+    if path.suffix.lower() in (".xls", ".xlsb", ".ods", ".numbers"):
+        raise DataError(Problem(file=display, message=f"is a {path.suffix} spreadsheet, not an .xlsx workbook",
+                                fix="Open it and save it as 'Excel Workbook (.xlsx)', or save each form as CSV "
+                                    "in one folder"))
     if path.suffix.lower() == ".csv":
         raise DataError(Problem(file=display, message="is a single CSV file",
                                 fix="Give the folder that holds rounds.csv, training.csv, panel.csv and steering.csv"))
@@ -288,19 +299,19 @@ def read_forms(path: Path, *, encoding: str = "utf-8-sig") -> FormsBundle:
                             fix="Save the forms as an Excel workbook (.xlsx) or as CSV files in one folder"))
 
 
+_WHOLE = re.compile(r"[-+]?[0-9]+\.0*")  # a whole number written with a decimal point: '1.0'
+
+
 def text_label(value: object) -> str:
     """A label as text: Excel's 1.0 and the text '1' are the same phase '1'; dates become ISO."""
     if value is None:
         return ""
     if isinstance(value, str):
+        if value.isalnum():  # the usual case ('LA1', 'R0001'): nothing to do
+            return value
         text = " ".join(value.split())
-        if "." in text:  # '1.0' is phase 1
-            try:
-                number = Decimal(text)
-                if number.is_finite() and number == number.to_integral_value():
-                    return str(int(number))
-            except ArithmeticError:
-                pass
+        if "." in text and _WHOLE.fullmatch(text):  # '1.0' is phase 1
+            return str(int(text.split(".")[0]))
         return text
     if isinstance(value, bool):
         return str(value).upper()
@@ -323,6 +334,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\
 TOTAL_WORDS = frozenset({"total", "totals", "grand total", "sub total", "sub-total", "subtotal", "sum"})
 
 
+def shown(value: object) -> str:
+    """A cell's value as its user sees it: TRUE, 2019-05-21, 12.5."""
+    return value if isinstance(value, str) else text_label(value)
+
+
 def visible(text: str) -> str:
     """``text`` with its control characters written as escapes, so a message can show them."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
@@ -341,6 +357,16 @@ def text_problem(value: object) -> tuple[str, str, str] | None:
         return (f"holds an invisible control character ({found.group().encode('unicode_escape').decode('ascii')})",
                 "Retype the cell: it was probably pasted from another program", visible(value))
     return None
+
+
+def text_problems(values: list) -> list[tuple[str, str, str] | None]:
+    """``text_problem`` of each value; one pass over all the text when none has a problem (the
+    usual case: a column of a national form has tens of thousands of distinct values)."""
+    texts = [v for v in values if isinstance(v, str)]
+    joined = "\n".join(texts)
+    if not _CONTROL.search(joined) and max(map(len, texts), default=0) <= EXCEL_CELL_MAX:
+        return [None] * len(values)
+    return [text_problem(v) for v in values]
 
 
 def _is_total(label: str) -> bool:
@@ -379,6 +405,12 @@ def parse_cell(value: object, column: str, header: str, *, default: Decimal | No
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
         return None, (f"{column} holds a date, not a number",
                       "Format the cell as a number (Excel may have turned it into a date)")
+    if isinstance(value, str) and value.isascii():  # the usual cases, '12' and '45.50', without the regex
+        if value.isdigit():
+            return Decimal(value), None
+        whole, dot, fraction = value.partition(".")
+        if dot and whole.isdigit() and fraction.isdigit() and (places is None or len(fraction) <= places):
+            return Decimal(value), None
     try:
         number = parse_number(value, max_places=places)
     except ValueError as exc:
@@ -399,7 +431,7 @@ def _number(raw: RawTable, row: int, column: str, value: object, problems: Probl
         return None
     number, error = parse_cell(value, column, raw.headers.get(column, column), default=default, places=places)
     if error is not None:
-        problems.add(raw.problem(error[0], row=row, column=column, value=value, fix=error[1]))
+        problems.add(raw.problem(error[0], row=row, column=column, value=shown(value), fix=error[1]))
     return number
 
 
@@ -425,6 +457,7 @@ def check_columns(raw: RawTable, known: tuple[str, ...], required: tuple[str, ..
     return ok
 
 
+@without_gc
 def validate_cost_forms(bundle: FormsBundle, table: UnitCostTable) -> CostForms:
     """Validate the four cost forms against the unit-cost table; every problem at once."""
     problems = ProblemCollector()
@@ -498,7 +531,7 @@ def _validate_lines(kind: FormKind, raw: RawTable, table: UnitCostTable, problem
     labels: dict[str, tuple] = {}
     for order, column in enumerate(("la", "phase", "round", "mode", "item", "role")):
         col = cols.get(column)
-        texts = [text_problem(u) for u in col.uniques]
+        texts = text_problems(col.uniques)
         cell_problem(column, col, [None if t is None else (f"{column} {t[0]}", t[1], t[2]) for t in texts], order)
         labels[column] = (col, [text_label(u) for u in col.uniques])
 
@@ -532,7 +565,7 @@ def _validate_lines(kind: FormKind, raw: RawTable, table: UnitCostTable, problem
             "round is blank", row=int(line[i]), column="round",
             fix="Write the round's identifier (a number, a date or a name)"))
     if kind is FormKind.training:
-        round_ = np.full(len(line), -1, dtype=np.int32)
+        round_ = np.full(len(line), -1, dtype=np.int8)
     mode = np.full(len(line), -1, dtype=np.int8)
     if kind is FormKind.rounds:
         col, text = labels["mode"]
@@ -549,9 +582,9 @@ def _validate_lines(kind: FormKind, raw: RawTable, table: UnitCostTable, problem
         col = cols.get(column)
         header = raw.headers.get(column, column)
         parsed = [parse_cell(u, column, header, default=default, places=places) for u in col.uniques]
-        texts = [text_problem(u) for u in col.uniques]
-        errors = [(f"{column} {t[0]}", t[1], t[2]) if t is not None else None if e is None else (e[0], e[1], u)
-                  for u, t, (_, e) in zip(col.uniques, texts, parsed)]
+        texts = text_problems(col.uniques)
+        errors = [(f"{column} {t[0]}", t[1], t[2]) if t is not None else None if e is None else
+                  (e[0], e[1], shown(u)) for u, t, (_, e) in zip(col.uniques, texts, parsed)]
         cell_problem(column, col, errors, order)
         values = [ZERO if n is None else n for n, _ in parsed]
         numbers[column] = (col.codes, values)
@@ -565,7 +598,7 @@ def _validate_lines(kind: FormKind, raw: RawTable, table: UnitCostTable, problem
     typed = lookup(vocab.codes([t or None for t in text]), col.codes, dtype=np.int32)
     canonical = lookup(vocab.codes([r.role if r is not None else (t or None) for t, r in zip(text, roles)]),
                        col.codes, dtype=np.int32)
-    role_code = np.where(own, typed, canonical).astype(np.int32)
+    role_code = np.where(own, typed, canonical)
     unknown = lookup([bool(t) and r is None for t, r in zip(text, roles)], col.codes, dtype=bool) & ~own
     found.add(100, unknown, lambda i: raw.problem("unknown role", row=int(line[i]), column="role",
                                                   value=text[col.codes[i]], fix=table.unknown_role_fix(text[col.codes[i]])))
@@ -578,17 +611,16 @@ def _validate_lines(kind: FormKind, raw: RawTable, table: UnitCostTable, problem
         fix="Give the staff member's role (from the unit-cost table) or an hourly rate"))
     rate_values = list(numbers["rate"][1]) + [ZERO if r is None else r.unit_cost_hour for r in roles]
     role_rate = lookup([len(numbers["rate"][1]) + k for k in range(len(roles))], col.codes, dtype=np.int32)
-    rate_codes = np.where(own, numbers["rate"][0], role_rate).astype(np.int32)
+    rate_codes = np.where(own, numbers["rate"][0], role_rate)
     numbers["rate"] = (rate_codes, rate_values)
     # the same line twice would be counted twice
     ok = ~found.bad
     if ok.sum() > 1:
         value_codes = {name: _value_codes(*numbers[name]) for name in ("staff", "hours", "miles", "cost", "rate")}
         item = label_codes("item")
-        parts = [la, phase, round_, item, role_code, own.astype(np.int32)] + list(value_codes.values())
-        keys, _, _, first_row = joint_keys([[p[ok] for p in parts]])
+        parts = [la, phase, round_, item, role_code, own.astype(np.int8)] + list(value_codes.values())
         positions = np.flatnonzero(ok)
-        first = positions[first_row][keys[0]]
+        first = positions[first_equal([_rows(p, ok) for p in parts])]
         repeat = np.zeros(len(line), dtype=bool)
         repeat[positions] = first != positions
         item_col = labels["item"][0]
@@ -599,13 +631,19 @@ def _validate_lines(kind: FormKind, raw: RawTable, table: UnitCostTable, problem
             fix="Delete one of the two lines; if they are two different people, write one line with staff 2"))
     found.report(problems)
     keep = ~found.bad
+    pick = lambda a: _rows(a, keep)  # noqa: E731
     item = label_codes("item")
     out = LineTable(
-        form=kind, vocab=vocab, file=raw.file, sheet=raw.sheet, letters=dict(raw.letters), row=line[keep],
-        la=la[keep], phase=phase[keep], round=round_[keep], item=item[keep], role=role_code[keep],
-        mode=mode[keep], own_rate=own[keep],
-        numbers={name: (codes[keep], tuple(values)) for name, (codes, values) in numbers.items()})
+        form=kind, vocab=vocab, file=raw.file, sheet=raw.sheet, letters=dict(raw.letters), row=pick(line),
+        la=pick(la), phase=pick(phase), round=pick(round_), item=pick(item), role=pick(role_code),
+        mode=pick(mode), own_rate=pick(own),
+        numbers={name: (pick(codes), tuple(values)) for name, (codes, values) in numbers.items()})
     return out, all_keys
+
+
+def _rows(a: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``a[mask]``, without a copy when every row is kept (a national form is 100 MB of codes)."""
+    return a if mask.all() else a[mask]
 
 
 def _value_codes(codes: np.ndarray, values: list[Decimal]) -> np.ndarray:

@@ -179,12 +179,7 @@ def read_csv(path: Path, *, encoding: str = "utf-8-sig", display: str | None = N
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DataError(Problem(
-            file=name, row=line, value=repr(data[exc.start:exc.end]),
-            message=f"is not valid {encoding} text",
-            fix="Save it as CSV UTF-8, or pass --encoding cp1252 if it came from older Excel",
-        )) from None
+        raise DataError(_not_text(data, exc, encoding, name)) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[RawRow] = []
     headers: dict[str, str] = {}
@@ -212,6 +207,28 @@ def read_csv(path: Path, *, encoding: str = "utf-8-sig", display: str | None = N
     if problems:
         raise DataError(problems)
     return RawTable(file=name, sheet="", headers=headers, letters={}, rows=rows)
+
+
+def _not_text(data: bytes, exc: UnicodeDecodeError, encoding: str, name: str) -> Problem:
+    """Where the first byte that is not ``encoding`` text is: line, column and the cell as
+    Windows-1252 would read it (older Excel's 'CSV' encoding, the usual culprit)."""
+    start = data.rfind(b"\n", 0, exc.start) + 1
+    end = data.find(b"\n", exc.start)
+    line_bytes = data[start:end if end >= 0 else len(data)].rstrip(b"\r")
+    first = data[:data.find(b"\n")] if b"\n" in data else data
+    header = first.decode(encoding, errors="replace").lstrip("\ufeff").split(",")
+    index = data[start:exc.start].count(b",")
+    cells = line_bytes.split(b",")
+    cell = cells[index] if index < len(cells) else line_bytes
+    byte = data[exc.start:exc.start + 1]
+    guess = cell.decode("cp1252", errors="replace")
+    return Problem(
+        file=name, row=data[:exc.start].count(b"\n") + 1,
+        column=header[index].strip() if index < len(header) else "", value=guess,
+        message=f"is not {encoding} text: byte 0x{byte.hex().upper()} (in Windows-1252, "
+                f"{byte.decode('cp1252', errors='replace')!r})",
+        fix="Pass --encoding cp1252 if the file came from older Excel (its 'CSV' is Windows-1252), "
+            "or save it again as 'CSV UTF-8'")
 
 
 def _records(reader, name: str):
@@ -278,7 +295,29 @@ def read_xlsx_sheets(path: Path, *, display: str | None = None,
     """
     from sr_cost import xlsx_reader  # openpyxl is imported only when a workbook is read
 
+    _refuse_compound_file(path, display or str(path))
     return xlsx_reader.read_sheets(path, display=display or str(path), wanted=sheets)
+
+
+CFB_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")  # OLE compound file: .xls, and encrypted .xlsx
+
+
+def _refuse_compound_file(path: Path, display: str) -> None:
+    """A password-protected .xlsx and an old .xls are both OLE compound files, not zip archives:
+    say which, and what to do, rather than 'not a zip archive'."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read(len(CFB_SIGNATURE)) != CFB_SIGNATURE:
+                return
+            content = handle.read(64 << 20)  # the stream names are in the directory, anywhere
+    except OSError:
+        return  # the workbook reader says what is wrong
+    if "EncryptionInfo".encode("utf-16-le") in content or "EncryptedPackage".encode("utf-16-le") in content:
+        raise DataError(Problem(file=display, message="is a password-protected (encrypted) workbook",
+                                fix="Open it in Excel, remove the password (File > Info > Protect Workbook > "
+                                    "Encrypt with Password, and clear it), and save it as .xlsx"))
+    raise DataError(Problem(file=display, message="is an old-format Excel .xls workbook (with an .xlsx name)",
+                            fix="Open it in Excel and save it as 'Excel Workbook (.xlsx)', or give CSV files"))
 
 
 def read_table(path: Path, *, encoding: str = "utf-8-sig") -> RawTable:

@@ -14,10 +14,10 @@ from enum import Enum
 
 import numpy as np
 
-from sr_cost.columns import Vocab, joint_keys, lookup
+from sr_cost.columns import gc_paused, joint_keys, label_codes, lookup, without_gc
 from sr_cost.errors import Problem, ProblemCollector
-from sr_cost.forms import (FormsBundle, _Found, _is_total, _number, check_columns, parse_cell, text_label,
-                           text_problem)
+from sr_cost.forms import (FormsBundle, _Found, _is_total, _number, check_columns, parse_cell, shown,
+                           text_label, text_problems)
 from sr_cost.money import to_penny
 from sr_cost.readers import RawTable, nonblank
 from sr_cost.unit_costs import UnitCostTable, derive
@@ -113,6 +113,7 @@ def _count(raw: RawTable, row: int, column: str, value: object, problems: Proble
     return int(number)
 
 
+@without_gc
 def validate_survey(bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBasis,
                     cost_la_phases: set[tuple[str, str]]) -> Survey | None:
     """Validate ``survey`` and ``staff``; None when the forms have no (non-empty) survey."""
@@ -181,7 +182,7 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
     text: dict[str, tuple] = {}
     for order, column in enumerate(("la", "phase", "respondent", "group", "role")):
         col = cols.get(column)
-        issues = [text_problem(u) for u in col.uniques]
+        issues = text_problems(col.uniques)
         bad = lookup([t is not None for t in issues], col.codes, dtype=bool)
         found.add(order, bad, lambda i, col=col, column=column, issues=issues: raw.problem(
             f"{column} {issues[col.codes[i]][0]}", row=int(line[i]), column=column,
@@ -199,9 +200,10 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
         blank[column] = lookup([not t for t in labels], col.codes, dtype=bool)
         found.add(order, blank[column] & ~totals, lambda i, column=column: raw.problem(
             f"{column} is blank", row=int(line[i]), column=column, fix=f"Fill in the respondent's {column}"))
-    vocab = Vocab()
-    codes = {c: lookup(vocab.codes(text[c][1]), text[c][0].codes, dtype=np.int32)
-             for c in ("la", "phase", "respondent")}
+    codes, names = {}, {}
+    for c in ("la", "phase", "respondent"):
+        per_unique, names[c] = label_codes(text[c][1])
+        codes[c] = per_unique[text[c][0].codes]
     named = ~(blank["la"] | blank["phase"] | blank["respondent"])
     if named.any():
         (keys,), _, _, first_row = joint_keys([[codes[c][named] for c in ("la", "phase", "respondent")]])
@@ -209,11 +211,11 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
         first = positions[first_row][keys]
         again = np.zeros(len(line), dtype=bool)
         again[positions] = first != positions
-        label = vocab.labels
         found.add(13, again, lambda i: raw.problem(
-            f"respondent {label[codes['respondent'][i]]} of {label[codes['la'][i]]} phase "
-            f"{label[codes['phase'][i]]} appears twice (first on row {int(line[first[np.searchsorted(positions, i)]])})",
-            row=int(line[i]), column="respondent", value=label[codes["respondent"][i]],
+            f"respondent {names['respondent'][codes['respondent'][i]]} of {names['la'][codes['la'][i]]} phase "
+            f"{names['phase'][codes['phase'][i]]} appears twice "
+            f"(first on row {int(line[first[np.searchsorted(positions, i)]])})",
+            row=int(line[i]), column="respondent", value=names["respondent"][codes["respondent"][i]],
             fix="Give each respondent one row and a unique id within the LA and phase"))
     col, labels = text["group"]
     groups = [{"intervention": Group.intervention, "control": Group.control}.get(t.casefold()) for t in labels]
@@ -227,15 +229,14 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
         col = cols.get(column)
         header = raw.headers.get(column, column)
         parsed = []
-        for u in col.uniques:
-            issue = text_problem(u)
+        for u, issue in zip(col.uniques, text_problems(col.uniques)):
             if issue is not None:
                 parsed.append((None, (f"{column} {issue[0]}", issue[1], issue[2])))
                 continue
             number, error = parse_cell(u, column, header, default=None, places=places)
             if error is None and whole and number is not None and number != number.to_integral_value():
                 error = (f"{column} is not a whole number", "Write a whole number of rounds")
-            parsed.append((number if error is None else None, None if error is None else (error[0], error[1], u)))
+            parsed.append((number if error is None else None, None if error is None else (error[0], error[1], shown(u))))
         bad = lookup([e is not None for _, e in parsed], col.codes, dtype=bool)
         found.add(order, bad, lambda i: raw.problem(
             parsed[col.codes[i]][1][0], row=int(line[i]), column=column, value=parsed[col.codes[i]][1][2],
@@ -260,33 +261,44 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
     found.add(20, no_role, lambda i: raw.problem(
         "the respondent has neither a role nor a salary", row=int(line[i]), column="role",
         fix="Give the respondent's job role (from the unit-cost table) or annual salary"))
-    # the hourly cost, once per distinct role and salary
+    # the hourly cost, once per distinct role and salary (a salary's does not depend on the role)
     ok = np.flatnonzero(~found.bad)
     role_codes = col.codes
-    hourly: dict[tuple[int, int], tuple[Decimal, str] | None] = {}
-    for r_code, s_code in zip(role_codes[ok].tolist(), salary_codes[ok].tolist()):
-        if (r_code, s_code) not in hourly:
-            hourly[(r_code, s_code)] = hourly_cost(roles[r_code], salaries[s_code], table, basis)
+    width = len(salaries) + 1
+    distinct, pair_code = np.unique(role_codes[ok].astype(np.int64) * width + salary_codes[ok], return_inverse=True)
+    by_salary: dict[int, tuple[Decimal, str] | None] = {}
+    hourly: list[tuple[Decimal, str] | None] = []
+    for pair in distinct.tolist():
+        r_code, s_code = divmod(pair, width)
+        if salaries[s_code] is not None:
+            if s_code not in by_salary:
+                by_salary[s_code] = hourly_cost(None, salaries[s_code], table, basis)
+            hourly.append(by_salary[s_code])
+        else:
+            hourly.append(hourly_cost(roles[r_code], None, table, basis))
+    pair_of = np.full(len(line), -1, dtype=np.int64)
+    pair_of[ok] = pair_code.ravel()
     no_cost = np.zeros(len(line), dtype=bool)
-    no_cost[ok] = [hourly[(r, s)] is None for r, s in zip(role_codes[ok].tolist(), salary_codes[ok].tolist())]
+    no_cost[ok] = lookup([h is None for h in hourly], pair_code.ravel(), dtype=bool)
     found.add(30, no_cost, lambda i: raw.problem(
         f"the role has no salary in the unit-cost table, so its {basis.value} hourly cost cannot be worked out",
         row=int(line[i]), column="role", value=text["role"][1][role_codes[i]] or None,
         fix="Give the respondent's salary, or use --absence-basis unit-cost"))
     found.report(problems)
     keep = np.flatnonzero(~found.bad)
-    label = vocab.labels
     role_text = [r.role if r is not None else (t or None) for t, r in zip(labels, roles)]
+    attended = [None if count is None else int(count) for count in attended]
+    las, phases, ids = names["la"], names["phase"], names["respondent"]
     out: list[Respondent] = []
-    for i, la, phase, rid, g, r_code, s_code, d_code, a_code, row in zip(
-            keep.tolist(), codes["la"][keep].tolist(), codes["phase"][keep].tolist(),
-            codes["respondent"][keep].tolist(), group_code[keep].tolist(), role_codes[keep].tolist(),
-            salary_codes[keep].tolist(), sick_codes[keep].tolist(), attended_codes[keep].tolist(),
-            line[keep].tolist()):
-        cost, source = hourly[(r_code, s_code)]
-        count = attended[a_code]
-        out.append(Respondent(la=label[la], phase=label[phase], respondent=label[rid], group=GROUPS[g],
-                              role=role_text[r_code], salary=salaries[s_code], sick_days=sick[d_code],
-                              rounds_attended=None if count is None else int(count), hourly_cost=cost,
-                              hourly_source=source, file=raw.file, sheet=raw.sheet, row=row))
+    with gc_paused():
+        for la, phase, rid, g, r_code, s_code, d_code, a_code, pair, row in zip(
+                codes["la"][keep].tolist(), codes["phase"][keep].tolist(), codes["respondent"][keep].tolist(),
+                group_code[keep].tolist(), role_codes[keep].tolist(), salary_codes[keep].tolist(),
+                sick_codes[keep].tolist(), attended_codes[keep].tolist(), pair_of[keep].tolist(),
+                line[keep].tolist()):
+            cost, source = hourly[pair]
+            out.append(Respondent(la=las[la], phase=phases[phase], respondent=ids[rid], group=GROUPS[g],
+                                  role=role_text[r_code], salary=salaries[s_code], sick_days=sick[d_code],
+                                  rounds_attended=attended[a_code], hourly_cost=cost, hourly_source=source,
+                                  file=raw.file, sheet=raw.sheet, row=row))
     return out

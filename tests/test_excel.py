@@ -248,12 +248,6 @@ def test_output_that_is_an_input_is_refused(runner, tmp_path):
     assert result.exit_code == 2 and ".xlsx" in result.stderr
 
 
-def test_the_savings_hook_is_explicit():
-    run = run_estimate(SMALL)
-    with pytest.raises(NotImplementedError, match="Savings sheet"):
-        excel.build_workbook(run, savings=object())
-
-
 def test_floats_are_refused():
     wb = openpyxl.Workbook()
     with pytest.raises(TypeError):

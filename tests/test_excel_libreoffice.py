@@ -1,7 +1,8 @@
 """The test that matters: open the exported workbook in a real spreadsheet program (LibreOffice),
 let it recalculate every formula, and compare. Every recalculated figure must equal sr-cost's own
-output (the JSON, and the CSV for the per-mode rows of each LA) to the penny, each line's and each
-round's cost must equal the library's, and the master check must read PASS.
+output (the JSON, and the CSV for the per-mode rows of each LA) to the penny, the savings figures
+too (``savings_to_dict``), each line's and each round's cost and each respondent's hourly and
+sickness cost must equal the library's, and the master check must read PASS.
 
 Skips without LibreOffice, except in CI (CI=true), where it fails (see soffice.py)."""
 
@@ -16,8 +17,10 @@ import pytest
 
 from sr_cost import excel
 from sr_cost.api import run_estimate
-from sr_cost.export import estimate_csv, estimate_to_dict
+from sr_cost.export import estimate_csv, estimate_to_dict, savings_to_dict
 from sr_cost.money import money_str
+from sr_cost.savings import SavingsAssumptions, sickness_cost
+from sr_cost.survey import AbsenceBasis
 
 from conftest import ROOT, TRIAL
 from soffice import convert, soffice  # noqa: F401  (a fixture)
@@ -25,6 +28,7 @@ from soffice import convert, soffice  # noqa: F401  (a fixture)
 SMALL = ROOT / "tests" / "fixtures" / "small"
 HEADER = "la,phase,round,mode,item,role,rate,staff,hours,miles,cost\n"
 TINY = Decimal("0.000001")
+QUICK = SavingsAssumptions(bootstrap=200)
 
 LA_FIGURES = {"Rounds": "rounds", "In-person rounds": "rounds_in_person", "Virtual rounds": "rounds_virtual",
               "Set-up: direct": ("setup", "direct"), "Set-up: indirect": ("setup", "indirect"),
@@ -42,6 +46,29 @@ GROUP_FIGURES = {"LAs": "las", "Mean per round: total": "mean_total_per_round",
                  "Annual cost": "annual_cost", "Set-up: mean": "mean_setup", "Set-up: lowest LA": "min_setup",
                  "Set-up: highest LA": "max_setup", "Rounds": "rounds", "Attendances": "attendances",
                  "Cost per attendee": "cost_per_attendee"}
+
+
+# the savings rows of Checks -> the key of the phase (or of "combined" / "pooled") in savings_to_dict
+SAVINGS_FIGURES = {
+    "Savings: respondents, intervention": "n_intervention", "Savings: respondents, control": "n_control",
+    "Savings: mean sick days, intervention": "mean_sick_days_intervention",
+    "Savings: mean sick days, control": "mean_sick_days_control",
+    "Savings: mean sickness cost, intervention": "mean_cost_intervention",
+    "Savings: mean sickness cost, control": "mean_cost_control",
+    "Savings: saving per staff member": "saving_per_staff",
+    "Savings: annual saving per staff member": "annual_saving_per_staff",
+    "Savings: LAs counted": "las_with_staff", "Savings: intervention staff": "intervention_staff",
+    "Savings: annual saving total": "annual_saving_total", "Savings: annual running cost": "annual_running_cost",
+    "Savings: net annual cost": "net_annual_cost", "Savings: break-even sick days": "break_even_sick_days_per_staff",
+}
+
+
+def expected_saving(payload: dict, figure: str, phase: str):
+    """What ``savings_to_dict`` says for one savings row of Checks."""
+    key = SAVINGS_FIGURES[figure]
+    entry = payload[phase] if phase in ("combined", "pooled") else next(
+        p for p in payload["phases"] if p["phase"] == phase)
+    return len(entry[key]) if key == "las_with_staff" else entry[key]
 
 
 def exact(value) -> Decimal:
@@ -90,6 +117,7 @@ def verify(recalculated, run) -> int:
     """Compare a recalculated workbook with sr-cost's JSON, CSV and library figures; return the number
     of figures compared."""
     payload = estimate_to_dict(run.estimate, run.table)
+    saved = savings_to_dict(run.savings) if run.savings is not None else None
     csv_rows = list(csv.DictReader(io.StringIO(estimate_csv(run.estimate))))
     wb = openpyxl.load_workbook(recalculated, data_only=True)
     checks = wb["Checks"]
@@ -98,7 +126,10 @@ def verify(recalculated, run) -> int:
     for row in checks_rows(checks):
         phase = None if row["Phase"] is None else str(row["Phase"])
         la = None if row["LA"] is None else str(row["LA"])
-        want = expected_for(payload, csv_rows, row["Figure"], la, phase, row["Mode"])
+        if row["Figure"].startswith("Savings:"):
+            want = expected_saving(saved, row["Figure"], phase)
+        else:
+            want = expected_for(payload, csv_rows, row["Figure"], la, phase, row["Mode"])
         got = as_json(row["Recomputed"])
         assert got == want or (isinstance(want, str) and money_str(exact(row["Recomputed"])) == want), (row, want)
         assert row["Result"] == "PASS", row
@@ -123,15 +154,35 @@ def verify(recalculated, run) -> int:
     for got, line in zip(costs, all_lines):
         assert abs(exact(got) - line.total(rate)) < TINY, (line, got)
         compared += 1
+    if run.savings is not None:
+        compared += verify_respondents(wb, run)
+    else:
+        assert "Savings" not in wb.sheetnames
     return compared
+
+
+def verify_respondents(wb, run) -> int:
+    """Each respondent's hourly cost (by formula: a look-up, or derived from the salary) and sickness
+    cost against the library's exact figures."""
+    ws = wb["Savings"]
+    header = [c.value for c in ws[4]]
+    rows = [dict(zip(header, r)) for r in ws.iter_rows(min_row=5, max_row=4 + len(run.savings.respondents),
+                                                           values_only=True)]
+    hours = run.savings.assumptions.hours_per_day
+    for got, r in zip(rows, run.savings.respondents, strict=True):
+        assert (got["Row"], str(got["Respondent"])) == (r.row, r.respondent)
+        assert abs(exact(got["Hourly cost (£/hour)"]) - r.hourly_cost) < TINY, (r, got)
+        assert abs(exact(got["Sickness cost (£)"]) - sickness_cost(r, hours)) < TINY, (r, got)
+    return 2 * len(rows)
 
 
 @pytest.fixture(scope="module")
 def trial(soffice, tmp_path_factory):  # noqa: F811
     folder = tmp_path_factory.mktemp("lo-trial")
-    run = run_estimate(TRIAL)
+    run = run_estimate(TRIAL, savings_assumptions=QUICK)
     path = folder / "trial.xlsx"
-    excel.write_workbook(path, run, command="sr-cost estimate examples/trial --excel trial.xlsx")
+    excel.write_workbook(path, run, command="sr-cost estimate examples/trial --bootstrap 200 --excel trial.xlsx",
+                         savings=run.savings)
     (recalculated,) = convert(soffice, [path], folder / "recalc")
     return run, recalculated
 
@@ -140,6 +191,30 @@ def test_trial_recalculated_by_libreoffice_equals_the_json(trial):
     run, recalculated = trial
     compared = verify(recalculated, run)
     assert compared > 1000
+
+
+def test_trial_savings_recalculated_equal_the_json(trial):
+    """Every savings figure of the trial, recalculated from the 236 respondents, equals the JSON to
+    the penny (and the break-even days to 2 dp): Table 21 per phase, combined and pooled, the annual
+    saving totals, running costs, net costs and break-even days."""
+    run, recalculated = trial
+    saved = savings_to_dict(run.savings)
+    rows = [r for r in checks_rows(openpyxl.load_workbook(recalculated, data_only=True)["Checks"])
+            if r["Figure"].startswith("Savings:")]
+    assert len(rows) == 14 * 2 + 3 * 2  # every figure of both phases, and combined and pooled
+    got = {(r["Figure"], str(r["Phase"])): as_json(r["Recomputed"]) for r in rows}
+    assert all(r["Result"] == "PASS" for r in rows)
+    for (figure, phase), value in got.items():
+        want = expected_saving(saved, figure, phase)
+        assert value == want or money_str(exact(value)) == want, (figure, phase, value, want)
+    # the report's Table 21, and the net figures
+    mean = "Savings: mean sickness cost, "
+    assert [got[(mean + g, p)] for p in ("1", "2", "combined") for g in ("intervention", "control")] == \
+        ["1862.84", "2129.55", "1247.40", "1331.78", "1555.12", "1730.67"]
+    assert [got[("Savings: saving per staff member", p)] for p in ("1", "2", "combined", "pooled")] == \
+        ["266.71", "84.38", "175.55", "244.11"]
+    assert got[("Savings: net annual cost", "1")] == "-455515.52"
+    assert got[("Savings: break-even sick days", "1")] == "0.31"
 
 
 def test_headline_figures_after_recalculation(trial):
@@ -154,8 +229,9 @@ def test_headline_figures_after_recalculation(trial):
 
 
 def test_awkward_labels_and_wildcard_roles_recalculate(soffice, tmp_path):  # noqa: F811
-    """LA, round and role names that are formulas, criteria operators or wildcards: the formulas
-    match on sr-cost's own numbers, and role look-ups escape * ? ~, so every check still passes."""
+    """LA, round, respondent and role names that are formulas, criteria operators or wildcards: the
+    formulas match on sr-cost's own numbers, and role look-ups escape * ? ~, so every check still
+    passes, the savings' too."""
     forms = tmp_path / "forms"
     forms.mkdir()
     (forms / "rounds.csv").write_text(
@@ -170,18 +246,28 @@ def test_awkward_labels_and_wildcard_roles_recalculate(soffice, tmp_path):  # no
         HEADER + '"=HYPERLINK(""http://x"",""y"")",1,,,@cmd,Social worker,,1,1,,\n'
         + "*,2,>5,,=1+1,Senior*,,1,2,,\n" + ">5,2,,,x,Worker?,,1,1,,\n")
     (forms / "steering.csv").write_text(HEADER + ">5,2,~1,,meeting,Social worker,,3,1,,\n")
+    (forms / "survey.csv").write_text(
+        "la,phase,respondent,group,role,salary,sick_days\n"
+        '"=HYPERLINK(""http://x"",""y"")",1,=1+1,intervention,Senior*,,2\n'
+        '"=HYPERLINK(""http://x"",""y"")",1,@cmd,control,Social worker,,3.5\n'
+        '"=HYPERLINK(""http://x"",""y"")",1,*,control,=1+1,30000,1\n'
+        "*,2,>5,intervention,Worker?,,4\n" "*,2,~1,control,Social worker,,1\n" ">5,2,R1,intervention,,27500.50,2.5\n")
+    (forms / "staff.csv").write_text("la,phase,intervention_staff,control_staff\n"
+                                     '"=HYPERLINK(""http://x"",""y"")",1,5,5\n*,2,3,3\n>5,2,2,2\n')
     table = tmp_path / "costs.csv"
     table.write_text("role,salary,on_costs,overheads,unit_cost_hour\n"
                      "Social worker,34748.00,10000,20000,44.55\nSenior worker,1,1,1,10.00\nSenior*,1,1,1,20.00\n"
                      "Worker1,1,1,1,5.00\nWorker?,1,1,1,7.77\n")
-    run = run_estimate(forms, unit_costs=table)
+    run = run_estimate(forms, unit_costs=table, savings_assumptions=SavingsAssumptions(bootstrap=50))
     path = tmp_path / "awkward.xlsx"
-    excel.write_workbook(path, run)
+    excel.write_workbook(path, run, savings=run.savings)
     (recalculated,) = convert(soffice, [path], tmp_path / "recalc")
     verify(recalculated, run)
-    rates = {r[9]: r[13] for r in openpyxl.load_workbook(recalculated, data_only=True)["Lines"]
-             .iter_rows(min_row=4, values_only=True)}
+    wb = openpyxl.load_workbook(recalculated, data_only=True)
+    rates = {r[9]: r[13] for r in wb["Lines"].iter_rows(min_row=4, values_only=True)}
     assert rates["Senior*"] == 20 and rates["Worker?"] == 7.77  # not 'Senior worker', not 'Worker1'
+    hourly = {r[14]: r[9] for r in wb["Savings"].iter_rows(min_row=5, max_row=10, values_only=True)}
+    assert hourly["Senior*"] == 20 and hourly["Worker?"] == 7.77
 
 
 def test_editing_an_input_changes_the_result(soffice, tmp_path):  # noqa: F811
@@ -204,3 +290,79 @@ def test_editing_an_input_changes_the_result(soffice, tmp_path):  # noqa: F811
     assert total > first.total
     failing = [r for r in checks_rows(out["Checks"]) if r["Result"] == "FAIL"]
     assert {r["Figure"] for r in failing} >= {"Mean per round: round", "Annual cost"}
+
+
+def test_every_absence_basis_recalculates(soffice, tmp_path):  # noqa: F811
+    """The hourly cost of absence on the employer and salary bases, from a salary (derived with the
+    parameters on Assumptions) and from a role (its row of Unit costs), recalculates to the library's."""
+    runs, paths = [], []
+    for basis in (AbsenceBasis.employer, AbsenceBasis.salary):
+        run = run_estimate(TRIAL, savings_assumptions=SavingsAssumptions(bootstrap=0, absence_basis=basis))
+        path = tmp_path / f"{basis.value}.xlsx"
+        excel.write_workbook(path, run, savings=run.savings)
+        runs.append(run)
+        paths.append(path)
+    for run, recalculated in zip(runs, convert(soffice, paths, tmp_path / "recalc")):
+        verify(recalculated, run)
+
+
+def test_editing_hours_per_sick_day_changes_the_savings(soffice, tmp_path):  # noqa: F811
+    """The Savings sheet is live: 7 hours in a sick day instead of 7.5 on Assumptions -> lower sickness
+    costs, and the savings checks say FAIL while the costing's still PASS."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    for f in SMALL.iterdir():
+        (forms / f.name).write_bytes(f.read_bytes())
+    (forms / "survey.csv").write_text("la,phase,respondent,group,role,salary,sick_days\n"
+                                      "A,1,R1,intervention,Social worker,,2\nA,1,R2,control,Social worker,,4\n"
+                                      "A,1,R3,control,,34748,1\n")
+    (forms / "staff.csv").write_text("la,phase,intervention_staff,control_staff\nA,1,10,10\n")
+    run = run_estimate(forms, savings_assumptions=SavingsAssumptions(bootstrap=0))
+    path = tmp_path / "small.xlsx"
+    excel.write_workbook(path, run, savings=run.savings)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Assumptions"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws[f"A{r}"].value == "Hours in a day of sickness absence")
+    assert ws[f"B{row}"].value == 7.5
+    ws[f"B{row}"] = 7
+    wb.save(path)
+    (recalculated,) = convert(soffice, [path], tmp_path / "recalc")
+    out = openpyxl.load_workbook(recalculated, data_only=True)
+    assert out["Checks"]["B3"].value == "FAIL"
+    rows = checks_rows(out["Checks"])
+    failing = {r["Figure"] for r in rows if r["Result"] == "FAIL"}
+    assert failing == {"Savings: mean sickness cost, intervention", "Savings: mean sickness cost, control",
+                       "Savings: saving per staff member", "Savings: annual saving per staff member",
+                       "Savings: annual saving total", "Savings: net annual cost", "Savings: break-even sick days"}
+    # 44.55 x 2 x 7 = 623.70 (was 668.25 at 7.5 hours)
+    first = next(r for r in rows if r["Figure"] == "Savings: mean sickness cost, intervention")
+    assert money_str(exact(first["Recomputed"])) == "623.70"
+
+
+def test_a_phase_without_staff_numbers_and_no_bootstrap(soffice, tmp_path):  # noqa: F811
+    """A phase with no staff row has a saving but no totals (sr-cost leaves them out, and so does the
+    workbook); with --bootstrap 0 there are no intervals; phase labels that are not numbers. Every
+    figure shown still recalculates to the JSON."""
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    for f in SMALL.iterdir():
+        text = f.read_text().replace("\nA,1,", "\nA,Year one,").replace("\nB,2,", "\nB,Year two,")
+        (forms / f.name).write_text(text)
+    (forms / "survey.csv").write_text("la,phase,respondent,group,role,salary,sick_days\n"
+                                      "A,Year one,R1,intervention,Social worker,,2\nA,Year one,R2,control,,34748,4\n"
+                                      "B,Year two,R1,intervention,Social worker,,1\n"
+                                      "B,Year two,R2,control,Family support worker,,3\n")
+    (forms / "staff.csv").write_text("la,phase,intervention_staff,control_staff\nA,Year one,10,10\n")
+    run = run_estimate(forms, savings_assumptions=SavingsAssumptions(bootstrap=0))
+    assert run.savings.phases[1].annual_running_cost is None
+    path = tmp_path / "partial.xlsx"
+    excel.write_workbook(path, run, savings=run.savings)
+    (recalculated,) = convert(soffice, [path], tmp_path / "recalc")
+    verify(recalculated, run)
+    rows = [r for r in checks_rows(openpyxl.load_workbook(recalculated, data_only=True)["Checks"])
+            if r["Figure"].startswith("Savings:")]
+    assert {r["Figure"] for r in rows if r["Phase"] == "Year two"} == {
+        "Savings: respondents, intervention", "Savings: respondents, control", "Savings: mean sick days, intervention",
+        "Savings: mean sick days, control", "Savings: mean sickness cost, intervention",
+        "Savings: mean sickness cost, control", "Savings: saving per staff member",
+        "Savings: annual saving per staff member", "Savings: LAs counted", "Savings: intervention staff"}

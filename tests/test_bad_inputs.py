@@ -1,0 +1,111 @@
+"""The bad-input corpus (tests/bad_inputs/cases.toml): every broken input is refused with one clear
+message naming where it is and how to fix it, exit 1 or 2, no traceback, nothing written or
+changed, under 10 s and 500 MB."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent / "bad_inputs"
+CASES = tomllib.loads((HERE / "cases.toml").read_text(encoding="utf-8"))
+DEFAULT_ARGS = ["estimate", "{input}", "--bootstrap", "0", "-f", "json", "-o", "out/result.json"]
+MEMORY_LIMIT = 500 * 1024 * 1024  # [bytes] address space of each run
+TIMEOUT = 10  # [s]
+PREVIOUS = b'{"previous": "result"}\n'
+
+
+def _limit_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+    return subprocess.run([sys.executable, "-m", "sr_cost", *args], cwd=cwd, capture_output=True, text=True,
+                          encoding="utf-8", errors="replace", timeout=TIMEOUT, env=env,
+                          preexec_fn=_limit_memory if sys.platform != "win32" else None)
+
+
+def _params():
+    for name, case in CASES.items():
+        marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
+        yield pytest.param(name, case, id=name, marks=marks)
+
+
+def test_the_corpus_is_big_enough_and_on_disk():
+    assert len(CASES) >= 25
+    assert sorted(CASES) == sorted(p.name for p in (HERE / "cases").iterdir())
+
+
+@pytest.mark.parametrize("name,case", list(_params()))
+def test_bad_input(name: str, case: dict, tmp_path: Path):
+    source = HERE / "cases" / name
+    files = [p for p in source.iterdir() if p.is_file()]
+    if any(p.suffix == ".csv" for p in files):
+        shutil.copytree(source, tmp_path / "forms")
+        given = "forms"
+    else:
+        (only,) = files
+        shutil.copy(only, tmp_path / only.name)
+        given = only.name
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "result.json").write_bytes(PREVIOUS)
+    before = _snapshot(tmp_path)
+    args = [a.replace("{input}", given) for a in case.get("args", DEFAULT_ARGS)]
+
+    result = _run(args, tmp_path)
+
+    err = _squash(result.stderr)
+    assert result.returncode == case["exit"], result.stderr
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    for text in case["stderr"]:
+        assert _squash(text) in err, f"{text!r} not in stderr:\n{result.stderr}"
+    if case["exit"] != 0:
+        assert result.stdout == ""
+        assert _snapshot(tmp_path) == before, "a file was written, changed or left behind"
+    else:
+        json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8"))
+        after = _snapshot(tmp_path)
+        assert {k: v for k, v in after.items() if k != "out/result.json"} == \
+               {k: v for k, v in before.items() if k != "out/result.json"}
+    if "then" in case:
+        again = _run(case["then"], tmp_path)
+        assert again.returncode == 0, again.stderr
+        assert json.loads(again.stdout)["las"]
+
+
+def test_the_corpus_files_are_what_make_cases_writes():
+    result = subprocess.run([sys.executable, str(HERE / "make_cases.py"), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_openpyxl_parses_workbooks_with_defusedxml():
+    """Entity declarations (billion laughs, external entities) are refused only because openpyxl
+    parses through defusedxml when it is installed; sr-cost depends on defusedxml for that."""
+    import defusedxml.ElementTree
+    import openpyxl.xml
+    import openpyxl.xml.functions as functions
+
+    assert openpyxl.xml.DEFUSEDXML is True
+    assert functions.iterparse is defusedxml.ElementTree.iterparse
+    assert functions.fromstring is defusedxml.ElementTree.fromstring
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'"defusedxml>=', pyproject)
