@@ -272,6 +272,29 @@ def _check_output(output: Optional[Path], inputs: list[Path]) -> None:
             raise UsageError(f"the output {output} is one of the inputs; choose another name")
 
 
+def _run_forms(ctx: typer.Context, forms: Path, unit_costs: Optional[Path], params: Optional[Path],
+               rounds_per_year: int, mileage_rate: Optional[str], encoding: str, assumptions,
+               output: Optional[Path], excel: Optional[Path], *, require_survey: bool):
+    """What `estimate` and `savings` share: refuse outputs that are inputs, cost the forms (with the
+    savings when there is a survey), show the warnings and write the workbook."""
+    from sr_cost import reporting
+    from sr_cost.api import run_estimate
+    from sr_cost.costing import DEFAULT_MILEAGE_RATE
+
+    inputs = [forms] + ([unit_costs] if unit_costs else [])
+    _check_output(output, inputs)
+    _check_excel(excel, inputs + ([output] if output else []))
+    rate = _decimal_option(mileage_rate, "--mileage-rate")
+    with _bootstrap_progress() as progress:
+        run = run_estimate(forms, unit_costs=unit_costs, params=params, rounds_per_year=rounds_per_year,
+                           mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate, encoding=encoding,
+                           savings_assumptions=assumptions, progress=progress, require_survey=require_survey)
+    reporting.print_warnings(run.warnings)
+    if excel is not None:
+        _write_excel(excel, run, _command_line(ctx))
+    return run
+
+
 @app.command("estimate")
 def estimate_cmd(
     ctx: typer.Context,
@@ -302,20 +325,10 @@ def estimate_cmd(
     """
     with _reported():
         from sr_cost import export, reporting
-        from sr_cost.api import run_estimate
-        from sr_cost.costing import DEFAULT_MILEAGE_RATE
 
-        _check_output(output, [forms] + ([unit_costs] if unit_costs else []))
-        _check_excel(excel, [forms] + ([unit_costs] if unit_costs else []) + ([output] if output else []))
-        rate = _decimal_option(mileage_rate, "--mileage-rate")
-        assumptions = _savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed)
-        with _bootstrap_progress() as progress:
-            run = run_estimate(forms, unit_costs=unit_costs, params=params, rounds_per_year=rounds_per_year,
-                               mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate, encoding=encoding,
-                               savings_assumptions=assumptions, progress=progress)
-        reporting.print_warnings(run.warnings)
-        if excel is not None:
-            _write_excel(excel, run, _command_line(ctx))
+        run = _run_forms(ctx, forms, unit_costs, params, rounds_per_year, mileage_rate, encoding,
+                         _savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
+                         output, excel, require_survey=False)
         if fmt is OutputFormat.json:
             text = export.to_json(export.run_to_dict(run))
         elif fmt is OutputFormat.csv:
@@ -360,20 +373,10 @@ def savings_cmd(
     """
     with _reported():
         from sr_cost import export, reporting
-        from sr_cost.api import run_estimate
-        from sr_cost.costing import DEFAULT_MILEAGE_RATE
 
-        _check_output(output, [forms] + ([unit_costs] if unit_costs else []))
-        _check_excel(excel, [forms] + ([unit_costs] if unit_costs else []) + ([output] if output else []))
-        rate = _decimal_option(mileage_rate, "--mileage-rate")
-        assumptions = _savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed)
-        with _bootstrap_progress() as progress:
-            run = run_estimate(forms, unit_costs=unit_costs, params=params, rounds_per_year=rounds_per_year,
-                               mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate, encoding=encoding,
-                               savings_assumptions=assumptions, progress=progress, require_survey=True)
-        reporting.print_warnings(run.warnings)
-        if excel is not None:
-            _write_excel(excel, run, _command_line(ctx))
+        run = _run_forms(ctx, forms, unit_costs, params, rounds_per_year, mileage_rate, encoding,
+                         _savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
+                         output, excel, require_survey=True)
         if fmt is OutputFormat.json:
             text = export.to_json(export.savings_only_dict(run))
         elif fmt is OutputFormat.csv:
