@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from sr_cost import __version__
 from sr_cost.compare import Comparison, Figures
+from sr_cost.excel import put
 from sr_cost.compare_report import LABELS, SAVING_FIGURES, break_even_sentences, pct, ranges_text, summary
 from sr_cost.money import to_penny
 from sr_cost.outputs import write_atomic
@@ -41,21 +41,8 @@ TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 def _put(ws, row: int, column: int, value: Any, fmt: str | None = None, font: Font | None = None,
          fill: PatternFill | None = None):
-    """One cell: text is always text (never a formula), Decimal a number; floats are refused."""
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:32767]
-        cell.data_type = "s"
-        if value[:1] in ("=", "+", "-", "@"):
-            cell.quotePrefix = True
-    elif isinstance(value, float):
-        raise TypeError("floats are not written to workbooks; pass a Decimal")
-    else:
-        cell.value = value
-    if fmt:
-        cell.number_format = fmt
-    if font:
-        cell.font = font
+    """One cell, written by the estimate workbook's ``put`` (text always text, floats refused)."""
+    cell = put(ws, row, column, value, fmt, font)
     if fill:
         cell.fill = fill
     return cell
