@@ -22,9 +22,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
+import numpy as np
+
+from sr_cost.columns import Exact
 from sr_cost.costing import Estimate, natural_key
 from sr_cost.money import ZERO
-from sr_cost.survey import AbsenceBasis, Group, Respondent, Survey
+from sr_cost.survey import GROUPS, AbsenceBasis, Group, Respondent, Respondents, Survey
 
 DEFAULT_HOURS_PER_DAY = Decimal("7.5")  # [hours/day] a working day, as the report converts days to hours
 DEFAULT_RECALL_MONTHS = 6  # [months] the T2 survey asked about the previous six months
@@ -89,7 +92,11 @@ class Savings:
     phases: tuple[PhaseSavings, ...]
     combined: CombinedSavings  # the report's: unweighted mean of the phases
     pooled: CombinedSavings  # all respondents together
-    respondents: tuple[Respondent, ...]
+    table: Respondents
+
+    @property
+    def respondents(self) -> tuple[Respondent, ...]:
+        return self.table.records()
 
     def __post_init__(self) -> None:
         for p in self.phases:
@@ -102,14 +109,22 @@ def sickness_cost(r: Respondent, hours_per_day: Decimal) -> Decimal:
     return r.hourly_cost * r.sick_days * hours_per_day
 
 
-def _mean(values: list[Decimal]) -> Decimal:
-    return sum(values, ZERO) / Decimal(len(values))
+class _Sums:
+    """Exact sums of sick days, hourly costs and sickness costs per group of respondents, with
+    the sickness cost of every respondent as an exact integer x 10^exp (for the bootstrap)."""
 
+    def __init__(self, t: Respondents, hours_per_day: Decimal) -> None:
+        n = len(t)
+        self.sick = Exact.of(t.sick_values, t.sick)
+        self.hourly = Exact.of(t.hourly_values, t.hourly)
+        self.cost = self.sick * self.hourly * Exact.constant(hours_per_day, n)
 
-def _stats(rs: list[Respondent], hours_per_day: Decimal) -> GroupStats:
-    return GroupStats(n=len(rs), mean_sick_days=_mean([r.sick_days for r in rs]),
-                      mean_cost=_mean([sickness_cost(r, hours_per_day) for r in rs]),
-                      mean_hourly=_mean([r.hourly_cost for r in rs]))
+    def stats(self, keys: np.ndarray, n_keys: int) -> list[GroupStats]:
+        """GroupStats per key 0..n_keys-1 (a key without respondents has none: n = 0, means 0)."""
+        counts = np.bincount(keys, minlength=n_keys).tolist() if len(keys) else [0] * n_keys
+        sick, hourly, cost = (x.sums(keys, n_keys) for x in (self.sick, self.hourly, self.cost))
+        return [GroupStats(n=c, mean_sick_days=d / c if c else ZERO, mean_cost=m / c if c else ZERO,
+                           mean_hourly=h / c if c else ZERO) for c, d, h, m in zip(counts, sick, hourly, cost)]
 
 
 Progress = Callable[[int, int], None]
@@ -122,11 +137,15 @@ def savings(survey: Survey, est: Estimate, assumptions: SavingsAssumptions = Sav
     per_year = Decimal(12) / Decimal(a.recall_months)
     annual_by_la = {(la.la, la.phase): la.annual_cost for la in est.las}
     phases: list[PhaseSavings] = []
-    boot = _Bootstrap(survey.respondents, a, progress) if a.bootstrap > 0 else None
-    for phase in sorted({r.phase for r in survey.respondents}, key=natural_key):
-        rs = [r for r in survey.respondents if r.phase == phase]
-        i = _stats([r for r in rs if r.group is Group.intervention], a.hours_per_day)
-        c = _stats([r for r in rs if r.group is Group.control], a.hours_per_day)
+    t = survey.table
+    sums = _Sums(t, a.hours_per_day)
+    keys = t.phase.astype(np.int64) * len(GROUPS) + t.group
+    stats = sums.stats(keys, len(t.phases) * len(GROUPS))
+    present = sorted({t.phases[code] for code in np.unique(t.phase).tolist()}, key=natural_key)
+    code_of = {phase: code for code, phase in enumerate(t.phases)}
+    boot = _Bootstrap(sums, keys, t.phases, a, progress) if a.bootstrap > 0 else None
+    for phase in present:
+        i, c = (stats[code_of[phase] * len(GROUPS) + g] for g in range(len(GROUPS)))
         saving = c.mean_cost - i.mean_cost
         counted = [s for s in survey.staff if s.phase == phase and (s.la, s.phase) in annual_by_la]
         staff = sum(s.intervention_staff for s in counted)
@@ -150,13 +169,11 @@ def savings(survey: Survey, est: Estimate, assumptions: SavingsAssumptions = Sav
         mean_cost_intervention=sum((p.intervention.mean_cost for p in phases), ZERO) / n,
         mean_cost_control=sum((p.control.mean_cost for p in phases), ZERO) / n,
         saving_per_staff=sum((p.saving_per_staff for p in phases), ZERO) / n)
-    everyone_i = [r for r in survey.respondents if r.group is Group.intervention]
-    everyone_c = [r for r in survey.respondents if r.group is Group.control]
-    pi, pc = _stats(everyone_i, a.hours_per_day).mean_cost, _stats(everyone_c, a.hours_per_day).mean_cost
+    pi, pc = (g.mean_cost for g in sums.stats(t.group.astype(np.int64), len(GROUPS)))
     pooled = CombinedSavings(method="pooled: all respondents together", mean_cost_intervention=pi,
                              mean_cost_control=pc, saving_per_staff=pc - pi)
     return Savings(assumptions=a, phases=tuple(phases), combined=combined, pooled=pooled,
-                   respondents=survey.respondents)
+                   table=t)
 
 
 class _Bootstrap:
@@ -164,19 +181,28 @@ class _Bootstrap:
 
     CHUNK_CELLS = 4_000_000  # resampled values held in memory at once
 
-    def __init__(self, respondents: tuple[Respondent, ...], a: SavingsAssumptions, progress: Progress | None):
-        import numpy as np
-
+    def __init__(self, sums: _Sums, keys: np.ndarray, phases: list[str], a: SavingsAssumptions,
+                 progress: Progress | None):
         self.np = np
         self.a = a
-        costs = [sickness_cost(r, a.hours_per_day) for r in respondents]
-        places = max((-c.as_tuple().exponent for c in costs if c.as_tuple().exponent < 0), default=0)
-        self.scale = Decimal(10) ** places
+        # every sickness cost as a whole number of 10^-places pounds, places as few as will do
+        ints, exp = sums.cost.ints, sums.cost.exp
+        while exp < 0 and len(ints) and not (ints % 10).any():
+            ints, exp = ints // 10, exp + 1
+        self.scale = Decimal(10) ** max(-exp, 0)
+        if exp > 0:
+            ints = ints * 10 ** exp
         self.units = {}
-        for r, c in zip(respondents, costs):
-            self.units.setdefault((r.phase, r.group), []).append(int(c * self.scale))
+        order = np.argsort(keys, kind="stable")  # each key's rows, in survey order
+        bounds = np.searchsorted(keys[order], np.arange(len(phases) * len(GROUPS) + 1))
+        for code, phase in enumerate(phases):
+            for g, group in enumerate(GROUPS):
+                k = code * len(GROUPS) + g
+                rows = order[bounds[k]:bounds[k + 1]]
+                if len(rows):
+                    self.units[(phase, group)] = ints[rows]
         self.progress = progress
-        self.total_work = len(respondents) * a.bootstrap
+        self.total_work = len(keys) * a.bootstrap
         self.done = 0
         self.seeds = np.random.SeedSequence(a.seed)
         self.keys = sorted(self.units, key=lambda k: (natural_key(k[0]), k[1].value))

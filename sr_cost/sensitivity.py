@@ -119,8 +119,7 @@ def transform_forms(forms: CostForms, s: Scenario) -> CostForms:
 def transform_survey(survey: Survey, s: Scenario) -> Survey:
     if s.unit_costs == 1:
         return survey
-    return replace(survey, respondents=tuple(replace(r, hourly_cost=r.hourly_cost * s.unit_costs)
-                                             for r in survey.respondents))
+    return replace(survey, table=survey.table.scaled(s.unit_costs))
 
 
 def run_scenario(fs: FormsSet, s: Scenario) -> tuple[Estimate, Savings | None]:

@@ -154,7 +154,7 @@ def _survey(rows):
     people = [Respondent(la="A" if ph == "1" else "B", phase=ph, respondent=f"R{i}", group=g, role=None,
                          salary=None, sick_days=days, rounds_attended=None, hourly_cost=rate, hourly_source="test",
                          file="t", sheet="", row=i + 2) for i, (ph, g, rate, days) in enumerate(rows)]
-    return Survey(tuple(people), ())
+    return Survey.of(people)
 
 
 def _both_groups(rows):
