@@ -16,6 +16,7 @@ This module imports numpy (not pandas): pandas is imported only to read a large 
 from __future__ import annotations
 
 import csv
+import decimal
 import functools
 import gc
 import sys
@@ -298,11 +299,13 @@ class Exact:
         return self.sums(np.zeros(len(self.ints), dtype=np.int64), 1)[0]
 
 
+# scaleb in this context only moves the exponent: no digit is ever rounded away
+_UNBOUNDED = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+
+
 def _int_at(value: Decimal, exp: int) -> int:
     """The integer n with value == n x 10^exp (exp at most the value's own exponent)."""
-    sign, digits, own = value.as_tuple()
-    n = int("".join(map(str, digits)) or "0") * 10 ** (own - exp)
-    return -n if sign else n
+    return int(value.scaleb(-exp, _UNBOUNDED))
 
 
 def sum_terms(terms: Sequence[Exact], keys: np.ndarray, n: int) -> list[Decimal]:
@@ -381,8 +384,13 @@ def read_csv_columns(path: Path, *, encoding: str, chunk_rows: int = 1 << 20):
                     else:
                         local, local_uniques = pd.factorize(values.to_numpy(dtype=object))
                         local_uniques = local_uniques.tolist()
-                    remap = np.empty(len(local_uniques), dtype=np.int32)
                     table, known = seen[j], uniques[j]
+                    if not known:  # the first chunk: its distinct values are the column's so far
+                        known.extend(map(str, local_uniques))
+                        table.update(zip(known, range(len(known))))
+                        codes[j].append(local.astype(np.int32, copy=False))
+                        continue
+                    remap = np.empty(len(local_uniques), dtype=np.int32)
                     for k, u in enumerate(local_uniques):
                         u = str(u)
                         code = table.get(u)
@@ -396,7 +404,8 @@ def read_csv_columns(path: Path, *, encoding: str, chunk_rows: int = 1 << 20):
     if header is None:
         return None
     for known in uniques:
-        if any(("\n" in u or "\r" in u) for u in known):
+        joined = "".join(known)
+        if "\n" in joined or "\r" in joined:
             return None
     columns = [Column(compact(np.concatenate(c), len(u)) if c else np.zeros(0, dtype=np.int8), u)
                for c, u in zip(codes, uniques)]

@@ -21,7 +21,7 @@ from sr_cost.forms import (FormsBundle, _Found, _is_total, _number, check_column
                            text_label, text_problems)
 from sr_cost.money import to_penny
 from sr_cost.readers import RawTable, nonblank
-from sr_cost.unit_costs import UnitCostTable, derive
+from sr_cost.unit_costs import UnitCostTable, on_costs, unit_cost_hour
 
 
 class Group(str, Enum):
@@ -158,11 +158,10 @@ def hourly_cost(role, salary: Decimal | None, table: UnitCostTable, basis: Absen
     Every basis is rounded half-up to the penny, as the published unit costs are."""
     hours = table.params.working_hours_per_year
     if salary is not None:
-        d = derive(salary, table.params)
         if basis is AbsenceBasis.unit_cost:
-            return d.unit_cost_hour, "derived from salary"
+            return unit_cost_hour(salary, table.params), "derived from salary"
         if basis is AbsenceBasis.employer:
-            return to_penny((salary + d.on_costs) / hours), "salary + on-costs ÷ hours"
+            return to_penny((salary + on_costs(salary, table.params)) / hours), "salary + on-costs ÷ hours"
         return to_penny(salary / hours), "salary ÷ hours"
     if role is None:
         return None

@@ -101,8 +101,8 @@ class Derivation:
     unit_cost_hour: Decimal  # rounded half-up to the penny, as the published table
 
 
-def derive(salary: Decimal, params: Params) -> Derivation:
-    """Salary [£/year] -> on-costs, overheads [£/year] and unit cost [£/hour]."""
+def _steps(salary: Decimal, params: Params) -> tuple[Decimal, ...]:
+    """The derivation's arithmetic, shared by ``derive`` and ``unit_cost_hour``."""
     threshold = params.ni_secondary_threshold_per_week_gbp * params.days_per_year / Decimal(7)
     ni = params.employer_ni_rate * max(salary - threshold, ZERO)
     superannuation = params.superannuation_rate * salary
@@ -112,6 +112,12 @@ def derive(salary: Decimal, params: Params) -> Derivation:
     indirect = params.indirect_overheads_rate * base
     overheads = direct + indirect + params.capital_overheads_gbp
     total = base + overheads
+    return threshold, ni, superannuation, on_costs, direct, indirect, overheads, total
+
+
+def derive(salary: Decimal, params: Params) -> Derivation:
+    """Salary [£/year] -> on-costs, overheads [£/year] and unit cost [£/hour]."""
+    threshold, ni, superannuation, on_costs, direct, indirect, overheads, total = _steps(salary, params)
     return Derivation(
         salary=salary, ni_threshold_gbp=threshold, employer_ni=ni, superannuation=superannuation,
         on_costs=on_costs, direct_overheads=direct, indirect_overheads=indirect,
@@ -119,6 +125,16 @@ def derive(salary: Decimal, params: Params) -> Derivation:
         working_hours=params.working_hours_per_year,
         unit_cost_hour=to_penny(total / params.working_hours_per_year),
     )
+
+
+def unit_cost_hour(salary: Decimal, params: Params) -> Decimal:
+    """``derive(salary, params).unit_cost_hour``, without the record (a survey has thousands of salaries)."""
+    return to_penny(_steps(salary, params)[-1] / params.working_hours_per_year)
+
+
+def on_costs(salary: Decimal, params: Params) -> Decimal:
+    """``derive(salary, params).on_costs``."""
+    return _steps(salary, params)[3]
 
 
 @dataclass(frozen=True)
