@@ -10,16 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sr_cost.compare import (DEFAULT_DISCOUNT_RATE, DEFAULT_YEARS, Basis, Comparison, FormsSet, Settings, compare,
-                              option_specs)
 from sr_cost.costing import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Assumptions, Estimate, estimate
 from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost.forms import CostForms, FormsBundle, read_forms, validate_cost_forms
 from sr_cost.savings import Progress, Savings, SavingsAssumptions, savings
-from sr_cost.prices import PriceIndex, flat_uplift, index_uplift, load_index, no_uplift
 from sr_cost.survey import Survey, validate_survey
 from sr_cost.unit_costs import UnitCostTable, load_table
+
+if TYPE_CHECKING:  # compare and prices are imported by run_compare only: estimate does not need them
+    from sr_cost.compare import Comparison
+    from sr_cost.prices import PriceIndex
 
 
 @dataclass(frozen=True)
@@ -90,13 +92,16 @@ class CompareRun:
 
 def run_compare(forms: str | Path, forms_b: str | Path | None = None, *, by: str | None = None,
                 phases: tuple[str, ...] | None = None, labels: tuple[str, ...] | None = None,
-                years: int = DEFAULT_YEARS, discount_rate_pct: Decimal = DEFAULT_DISCOUNT_RATE * 100,
+                years: int = 3, discount_rate_pct: Decimal = Decimal("3.5"),
                 uplift_to: int | None = None, index: str | Path | None = None, uplift_pct: Decimal | None = None,
                 sensitivity: bool = False, **estimate_options) -> CompareRun:
     """Cost one forms set (in-person against virtual rounds, or two phases) or two forms sets, and
     compare the two options over the horizon [years] at ``discount_rate_pct`` [% a year], re-priced
     to ``uplift_to`` with a price index file or a flat ``uplift_pct`` [% a year];
     ``estimate_options`` go to ``run_estimate``."""
+    from sr_cost.compare import Basis, FormsSet, Settings, compare, option_specs
+    from sr_cost.prices import flat_uplift, index_uplift, load_index, no_uplift
+
     if by not in (None, Basis.mode.value, Basis.phase.value):
         raise UsageError(f"--by must be mode or phase (got {by!r})")
     basis = Basis.sets if forms_b is not None else Basis(by or "mode")

@@ -221,28 +221,31 @@ def _savings_assumptions(hours_per_day: str, recall_months: int, absence_basis: 
 
 @contextmanager
 def _bootstrap_progress():
-    """A progress bar on stderr for a bootstrap that takes more than a moment."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from sr_cost import reporting
-
-    console = reporting.stderr()
-    bar = Progress(TextColumn("bootstrap"), BarColumn(), TimeRemainingColumn(), console=console, transient=True)
-    state_ = {"task": None}
+    """A progress bar on stderr for a bootstrap that takes more than a moment (rich is imported
+    only then: a run that writes JSON does not need it)."""
+    state_: dict = {"task": None, "bar": None, "quiet": False}
 
     def update(done: int, total: int) -> None:
-        if total < 20_000_000 or not console.is_terminal:
+        if total < 20_000_000 or state_["quiet"]:
             return
-        if state_["task"] is None:
-            bar.start()
-            state_["task"] = bar.add_task("bootstrap", total=total)
-        bar.update(state_["task"], completed=done)
+        if state_["bar"] is None:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+            console = _reporting().stderr()
+            if not console.is_terminal:
+                state_["quiet"] = True
+                return
+            state_["bar"] = Progress(TextColumn("bootstrap"), BarColumn(), TimeRemainingColumn(), console=console,
+                                     transient=True)
+            state_["bar"].start()
+            state_["task"] = state_["bar"].add_task("bootstrap", total=total)
+        state_["bar"].update(state_["task"], completed=done)
 
     try:
         yield update
     finally:
-        if state_["task"] is not None:
-            bar.stop()
+        if state_["bar"] is not None:
+            state_["bar"].stop()
 
 
 def _decimal_option(value: Optional[str], name: str):
@@ -277,7 +280,6 @@ def _run_forms(ctx: typer.Context, forms: Path, unit_costs: Optional[Path], para
                output: Optional[Path], excel: Optional[Path], *, require_survey: bool):
     """What `estimate` and `savings` share: refuse outputs that are inputs, cost the forms (with the
     savings when there is a survey), show the warnings and write the workbook."""
-    from sr_cost import reporting
     from sr_cost.api import run_estimate
     from sr_cost.costing import DEFAULT_MILEAGE_RATE
 
@@ -289,7 +291,8 @@ def _run_forms(ctx: typer.Context, forms: Path, unit_costs: Optional[Path], para
         run = run_estimate(forms, unit_costs=unit_costs, params=params, rounds_per_year=rounds_per_year,
                            mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate, encoding=encoding,
                            savings_assumptions=assumptions, progress=progress, require_survey=require_survey)
-    reporting.print_warnings(run.warnings)
+    if run.warnings:
+        _reporting().print_warnings(run.warnings)
     if excel is not None:
         _write_excel(excel, run, _command_line(ctx))
     return run
@@ -324,7 +327,7 @@ def estimate_cmd(
     Example: sr-cost estimate examples/trial --format json -o estimate.json
     """
     with _reported():
-        from sr_cost import export, reporting
+        from sr_cost import export
 
         run = _run_forms(ctx, forms, unit_costs, params, rounds_per_year, mileage_rate, encoding,
                          _savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
@@ -337,6 +340,8 @@ def estimate_cmd(
             text = None
 
         def render(console):
+            from sr_cost import reporting
+
             reporting.print_estimate(run.estimate, run.table, console)
             if run.savings is not None:
                 reporting.print_savings(run.savings, console)
@@ -372,7 +377,7 @@ def savings_cmd(
     Example: sr-cost savings examples/trial --bootstrap 2000 --seed 7 --excel savings.xlsx
     """
     with _reported():
-        from sr_cost import export, reporting
+        from sr_cost import export
 
         run = _run_forms(ctx, forms, unit_costs, params, rounds_per_year, mileage_rate, encoding,
                          _savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
@@ -383,7 +388,7 @@ def savings_cmd(
             text = export.savings_csv(run.savings)
         else:
             text = None
-        _emit(text, output, lambda console: reporting.print_savings(run.savings, console))
+        _emit(text, output, lambda console: _reporting().print_savings(run.savings, console))
 
 
 @app.command("template")
@@ -542,14 +547,20 @@ def compare_cmd(
         _emit(text, output, lambda console: compare_report.print_compare(run.comparison, console))
 
 
+def _reporting():
+    """sr_cost.reporting, which imports rich: only when something is shown in the terminal."""
+    from sr_cost import reporting
+
+    return reporting
+
+
 def _emit(text: Optional[str], output: Optional[Path], render) -> None:
     """Print ``text`` (or the rich rendering) to stdout, or write it to ``output`` atomically."""
-    from sr_cost import reporting
     from sr_cost.outputs import write_text_atomic
 
     if text is None:
         if output is None:
-            render(reporting.stdout())
+            render(_reporting().stdout())
             return
         from rich.console import Console
         import io

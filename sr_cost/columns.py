@@ -211,12 +211,19 @@ def first_equal(columns: Sequence[np.ndarray]) -> np.ndarray:
             h ^= np.asarray(column).astype(np.int64).astype(np.uint64) + np.uint64(j + 1)
             h *= np.uint64(_MIX[j % len(_MIX)])
             h ^= h >> np.uint64(31)
-    order = np.argsort(h, kind="stable")
-    ordered = h[order]
-    same = np.flatnonzero(ordered[1:] == ordered[:-1])
-    if not len(same):
-        return first
-    rows = np.unique(np.concatenate([order[same], order[same + 1]]))
+    pd = sys.modules.get("pandas")
+    if pd is not None:  # already imported (to read a large file): hashing beats sorting
+        codes, distinct = pd.factorize(h, sort=False)
+        if len(distinct) == n:
+            return first
+        rows = np.flatnonzero(np.bincount(codes)[codes] > 1)
+    else:
+        order = np.argsort(h, kind="stable")
+        ordered = h[order]
+        same = np.flatnonzero(ordered[1:] == ordered[:-1])
+        if not len(same):
+            return first
+        rows = np.unique(np.concatenate([order[same], order[same + 1]]))
     seen: dict[tuple, int] = {}
     values = [np.asarray(c)[rows].tolist() for c in columns]
     for row, key in zip(rows.tolist(), zip(*values)):  # rows ascend: the first comes first

@@ -15,7 +15,6 @@ from typing import Any
 from sr_cost import __version__
 from sr_cost.costing import Components, Estimate, LaEstimate, ModeFigures, Setup
 from sr_cost.money import money_str
-from sr_cost.reporting import csv_safe
 from sr_cost.unit_costs import UnitCostTable
 
 CSV_COLUMNS = (
@@ -23,6 +22,21 @@ CSV_COLUMNS = (
     "panel_per_round", "round_per_round", "steering_per_round", "total_per_round",
     "attendances", "attendees_per_round", "cost_per_attendee", "annual_cost", "first_year_cost",
 )
+
+
+def csv_safe(text: str) -> str:
+    """Neutralise text a spreadsheet would run as a formula (=, +, -, @ at the start)."""
+    if text and text[0] in "=+-@\t\r" and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+        return True
+    except Exception:
+        return False
 
 
 def number_str(value: Decimal | None) -> str | None:

@@ -277,12 +277,15 @@ def _read_csv_fast(path: Path, *, encoding: str, name: str) -> RawTable | None:
     for column in columns:  # a line whose every cell is blank is skipped, as by the reader below
         mask = lookup([not u.strip() for u in column.uniques], column.codes, dtype=bool)
         blank = mask if blank is None else blank & mask
-    keep = ~blank
     data = {}
+    if blank.any():
+        keep = ~blank
+        line = line[keep]
+        columns = [Column(column.codes[keep], column.uniques) for column in columns]
     for key, column in zip(order, columns):
         if key and key not in data:
-            data[key] = Column(column.codes[keep], column.uniques)
-    return RawTable(file=name, sheet="", headers=headers, letters={}, columns=Columns(line[keep], data))
+            data[key] = column
+    return RawTable(file=name, sheet="", headers=headers, letters={}, columns=Columns(line, data))
 
 
 def read_xlsx_sheets(path: Path, *, display: str | None = None,

@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from sr_cost.errors import Problem
+from sr_cost.export import csv_safe
 from sr_cost.money import gbp, money_str
 from sr_cost.unit_costs import Derivation, Mismatch, UnitCost, UnitCostTable
 
@@ -81,21 +82,6 @@ def unit_costs_csv(roles: Iterable[UnitCost]) -> str:
         rec = _role_record(r)
         writer.writerow([csv_safe(rec[c] or "") for c in UNIT_COST_COLUMNS])
     return buffer.getvalue()
-
-
-def csv_safe(text: str) -> str:
-    """Neutralise text a spreadsheet would run as a formula (=, +, -, @ at the start)."""
-    if text and text[0] in "=+-@\t\r" and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-        return True
-    except Exception:
-        return False
 
 
 def emit_unit_costs(table: UnitCostTable, roles: Sequence[UnitCost], fmt: str) -> None:

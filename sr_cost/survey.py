@@ -17,7 +17,7 @@ import numpy as np
 
 from sr_cost.columns import gc_paused, joint_keys, label_codes, lookup, without_gc
 from sr_cost.errors import Problem, ProblemCollector
-from sr_cost.forms import (FormsBundle, _Found, _is_total, _number, check_columns, parse_cell, shown,
+from sr_cost.forms import (FormsBundle, _Found, _is_total, _number, check_columns, parse_cells, shown,
                            text_label, text_problems)
 from sr_cost.money import to_penny
 from sr_cost.readers import RawTable, nonblank
@@ -304,11 +304,11 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
         col = cols.get(column)
         header = raw.headers.get(column, column)
         parsed = []
-        for u, issue in zip(col.uniques, text_problems(col.uniques)):
+        for u, issue, (number, error) in zip(col.uniques, text_problems(col.uniques),
+                                             parse_cells(col.uniques, column, header, default=None, places=places)):
             if issue is not None:
                 parsed.append((None, (f"{column} {issue[0]}", issue[1], issue[2])))
                 continue
-            number, error = parse_cell(u, column, header, default=None, places=places)
             if error is None and whole and number is not None and number != number.to_integral_value():
                 error = (f"{column} is not a whole number", "Write a whole number of rounds")
             parsed.append((number if error is None else None, None if error is None else (error[0], error[1], shown(u))))

@@ -371,3 +371,16 @@ def test_subset_descriptions():
     assert Subset(mode=Mode.virtual).describe() == "virtual rounds"
     assert Subset(phase="2").describe() == "phase 2"
     assert Subset().describe() == "all rounds"
+
+
+def test_run_compare_defaults_are_the_compare_modules():
+    """api.run_compare spells its defaults out (so that `estimate` need not import compare); they
+    must stay the compare module's."""
+    import inspect
+
+    from sr_cost.api import run_compare
+    from sr_cost.compare import DEFAULT_DISCOUNT_RATE, DEFAULT_YEARS
+
+    parameters = inspect.signature(run_compare).parameters
+    assert parameters["years"].default == DEFAULT_YEARS
+    assert parameters["discount_rate_pct"].default == DEFAULT_DISCOUNT_RATE * 100
