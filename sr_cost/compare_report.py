@@ -12,13 +12,13 @@ from typing import Any
 from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 from rich.text import Text
 
 from sr_cost.compare import Basis, Comparison, Figures, Option
 from sr_cost.sensitivity import (ATTENDANCE_RANGE, HOURS_PER_DAY_RANGE, ROUNDS_PER_YEAR_RANGE, UNIT_COST_RANGE,
                                  BreakEven, Sensitivity, Swing)
 from sr_cost.money import gbp, money_str
+from sr_cost.reporting import Table, bold
 
 # label of each figure in the table; {n} is the horizon in years, {rpy} rounds a year, {r} the rate
 LABELS = {
@@ -273,11 +273,11 @@ def options_table(c: Comparison) -> Table:
     for (name, x), (_, y), (_, d), (_, r) in zip(fa.items(), fb.items(), c.difference.items(), c.ratio.items()):
         if name in SAVING_FIGURES and not has_saving:
             continue
-        bold = name in ("mean_total_per_round", "cost_per_attendee", "present_value", "net_annual_cost")
+        strong = name in ("mean_total_per_round", "cost_per_attendee", "present_value", "net_annual_cost")
         style = "dim" if name == "pooled_cost_per_attendee" else ""
         cells = [_shown(name, x), _shown(name, y), _shown(name, d), "—" if r is None else f"{places(r, 2)}×"]
-        if bold:
-            cells = [f"[bold]{v}[/]" for v in cells]
+        if strong:
+            cells = [bold(v) for v in cells]
         t.add_row(LABELS[name].format(**fmt), *cells, style=style,
                   end_section=name in ("setup", "mean_total_per_round", "pooled_cost_per_attendee",
                                        "horizon_cost_per_attendee"))
@@ -389,9 +389,9 @@ def break_even_table(c: Comparison) -> Table:
     t.add_column("at +25%\nattendance", justify="right", no_wrap=True)
     t.add_column("Break-even\nattendees", justify="right", no_wrap=True)
     for b, sw in zip(s.break_even, att.swings):
-        t.add_row(escape(b.label), places(b.attendees_per_round, 1), gbp(b.cost_per_attendee, none="—"),
+        t.add_row(b.label, places(b.attendees_per_round, 1), gbp(b.cost_per_attendee, none="—"),
                   gbp(sw.low_per_attendee, none="—"), gbp(sw.high_per_attendee, none="—"),
-                  f"[bold]{places(b.attendees_needed, 1) if b.attendees_needed is not None else 'none'}[/]")
+                  bold(places(b.attendees_needed, 1) if b.attendees_needed is not None else "none"))
     return t
 
 

@@ -12,7 +12,8 @@ from typing import Iterable, Sequence
 from rich import box
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Table as _RichTable
+from rich.text import Text
 
 from sr_cost.errors import Problem
 from sr_cost.export import csv_safe
@@ -20,6 +21,22 @@ from sr_cost.money import gbp, money_str
 from sr_cost.unit_costs import Derivation, Mismatch, UnitCost, UnitCostTable
 
 UNIT_COST_COLUMNS = ("role", "salary", "on_costs", "overheads", "unit_cost_hour")
+
+
+class Table(_RichTable):
+    """A rich Table whose text cells are shown exactly as written: a label or a value from a user's
+    file is never read as rich markup (a cell holding '[/b]' would otherwise stop the program),
+    and the rows render faster (no markup to parse). A cell that should be bold is a ``Text``."""
+
+    def add_row(self, *renderables, **kwargs) -> None:
+        super().add_row(*(Text(r) if isinstance(r, str) else r for r in renderables), **kwargs)
+
+
+def bold(text: str) -> Text:
+    """``text`` in bold (its letters only, as the markup '[bold]text[/]' did, not the cell's padding)."""
+    shown = Text(text)
+    shown.stylize("bold")
+    return shown
 
 
 def stdout() -> Console:
@@ -129,7 +146,7 @@ def print_unit_cost_derivation(table: UnitCostTable, role: UnitCost, d: Derivati
     steps.add_row("Overheads", "direct + indirect + capital", gbp(d.overheads))
     steps.add_row("Total a year", "salary + on-costs + overheads", gbp(d.total_annual))
     steps.add_row("Working hours", f"{d.working_hours} hours a year", "")
-    steps.add_row("[bold]Unit cost[/]", f"total ÷ {d.working_hours} hours, rounded half-up to the penny", f"[bold]{gbp(d.unit_cost_hour)}[/]")
+    steps.add_row(bold("Unit cost"), f"total ÷ {d.working_hours} hours, rounded half-up to the penny", bold(gbp(d.unit_cost_hour)))
     console.print(steps)
     if not role.derived and d.unit_cost_hour != role.unit_cost_hour:
         console.print(f"[yellow]The table gives {gbp(role.unit_cost_hour)}; the derivation gives {gbp(d.unit_cost_hour)}.[/]")
@@ -186,7 +203,7 @@ def estimate_renderables(est, table: UnitCostTable) -> list:
         _money_col(per, name)
     for la in est.las:
         per.add_row(la.la, la.phase, str(la.rounds_in_person), str(la.rounds_virtual), gbp(la.per_round.panel),
-                    gbp(la.per_round.round), gbp(la.per_round.steering), f"[bold]{gbp(la.per_round.total)}[/]")
+                    gbp(la.per_round.round), gbp(la.per_round.steering), bold(gbp(la.per_round.total)))
     out.append(per)
 
     att = Table(title="Attendance and annual cost per LA", box=box.SIMPLE_HEAD, title_justify="left")
@@ -209,10 +226,10 @@ def estimate_renderables(est, table: UnitCostTable) -> list:
     for name in ("Mean/round", "Min", "Max", "Annual"):
         _money_col(phases, name)
     for p in est.phases:
-        phases.add_row(p.phase, str(p.las), f"[bold]{gbp(p.total_per_round.mean)}[/]", gbp(p.total_per_round.min),
+        phases.add_row(p.phase, str(p.las), bold(gbp(p.total_per_round.mean)), gbp(p.total_per_round.min),
                        gbp(p.total_per_round.max), gbp(p.annual_cost))
     o = est.overall
-    phases.add_row("All", str(o.las), f"[bold]{gbp(o.total_per_round.mean)}[/]", gbp(o.total_per_round.min),
+    phases.add_row("All", str(o.las), bold(gbp(o.total_per_round.mean)), gbp(o.total_per_round.min),
                    gbp(o.total_per_round.max), gbp(o.annual_cost), style="bold")
     out.append(phases)
 
@@ -279,7 +296,7 @@ def savings_renderables(s) -> list:
     for p in s.phases:
         t21.add_row(p.phase, f"{p.intervention.n} / {p.control.n}",
                     f"{_days(p.intervention.mean_sick_days)} / {_days(p.control.mean_sick_days)}",
-                    gbp(p.intervention.mean_cost), gbp(p.control.mean_cost), f"[bold]{gbp(p.saving_per_staff)}[/]")
+                    gbp(p.intervention.mean_cost), gbp(p.control.mean_cost), bold(gbp(p.saving_per_staff)))
     for label, c in (("Combined", s.combined), ("Pooled", s.pooled)):
         t21.add_row(label, "", "", gbp(c.mean_cost_intervention), gbp(c.mean_cost_control),
                     gbp(c.saving_per_staff), style="bold" if label == "Combined" else "dim")
@@ -296,7 +313,7 @@ def savings_renderables(s) -> list:
     net.add_column("Break-even\ndays/person", justify="right", no_wrap=True)
     for p in s.phases:
         net.add_row(p.phase, str(p.intervention_staff), gbp(p.annual_saving_total, none="—"),
-                    gbp(p.annual_running_cost, none="—"), f"[bold]{gbp(p.net_annual_cost, none='—')}[/]",
+                    gbp(p.annual_running_cost, none="—"), bold(gbp(p.net_annual_cost, none='—')),
                     _days(p.break_even_sick_days_per_staff))
     out.append(net)
     out.append("[dim]Net = running cost − saving (negative: the rounds save more than they cost). Break-even = "

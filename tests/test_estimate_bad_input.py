@@ -129,3 +129,29 @@ def test_debug_shows_traceback(forms, runner):
     (forms / "rounds.csv").unlink()
     result = runner.invoke(app, ["--debug", "estimate", str(forms)])
     assert isinstance(result.exception, DataError)
+
+
+@pytest.mark.parametrize("columns", ["80", "130"])  # one block per problem, or the wide table
+def test_a_value_that_looks_like_rich_markup_is_shown_as_written(forms, monkeypatch, columns):
+    """'[/b]' in a cell once stopped the error table (rich read it as a closing tag) with a traceback."""
+    from typer.testing import CliRunner
+
+    rows = (forms / "rounds.csv").read_text().splitlines()
+    rows[1] = rows[1].replace(",10,1,,", ",[/b],1,,")
+    (forms / "rounds.csv").write_text("\n".join(rows) + "\n")
+    monkeypatch.setenv("COLUMNS", columns)
+    result = invoke(CliRunner(), "estimate", str(forms), "--bootstrap", "0")
+    assert result.exit_code == 1
+    assert "[/b]" in result.output and "Traceback" not in result.output
+
+
+def test_an_la_label_that_looks_like_rich_markup_is_shown_as_written(forms, monkeypatch):
+    from typer.testing import CliRunner
+
+    for name in ("rounds.csv", "panel.csv", "steering.csv", "training.csv"):
+        path = forms / name
+        path.write_text(path.read_text().replace("\nA,", "\n[bold]A[/],"))
+    monkeypatch.setenv("COLUMNS", "120")
+    result = invoke(CliRunner(), "estimate", str(forms), "--bootstrap", "0")
+    assert result.exit_code == 0, result.output
+    assert "[bold]A[/]" in result.output
