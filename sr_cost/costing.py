@@ -16,7 +16,6 @@ Everything is Decimal; nothing is rounded here.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -87,6 +86,43 @@ class RoundCost:
     @property
     def total(self) -> Decimal:
         return self.components.total
+
+
+class RoundTable:
+    """Every round, column by column (in display order: phase, LA, round), with the ``RoundCost``
+    records made only when something asks for them (the Excel Rounds sheet, compare by phase): a
+    national estimate has ten thousand rounds and needs only their sums."""
+
+    def __init__(self, *, la: list[str], phase: list[str], round: list[str], mode: list[Mode],
+                 panel: list[Decimal], own: list[Decimal], steering: list[Decimal],
+                 attendance: list[Decimal], lines: list[int]) -> None:
+        self.la, self.phase, self.round, self.mode = la, phase, round, mode
+        self.panel, self.own, self.steering = panel, own, steering
+        self.attendance, self.lines = attendance, lines
+        # a round's total, as RoundCost.total adds it: panel + round + steering
+        self.total = [p + o + t for p, o, t in zip(panel, own, steering)]
+        self._records: tuple[RoundCost, ...] | None = None
+
+    def __len__(self) -> int:
+        return len(self.la)
+
+    def records(self) -> tuple[RoundCost, ...]:
+        if self._records is None:
+            with gc_paused():
+                self._records = tuple(
+                    RoundCost(la=la, phase=phase, round=name, mode=mode,
+                              components=Components(panel=p, round=o, steering=t), attendance=a, lines=n)
+                    for la, phase, name, mode, p, o, t, a, n in zip(
+                        self.la, self.phase, self.round, self.mode, self.panel, self.own, self.steering,
+                        self.attendance, self.lines))
+        return self._records
+
+    def groups(self) -> dict[tuple[str, str], list[int]]:
+        """The rounds of each LA and phase, in order."""
+        out: dict[tuple[str, str], list[int]] = {}
+        for i, key in enumerate(zip(self.la, self.phase)):
+            out.setdefault(key, []).append(i)
+        return out
 
 
 @dataclass(frozen=True)
@@ -183,23 +219,26 @@ class Estimate:
     path: str
     inputs: tuple[InputFile, ...]
     assumptions: Assumptions
-    rounds: tuple[RoundCost, ...]
+    round_table: RoundTable
     las: tuple[LaEstimate, ...]
     phases: tuple[PhaseEstimate, ...]
     modes: tuple[ModeEstimate, ...]
     overall: OverallEstimate
 
+    @property
+    def rounds(self) -> tuple[RoundCost, ...]:
+        return self.round_table.records()
+
     def __post_init__(self) -> None:
         tolerance = Decimal("1e-18")  # shares of untied lines are divided by the number of rounds
-        by_la: dict[tuple[str, str], list[RoundCost]] = defaultdict(list)
-        for r in self.rounds:
-            by_la[(r.la, r.phase)].append(r)
+        t = self.round_table
+        by_la = t.groups()
         for la in self.las:
             mine = by_la.get((la.la, la.phase), [])
             if not (len(mine) == la.rounds == la.rounds_in_person + la.rounds_virtual
                     == sum(m.rounds for m in la.modes.values())):
                 raise AssertionError(f"round counts of {la.la} phase {la.phase} disagree")
-            if abs(sum((r.total for r in mine), ZERO) - la.total_cost) > tolerance:
+            if abs(sum((t.total[i] for i in mine), ZERO) - la.total_cost) > tolerance:
                 raise AssertionError(f"rounds of {la.la} phase {la.phase} do not add up to its total")
             if abs(la.per_round.total * la.rounds - la.total_cost) > tolerance:
                 raise AssertionError(f"mean per round of {la.la} phase {la.phase} is not total / rounds")
@@ -229,7 +268,7 @@ def _terms(t: LineTable, mileage_rate: Decimal) -> tuple[Exact, Exact, Exact]:
 class _Sums:
     """Exact sums of the forms' lines by round and by LA and phase."""
 
-    rounds: tuple[RoundCost, ...]
+    rounds: RoundTable
     by_la: dict[tuple[str, str], dict[str, Decimal]]  # (la, phase) -> form -> total of its lines
     setups: dict[tuple[str, str], Setup]
 
@@ -239,7 +278,8 @@ def _sums(forms: CostForms, assumptions: Assumptions) -> _Sums:
     rate = assumptions.mileage_rate
     kinds = [k for k in (FormKind.rounds, FormKind.panel, FormKind.steering, FormKind.training) if k in tables]
     if FormKind.rounds not in tables:
-        return _Sums((), {}, {})
+        return _Sums(RoundTable(la=[], phase=[], round=[], mode=[], panel=[], own=[], steering=[], attendance=[],
+                                lines=[]), {}, {})
     labels = tables[FormKind.rounds].vocab.labels
     terms = {k: _terms(tables[k], rate) for k in kinds}
     # keys: (la, phase) of every line of every form; (la, phase, round) of the rounds form's lines
@@ -282,12 +322,13 @@ def _sums(forms: CostForms, assumptions: Assumptions) -> _Sums:
     names = [(labels[rounds.la[i]], labels[rounds.phase[i]], labels[rounds.round[i]]) for i in first.tolist()]
     order = sorted(range(n_rounds), key=lambda r: (natural_key(names[r][1]), natural_key(names[r][0]),
                                                    natural_key(names[r][2]), r))
-    with gc_paused():
-        out = tuple(RoundCost(la=names[r][0], phase=names[r][1], round=names[r][2], mode=MODES[int(mode_of[r])],
-                              components=Components(panel=parts_of["panel"][r], round=own[r],
-                                                    steering=parts_of["steering"][r]),
-                              attendance=attendance[r], lines=n_lines[r])
-                    for r in order)
+    modes = mode_of.tolist()
+    panel, steering = parts_of["panel"], parts_of["steering"]
+    out = RoundTable(la=[names[r][0] for r in order], phase=[names[r][1] for r in order],
+                     round=[names[r][2] for r in order], mode=[MODES[modes[r]] for r in order],
+                     panel=[panel[r] for r in order], own=[own[r] for r in order],
+                     steering=[steering[r] for r in order], attendance=[attendance[r] for r in order],
+                     lines=[n_lines[r] for r in order])
     by_la: dict[tuple[str, str], dict[str, Decimal]] = {}
     for kind in (FormKind.rounds, FormKind.panel, FormKind.steering):
         if kind not in tables:
@@ -311,19 +352,22 @@ def _sums(forms: CostForms, assumptions: Assumptions) -> _Sums:
 def cost_rounds(forms: CostForms, assumptions: Assumptions) -> tuple[RoundCost, ...]:
     """Each round with its components: its own lines, and panel and steering tied to it plus an
     even share of the LA-phase's untied panel and steering lines."""
-    return _sums(forms, assumptions).rounds
+    return _sums(forms, assumptions).rounds.records()
 
 
-def _mode_figures(rounds: list[RoundCost]) -> dict[Mode, ModeFigures]:
+def _mode_figures(t: RoundTable, rounds: list[int]) -> dict[Mode, ModeFigures]:
+    """Per mode, over the rounds (indices into ``t``) of one LA and phase: each sum is added up
+    round by round, in order, as the rounds' own records would be."""
     out = {}
     for m in Mode:
-        mine = [r for r in rounds if r.mode is m]
+        mine = [i for i in rounds if t.mode[i] is m]
         if not mine:
             continue
-        total = sum((r.components for r in mine), Components())
+        total = Components(panel=sum((t.panel[i] for i in mine), ZERO), round=sum((t.own[i] for i in mine), ZERO),
+                           steering=sum((t.steering[i] for i in mine), ZERO))
         out[m] = ModeFigures(rounds=len(mine), per_round=total.divided(len(mine)),
-                             attendances=sum((r.attendance for r in mine), ZERO),
-                             total_cost=sum((r.total for r in mine), ZERO))
+                             attendances=sum((t.attendance[i] for i in mine), ZERO),
+                             total_cost=sum((t.total[i] for i in mine), ZERO))
     return out
 
 
@@ -337,9 +381,7 @@ def _estimate(forms: CostForms, assumptions: Assumptions) -> Estimate:
     found = _sums(forms, assumptions)
     rounds, setups = found.rounds, found.setups
     rpy = Decimal(assumptions.rounds_per_year)
-    grouped: dict[tuple[str, str], list[RoundCost]] = defaultdict(list)
-    for r in rounds:
-        grouped[(r.la, r.phase)].append(r)
+    grouped = rounds.groups()
     # LA totals come straight from the lines (exact); the per-round shares are for display
     las = []
     for (la, phase), mine in grouped.items():
@@ -347,13 +389,13 @@ def _estimate(forms: CostForms, assumptions: Assumptions) -> Estimate:
         total = Components(panel=sums.get("panel", ZERO), round=sums.get("rounds", ZERO),
                            steering=sums.get("steering", ZERO))
         per_round = total.divided(len(mine))
-        modes = _mode_figures(mine)
+        modes = _mode_figures(rounds, mine)
         las.append(LaEstimate(
             la=la, phase=phase, rounds=len(mine),
             rounds_in_person=modes[Mode.in_person].rounds if Mode.in_person in modes else 0,
             rounds_virtual=modes[Mode.virtual].rounds if Mode.virtual in modes else 0,
             setup=setups.get((la, phase)), per_round=per_round,
-            attendances=sum((r.attendance for r in mine), ZERO), total_cost=total.total,
+            attendances=sum((rounds.attendance[i] for i in mine), ZERO), total_cost=total.total,
             annual_cost=rpy * per_round.total, modes=modes,
         ))
     phases = []
@@ -376,7 +418,7 @@ def _estimate(forms: CostForms, assumptions: Assumptions) -> Estimate:
     overall_spread = _spread([la.per_round.total for la in las])
     overall = OverallEstimate(las=len(las), total_per_round=overall_spread, annual_cost=rpy * overall_spread.mean,
                               setup=_spread([la.setup.total for la in las if la.setup is not None]))
-    return Estimate(path=forms.path, inputs=forms.inputs, assumptions=assumptions, rounds=rounds,
+    return Estimate(path=forms.path, inputs=forms.inputs, assumptions=assumptions, round_table=rounds,
                     las=tuple(las), phases=tuple(phases), modes=tuple(modes), overall=overall)
 
 
