@@ -17,6 +17,9 @@ from the sheet's XML in one streaming pass, which keeps no rows: openpyxl's read
 padded to their last cell, so a value in XFD1048576 would make a 16,384-cell row, and the million
 empty rows before it would each be yielded. The form itself is read only as wide as its header and
 only down to its last row with a value in the form's columns, which that pass finds.
+
+A workbook whose XML declares entities (a DTD) is refused, by defusedxml, before any entity is
+expanded: they can exhaust memory (the 'billion laughs' attack) or read other files.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Collection
 
 from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
 
 from sr_cost.errors import DataError, Problem
 from sr_cost.readers import RawRow, RawTable, canonical_header, column_letter
@@ -37,6 +41,7 @@ ERROR_VALUES = {"#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL
                 "#GETTING_DATA"}
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 MAX_LISTED = 20  # values outside the form's columns named one by one; the rest are counted
+PROLOG_BYTES = 64 * 1024  # [bytes] read from each XML part to find which one declares a DTD
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -63,12 +68,55 @@ def _open(path: Path, display: str, *, data_only: bool):
         raise DataError(Problem(file=display, message=f"cannot be read: {exc.strerror or exc}",
                                 fix="Check the path and that the file is readable")) from None
     except Exception as exc:  # openpyxl raises many types for malformed workbooks
+        if _defused(exc) is not None:  # openpyxl wraps it in a ValueError
+            raise _entities_refused(path, display) from None
         raise _unreadable(display, exc) from None
 
 
 def _unreadable(display: str, exc: BaseException) -> DataError:
     return DataError(Problem(file=display, message=f"is not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
                              fix="Open it in Excel and save it as 'Excel Workbook (.xlsx)', or give CSV files"))
+
+
+def _defused(exc: BaseException | None) -> DefusedXmlException | None:
+    """defusedxml's refusal (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden), if it is
+    ``exc`` or what caused it."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, DefusedXmlException):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _entities_refused(path: Path, display: str) -> DataError:
+    parts = _parts_with_dtd(path)
+    where = f" in {', '.join(parts)}" if parts else ""
+    return DataError(Problem(
+        file=display,
+        message=f"contains XML entity declarations (a DTD){where}, which sr-cost refuses because they can be "
+                "used to exhaust memory (the 'billion laughs' attack) or to read other files",
+        fix="Open it in Excel and save it again as .xlsx, or export the sheets as CSV"))
+
+
+def _parts_with_dtd(path: Path) -> list[str]:
+    """The XML parts of the workbook that declare a DTD, found in the first bytes of each (a DTD
+    comes before the document's first element), so nothing is parsed or expanded."""
+    marks = [text.encode(encoding) for text in ("<!DOCTYPE", "<!ENTITY")
+             for encoding in ("ascii", "utf-16-le", "utf-16-be")]
+    found = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    with archive.open(info) as member:
+                        head = member.read(PROLOG_BYTES)
+                    if any(mark in head for mark in marks):
+                        found.append(info.filename)
+    except (OSError, zipfile.BadZipFile, RuntimeError, EOFError, NotImplementedError):
+        pass  # the part is then not named; the workbook is refused all the same
+    return found
 
 
 def read_sheets(path: Path, *, display: str, wanted: Collection[str] | None = None) -> dict[str, RawTable]:
@@ -78,6 +126,13 @@ def read_sheets(path: Path, *, display: str, wanted: Collection[str] | None = No
     and a hidden wanted sheet is an error. Without ``wanted``, every visible sheet is read and
     hidden sheets are skipped.
     """
+    try:
+        return _read_sheets(path, display, wanted)
+    except DefusedXmlException:
+        raise _entities_refused(path, display) from None
+
+
+def _read_sheets(path: Path, display: str, wanted: Collection[str] | None) -> dict[str, RawTable]:
     values_wb = _open(path, display, data_only=True)
     formulas_wb = _open(path, display, data_only=False)
     problems: list[Problem] = []
@@ -260,6 +315,8 @@ def _package(archive: zipfile.ZipFile, display: str) -> tuple[dict[str, str], _S
     """Sheet name -> the zip member holding its XML, and the shared strings (read when needed)."""
     try:
         members, strings = _members(archive)
+    except DefusedXmlException:
+        raise
     except (KeyError, StopIteration, SafeET.ParseError, ValueError) as exc:
         raise _unreadable(display, exc) from None
     return members, _SharedStrings(archive, strings)
@@ -270,6 +327,8 @@ def _layout(archive: zipfile.ZipFile, member: str, strings: _SharedStrings, widt
     try:
         with archive.open(member) as source:
             return _scan(source, strings, width, unnamed)
+    except DefusedXmlException:
+        raise
     except (KeyError, SafeET.ParseError, zipfile.BadZipFile, ValueError, IndexError) as exc:
         raise _unreadable(display, exc) from None
 

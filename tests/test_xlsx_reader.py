@@ -190,6 +190,33 @@ def test_values_beside_the_form_saved_by_libreoffice_are_named(soffice, tmp_path
     assert [(p.cell, p.value) for p in errors(saved)] == [("L3", "paid by HR"), ("N5", "12.5")]
 
 
+def _with_member(path: Path, member: str, edit) -> Path:
+    out = path.with_name("patched.xlsx")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, edit(data) if item.filename == member else data)
+    return out
+
+
+LAUGHS = (b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+          b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+
+
+@pytest.mark.parametrize("member", ["xl/workbook.xml", "xl/worksheets/sheet1.xml"])
+def test_entity_declarations_are_refused_naming_the_part(tmp_path, member):
+    """Whether openpyxl meets the DTD while opening the workbook or while reading the sheet."""
+    def declare(data: bytes) -> bytes:  # the DTD goes after the XML declaration, if there is one
+        at = data.index(b"?>") + 2 if data.startswith(b"<?xml") else 0
+        return data[:at] + LAUGHS + data[at:]
+
+    path = _with_member(workbook(tmp_path / "f.xlsx"), member, declare)
+    (p,) = errors(path)
+    assert f"contains XML entity declarations (a DTD) in {member}" in p.message
+    assert "billion laughs" in p.message
+    assert p.fix == "Open it in Excel and save it again as .xlsx, or export the sheets as CSV"
+
+
 def test_every_problem_at_once_with_the_cli(tmp_path, runner):
     def edit(wb, ws):
         ws["I3"] = "=1+1"
