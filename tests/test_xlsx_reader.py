@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.styles import PatternFill
 
 from sr_cost.api import run_estimate
 from sr_cost.errors import DataError
@@ -133,6 +134,87 @@ def test_a_wrong_dimension_does_not_lose_rows(tmp_path):
                 assert n == 1
             dst.writestr(item, data)
     assert run_estimate(patched).estimate.las[0].attendances == 16
+
+
+def test_a_value_beside_the_form_is_named_with_its_cell(tmp_path):
+    """The header ends at K (cost); a note typed in L3 would not be read, so it is an error."""
+    (p,) = errors(workbook(tmp_path / "f.xlsx", lambda wb, ws: ws.__setitem__("L3", "paid by HR")))
+    assert (p.sheet, p.row, p.cell, p.value) == ("rounds", 3, "L3", "paid by HR")
+    assert "outside the form's columns" in p.message and "(K1, 'cost')" in p.message
+    assert p.fix.startswith("Delete it, or move it into a named column")
+
+
+def test_a_value_under_a_blank_header_is_named(tmp_path):
+    def edit(wb, ws):
+        ws["M1"] = "notes"  # L1 is left blank: column L has no header
+        ws["L2"] = 7
+
+    (p,) = errors(workbook(tmp_path / "f.xlsx", edit))
+    assert (p.cell, p.value) == ("L2", "7") and "under a blank header in row 1" in p.message
+
+
+def test_values_beside_the_form_are_listed_up_to_twenty_then_counted(tmp_path):
+    def edit(wb, ws):
+        for row in range(2, 32):  # 30 values in column M, most below the form's last row
+            ws.cell(row=row, column=13, value=f"x{row}")
+
+    found = errors(workbook(tmp_path / "f.xlsx", edit))
+    assert [p.cell for p in found[:20]] == [f"M{row}" for row in range(2, 22)]
+    (more,) = found[20:]
+    assert "10 more cell(s) outside the form's columns" in more.message and "M31" in more.message
+
+
+def test_a_formatted_empty_cell_far_away_is_not_a_value(tmp_path):
+    """Formatting the sheet's last cell (no value) writes it into the XML, and makes the sheet's
+    dimension A1:XFD1048576; it is neither reported nor read as a million rows."""
+    def edit(wb, ws):
+        ws["XFD1048576"].fill = PatternFill("solid", fgColor="FFFF00")
+        ws["M2"].number_format = "0.00"
+
+    path = workbook(tmp_path / "f.xlsx", edit)
+    with zipfile.ZipFile(path) as archive:
+        assert b'r="XFD1048576"' in archive.read("xl/worksheets/sheet1.xml")
+    est = run_estimate(path).estimate
+    assert est.las[0].attendances == 16 and est.las[0].rounds == 2
+
+
+def test_values_beside_the_form_saved_by_libreoffice_are_named(soffice, tmp_path):  # noqa: F811
+    """LibreOffice keeps text in the shared-strings table, not in the cell: the value is looked up."""
+    def edit(wb, ws):
+        ws["L3"] = "paid by HR"
+        ws["N5"] = 12.5
+
+    (saved,) = convert(soffice, [workbook(tmp_path / "f.xlsx", edit)], tmp_path / "saved")
+    with zipfile.ZipFile(saved) as archive:
+        assert b't="s"' in archive.read("xl/worksheets/sheet1.xml")
+    assert [(p.cell, p.value) for p in errors(saved)] == [("L3", "paid by HR"), ("N5", "12.5")]
+
+
+def _with_member(path: Path, member: str, edit) -> Path:
+    out = path.with_name("patched.xlsx")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, edit(data) if item.filename == member else data)
+    return out
+
+
+LAUGHS = (b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+          b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+
+
+@pytest.mark.parametrize("member", ["xl/workbook.xml", "xl/worksheets/sheet1.xml"])
+def test_entity_declarations_are_refused_naming_the_part(tmp_path, member):
+    """Whether openpyxl meets the DTD while opening the workbook or while reading the sheet."""
+    def declare(data: bytes) -> bytes:  # the DTD goes after the XML declaration, if there is one
+        at = data.index(b"?>") + 2 if data.startswith(b"<?xml") else 0
+        return data[:at] + LAUGHS + data[at:]
+
+    path = _with_member(workbook(tmp_path / "f.xlsx"), member, declare)
+    (p,) = errors(path)
+    assert f"contains XML entity declarations (a DTD) in {member}" in p.message
+    assert "billion laughs" in p.message
+    assert p.fix == "Open it in Excel and save it again as .xlsx, or export the sheets as CSV"
 
 
 def test_every_problem_at_once_with_the_cli(tmp_path, runner):

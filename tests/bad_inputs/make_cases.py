@@ -149,6 +149,25 @@ def stray_value() -> bytes:
     return workbook(tweak=lambda wb, ws: ws.cell(row=1048576, column=16384, value="stray"))
 
 
+def formatted_cell() -> bytes:
+    """The sheet's last cell, XFD1048576, filled yellow but empty: not a value, nothing to report."""
+    from openpyxl.styles import PatternFill
+
+    def tweak(wb, ws):
+        ws.cell(row=1048576, column=16384).fill = PatternFill("solid", fgColor="FFFF00")
+
+    return workbook(tweak=tweak)
+
+
+def many_stray_values() -> bytes:
+    """A thousand notes in column L, beside the form (which ends at K): 20 are named, the rest counted."""
+    def tweak(wb, ws):
+        for row in range(2, 1002):
+            ws.cell(row=row, column=12, value=f"note {row}")
+
+    return workbook(tweak=tweak)
+
+
 def cfb(stream_names: list[str]) -> bytes:
     """A minimal OLE compound file (the container of .xls files and of password-protected .xlsx
     files): the header's signature and a directory sector naming the streams."""
@@ -224,6 +243,8 @@ def write_all() -> None:
     workbook_case("billion_laughs", billion_laughs())
     workbook_case("zip_bomb", zip_bomb())
     workbook_case("stray_value_xfd1048576", stray_value())
+    workbook_case("formatted_cell_xfd1048576", formatted_cell())
+    workbook_case("many_stray_values", many_stray_values())
     # workbook contents
     workbook_case("workbook_money_three_decimals", workbook(with_cell(1, "cost", "12.345")))
     workbook_case("workbook_date_in_number",
