@@ -289,7 +289,7 @@ def _read_csv_fast(path: Path, *, encoding: str, name: str) -> RawTable | None:
 
 
 def read_xlsx_sheets(path: Path, *, display: str | None = None,
-                     sheets: tuple[str, ...] | None = None) -> dict[str, RawTable]:
+                     sheets: tuple[str, ...] | None = None, first: bool = False) -> dict[str, RawTable]:
     """Read the visible sheets of a workbook (only ``sheets``, lower-cased names, when given), keyed by
     lower-cased sheet name.
 
@@ -299,7 +299,7 @@ def read_xlsx_sheets(path: Path, *, display: str | None = None,
     from sr_cost import xlsx_reader  # openpyxl is imported only when a workbook is read
 
     _refuse_compound_file(path, display or str(path))
-    return xlsx_reader.read_sheets(path, display=display or str(path), wanted=sheets)
+    return xlsx_reader.read_sheets(path, display=display or str(path), wanted=sheets, first=first)
 
 
 CFB_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")  # OLE compound file: .xls, and encrypted .xlsx
@@ -324,9 +324,10 @@ def _refuse_compound_file(path: Path, display: str) -> None:
 
 
 def read_table(path: Path, *, encoding: str = "utf-8-sig") -> RawTable:
-    """Read a single table from a CSV file or the first sheet of a workbook."""
+    """Read a single table from a CSV file or the first sheet (with data) of a workbook; the
+    workbook's other sheets (notes, say) are not read."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = read_xlsx_sheets(path)
+        sheets = read_xlsx_sheets(path, first=True)
         if not sheets:
             raise DataError(Problem(file=str(path), message="has no visible sheet with data",
                                     fix="Put the table on the first sheet"))

@@ -119,20 +119,22 @@ def _parts_with_dtd(path: Path) -> list[str]:
     return found
 
 
-def read_sheets(path: Path, *, display: str, wanted: Collection[str] | None = None) -> dict[str, RawTable]:
+def read_sheets(path: Path, *, display: str, wanted: Collection[str] | None = None,
+                first: bool = False) -> dict[str, RawTable]:
     """Visible sheets keyed by their lower-cased, stripped names, with every problem at once.
 
     ``wanted``: the lower-cased names of the sheets to read (the forms); other sheets are not read,
     and a hidden wanted sheet is an error. Without ``wanted``, every visible sheet is read and
-    hidden sheets are skipped.
+    hidden sheets are skipped. ``first``: stop at the first sheet with data (a single table; the
+    sheets after it, notes say, are not looked at).
     """
     try:
-        return _read_sheets(path, display, wanted)
+        return _read_sheets(path, display, wanted, first)
     except DefusedXmlException:
         raise _entities_refused(path, display) from None
 
 
-def _read_sheets(path: Path, display: str, wanted: Collection[str] | None) -> dict[str, RawTable]:
+def _read_sheets(path: Path, display: str, wanted: Collection[str] | None, first: bool) -> dict[str, RawTable]:
     values_wb = _open(path, display, data_only=True)
     formulas_wb = _open(path, display, data_only=False)
     problems: list[Problem] = []
@@ -159,6 +161,8 @@ def _read_sheets(path: Path, display: str, wanted: Collection[str] | None) -> di
                 problems.extend(sheet_problems)
                 if table is not None:
                     tables[key] = table
+                    if first:
+                        break
     except zipfile.BadZipFile as exc:
         raise _unreadable(display, exc) from None
     finally:

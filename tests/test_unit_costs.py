@@ -154,6 +154,22 @@ def test_xlsx_table(tmp_path):
     assert load_table(tmp_path / "t.xlsx").find("social worker").unit_cost_hour == D("44.55")
 
 
+def test_xlsx_table_ignores_a_notes_sheet_after_it(tmp_path):
+    """Only the table's sheet is read: free text on a later sheet (beside its first row, where
+    a form would report it as outside the columns) is none of sr-cost's business."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Role", "Salary"])
+    ws.append(["Social worker", 34748])
+    notes = wb.create_sheet("Notes")
+    notes.append(["Source", "our 2024 pay scales"])
+    notes["F3"] = "ask finance about the on-costs"
+    wb.save(tmp_path / "t.xlsx")
+    assert load_table(tmp_path / "t.xlsx").find("social worker").unit_cost_hour == D("44.55")
+
+
 def _problems(path: Path, params: Path | None = None):
     with pytest.raises(DataError) as info:
         load_table(path, params)
