@@ -29,24 +29,25 @@ def as_seen(table):
     return table.headers, [(r.row, r.values) for r in table.rows]
 
 
-def test_numbers_are_read_as_the_text_written(tmp_path):
-    """pandas infers numbers from a category's values when they all look like numbers ('20.0'
-    for '20', 1000.0 for '1e3'): sr-cost must see '1e3' to refuse it, and '007' as typed."""
+@pytest.mark.parametrize("chunk_rows", [1 << 20, 7])  # one chunk, and chunks without the header row
+def test_numbers_are_read_as_the_text_written(tmp_path, chunk_rows):
+    """pandas infers numbers from a category whose values all look like numbers ('20.0' for '20',
+    1000.0 for '1e3'): sr-cost must see '1e3' to refuse it, and '007' as typed, in every chunk
+    (a file of more than a million lines is read in chunks, and only the first has the header)."""
     path = tmp_path / "rounds.csv"
     values = ["20", "20.0", "1e3", "007", "0.50", "1_000", "-3", "NaN", "inf", "TRUE"]
     path.write_text("la,staff\n" + "".join(f"LA{i % 3},{v}\n" for i, v in enumerate(values * 50)))
-    _, _, columns = read_csv_columns(path, encoding="utf-8-sig")
+    _, _, columns = read_csv_columns(path, encoding="utf-8-sig", chunk_rows=chunk_rows)
     staff = columns[1]
-    assert [staff.uniques[c] for c in staff.codes[:len(values)]] == values
+    assert [staff.uniques[c] for c in staff.codes] == values * 50
 
 
-def test_a_numeric_header_over_numbers_falls_back_to_the_exact_reader(tmp_path, monkeypatch):
+def test_a_numeric_header_is_text_too(tmp_path, monkeypatch):
     path = tmp_path / "rounds.csv"
     path.write_text("la,2020\n" + "".join(f"LA1,{i % 7}.0\n" for i in range(300)))
-    assert read_csv_columns(path, encoding="utf-8-sig") is None
-    monkeypatch.setattr(readers, "CSV_FAST_BYTES", 0)
-    table = readers.read_csv(path)
-    assert table.rows[0].values == {"la": "LA1", "2020": "0.0"}
+    fast, exact = read_both(path, monkeypatch)
+    assert as_seen(fast) == as_seen(exact)
+    assert fast.headers == {"la": "la", "2020": "2020"} and fast.rows[0].values == {"la": "LA1", "2020": "0.0"}
 
 
 cell = st.one_of(
