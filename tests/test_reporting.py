@@ -1,0 +1,65 @@
+"""Terminal tables: a long table laid out a column at a time prints exactly what rich prints row
+by row, and user text is shown as written."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich import box
+from rich.console import Console
+
+from sr_cost import reporting
+from sr_cost.reporting import Table, bold
+
+
+def table(rows) -> Table:
+    t = Table(title="Per LA (a title)", box=box.SIMPLE_HEAD, title_justify="left")
+    t.add_column("LA")
+    t.add_column("In\nperson", justify="right")
+    t.add_column("Total", justify="right", no_wrap=True)
+    for la, n, total, dim in rows:
+        t.add_row(la, n, bold(total) if not dim else total, style="dim" if dim else None)
+    return t
+
+
+def shown(t: Table, width: int) -> str:
+    console = Console(file=io.StringIO(), width=width, highlight=False, color_system=None)
+    console.print(t)
+    return console.file.getvalue()
+
+
+label = st.text(alphabet=st.sampled_from("LA 12[]/bé—x"), min_size=1, max_size=30)
+money = st.decimals(min_value=0, max_value=10**7, places=2).map(reporting.gbp)
+row = st.tuples(label, st.integers(0, 99).map(str), money, st.booleans())
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(row, min_size=reporting.STACK_ROWS, max_size=60), width=st.sampled_from([30, 50, 80, 120]))
+def test_stacked_layout_prints_what_rich_prints_row_by_row(rows, width):
+    stacked = shown(table(rows), width)
+    original = reporting.STACK_ROWS
+    reporting.STACK_ROWS = 10**9
+    try:
+        row_by_row = shown(table(rows), width)
+    finally:
+        reporting.STACK_ROWS = original
+    assert stacked == row_by_row
+
+
+def test_a_long_table_that_fits_is_stacked_and_one_that_would_wrap_is_not():
+    rows = [(f"LA{i}", str(i), reporting.gbp(Decimal(i * 1000)), i % 7 == 0) for i in range(40)]
+    console = Console(file=io.StringIO(), width=120)
+    assert table(rows)._stacked(console, console.options) is not None
+    rows[3] = ("an LA with a very long name indeed, longer than the console", "1", "£1.00", False)
+    narrow = Console(file=io.StringIO(), width=40)
+    assert table(rows)._stacked(narrow, narrow.options) is None
+
+
+@pytest.mark.parametrize("text", ["[/b]", "[bold]A[/]", ":smile:", "[red]x"])
+def test_cells_are_shown_as_written(text):
+    t = table([(text, "1", "£1.00", False)])
+    assert text in shown(t, 80)
