@@ -115,7 +115,7 @@ def lookup(per_unique: Sequence, codes: np.ndarray, *, dtype=None) -> np.ndarray
     """``per_unique[codes]`` as an array (a per-distinct-value result spread over the rows).
     Integer results come in the smallest integer type that holds them."""
     table = np.asarray(per_unique, dtype=dtype)
-    if table.size == 0:
+    if table.size == 0 or (table.dtype == bool and not table.any()):  # nothing found: the usual case
         return np.zeros(len(codes), dtype=table.dtype)
     if table.dtype.kind == "i":
         table = table.astype(smallest_int(int(table.min()), int(table.max())), copy=False)
