@@ -31,8 +31,10 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
+from sr_cost.errors import UsageError
 from sr_cost.excel_formulas import Formula
 
+MAX_ROWS = 1_048_576  # of a worksheet, in Excel and LibreOffice
 CHUNK_PARTS = 50_000  # cells joined into one write to the temporary file
 CACHED = 10_000  # distinct values of a column whose XML is kept for reuse
 _ROW = re.compile(r'<row r="(\d+)"')
@@ -116,7 +118,8 @@ def _other(col: Column, value: object) -> tuple[str, int]:
 def write_rows(ws, first: int, rows: Iterable[Mapping[str, object]], columns: Sequence[Column],
                widths: dict[str, int]) -> Rows:
     """Write ``rows`` (a mapping of column key to value each) from row ``first`` of ``ws`` to a
-    temporary file, widening ``widths`` as ``excel.Table.add`` does."""
+    temporary file, widening ``widths`` as ``excel.Table.add`` does. A table longer than a worksheet
+    is refused (openpyxl refuses a cell past the last row; Excel would refuse the file)."""
     out = tempfile.TemporaryFile()
     # Each column's labels and numbers repeat: a cell's XML after its reference is made once for each
     # distinct value (up to CACHED of them), keyed by the text, or by the number as written in Python.
@@ -125,6 +128,9 @@ def write_rows(ws, first: int, rows: Iterable[Mapping[str, object]], columns: Se
     append = parts.append
     r = first
     for values in rows:
+        if r > MAX_ROWS:
+            raise UsageError(f"sheet {ws.title} of the workbook would need more than the {MAX_ROWS:,} rows a "
+                             "worksheet holds: leave out --excel (--format json or csv gives every figure)")
         get = values.get
         rs = str(r)
         append(f'<row r="{rs}">')

@@ -167,6 +167,22 @@ def test_streamed_workbook_equals_the_one_built_in_memory(trial_book, tmp_path):
     assert_same_workbook(path, in_memory)
 
 
+def test_a_table_longer_than_a_worksheet_is_refused():
+    """openpyxl refuses a cell past a worksheet's last row; the rows written as XML are refused too,
+    rather than making a file Excel will not open."""
+    from openpyxl.styles import Alignment
+
+    from sr_cost import excel_stream
+    from sr_cost.errors import UsageError
+
+    ws = openpyxl.Workbook().active
+    column = excel_stream.Column("n", "A", *excel_stream.style_ids(ws, None, Alignment()))
+    block = excel_stream.write_rows(ws, excel_stream.MAX_ROWS - 1, ({"n": i} for i in range(2)), [column], {"n": 0})
+    assert (block.first, block.last) == (excel_stream.MAX_ROWS - 1, excel_stream.MAX_ROWS)
+    with pytest.raises(UsageError, match="1,048,576 rows"):
+        excel_stream.write_rows(ws, excel_stream.MAX_ROWS - 1, ({"n": i} for i in range(3)), [column], {"n": 0})
+
+
 # --- safety ----------------------------------------------------------------------------------------
 
 NASTY = ["=HYPERLINK(\"http://x\",\"y\")", "+SUM(1,2)", "-2+3", "@cmd", "=1+1", "#REF!", "*", ">5"]
