@@ -13,15 +13,18 @@ from those formulas and compares it with the figure shown on Summary or By LA (o
 cell). Change an input in Excel and the recomputed figures follow.
 
 What the formulas say is in ``excel_formulas.py`` (pure); this module lays the sheets out, formats
-and prints them, and draws the charts.
+and prints them, and draws the charts. ``write_workbook`` writes the rows of the long tables (Lines,
+Rounds, the respondents) as XML as they are laid out (``excel_stream.py``) rather than as openpyxl
+cells, so a national workbook takes seconds and little memory; ``build_workbook`` makes every cell.
 
 Safety: a plain ``str`` is always written as text, even when it starts with ``=``; only a
 ``Formula`` (built by sr-cost from its own templates) becomes a formula. Keys that formulas match on
 are sr-cost's own numbers (``Round no.``, ``LA-phase no.``) and names (form kinds, modes), never user
 text, so an LA called ``*`` or ``>5`` cannot change what a ``SUMIFS`` adds up.
 
-Only this module (with ``excel_savings.py`` and ``excel_compare.py``), ``template.py`` and
-``xlsx_reader.py`` import openpyxl; ``cli.py`` imports this module only when ``--excel`` is given.
+Only this module (with ``excel_savings.py``, ``excel_stream.py`` and ``excel_compare.py``),
+``template.py`` and ``xlsx_reader.py`` import openpyxl; ``cli.py`` imports this module only when
+``--excel`` is given.
 """
 
 from __future__ import annotations
