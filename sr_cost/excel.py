@@ -13,24 +13,28 @@ from those formulas and compares it with the figure shown on Summary or By LA (o
 cell). Change an input in Excel and the recomputed figures follow.
 
 What the formulas say is in ``excel_formulas.py`` (pure); this module lays the sheets out, formats
-and prints them, and draws the charts.
+and prints them, and draws the charts. ``write_workbook`` writes the rows of the long tables (Lines,
+Rounds, the respondents) as XML as they are laid out (``excel_stream.py``) rather than as openpyxl
+cells, so a national workbook takes seconds and little memory; ``build_workbook`` makes every cell.
 
 Safety: a plain ``str`` is always written as text, even when it starts with ``=``; only a
 ``Formula`` (built by sr-cost from its own templates) becomes a formula. Keys that formulas match on
 are sr-cost's own numbers (``Round no.``, ``LA-phase no.``) and names (form kinds, modes), never user
 text, so an LA called ``*`` or ``>5`` cannot change what a ``SUMIFS`` adds up.
 
-Only this module (with ``excel_savings.py`` and ``excel_compare.py``), ``template.py`` and
-``xlsx_reader.py`` import openpyxl; ``cli.py`` imports this module only when ``--excel`` is given.
+Only this module (with ``excel_savings.py``, ``excel_stream.py`` and ``excel_compare.py``),
+``template.py`` and ``xlsx_reader.py`` import openpyxl; ``cli.py`` imports this module only when
+``--excel`` is given.
 """
 
 from __future__ import annotations
 
 import re
+from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -46,7 +50,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 
-from sr_cost import __version__
+from sr_cost import __version__, excel_stream
 from sr_cost.api import EstimateRun
 from sr_cost.costing import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Estimate, LaEstimate, natural_key
 from sr_cost.excel_formulas import (CHECK, CHECK_COLUMNS, COUNT, DECIMAL, DIFFERENCE, FIRST_CHECK_ROW,
@@ -130,6 +134,7 @@ class Table:
             if c.fmt in (MONEY, MONEY_OR_DASH):
                 self.widths[c.key] = max(self.widths[c.key], 12)
         self.alignments = {c.key: Alignment(horizontal=c.horizontal) for c in columns}
+        self._styles: dict[tuple, tuple] = {}
         for c in columns:
             cell = put(ws, header_row, self.index[c.key], c.header, font=BOLD)
             cell.fill = HEADER_FILL
@@ -146,24 +151,56 @@ class Table:
         return self.next_row - 1
 
     def add(self, values: dict[str, Any], *, font: Font | None = None, fill: PatternFill | None = None,
-            top_border: bool = False) -> int:
+            top_border: bool = False, formats: dict[str, str] | None = None) -> int:
+        """Add a row; ``formats``: number formats of this row's cells other than their columns'."""
         row = self.next_row
         self.next_row += 1
         for c in self.columns:
             value = values.get(c.key)
             if value is None and not (font or fill or top_border):
                 continue
-            cell = put(self.ws, row, self.index[c.key], value, c.fmt, font)
-            cell.alignment = self.alignments[c.key]
-            if fill:
-                cell.fill = fill
-            if top_border:
-                cell.border = Border(top=THIN)
+            cell = put(self.ws, row, self.index[c.key], value)
+            self._style(cell, c.key, formats.get(c.key, c.fmt) if formats else c.fmt, font, fill, top_border)
             if isinstance(value, str) and not isinstance(value, Formula):
                 self.widths[c.key] = max(self.widths[c.key], min(len(value), 60) + 2)
             elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
                 self.widths[c.key] = max(self.widths[c.key], len(f"{value:,}") + 4)
         return row
+
+    def _style(self, cell, key: str, fmt: str | None, font: Font | None, fill: PatternFill | None,
+               top_border: bool) -> None:
+        """Style a cell of column ``key``. openpyxl looks each part of a style up in the workbook's lists
+        (slowly, by value), so each combination is looked up once and its ids copied to later cells."""
+        alignment = self.alignments[key]
+        k = (key, fmt, id(font), id(fill), id(alignment), top_border, cell.quotePrefix)
+        made = self._styles.get(k)
+        if made is not None:
+            cell._style = copy(made[0])
+            return
+        if fmt:
+            cell.number_format = fmt
+        if font:
+            cell.font = font
+        cell.alignment = alignment
+        if fill:
+            cell.fill = fill
+        if top_border:
+            cell.border = Border(top=THIN)
+        self._styles[k] = (copy(cell._style), font, fill, alignment)  # the objects kept, so their ids stay theirs
+
+    def add_rows(self, rows: Iterable[dict[str, Any]], streamed: list[excel_stream.Rows] | None) -> None:
+        """Add plain ``rows`` (no font, fill or border) from the next row on: as cells, or, given
+        ``streamed`` (``Book.streamed``), as XML now (``excel_stream``), put in the workbook when it is saved."""
+        if streamed is None:
+            for values in rows:
+                self.add(values)
+            return
+        columns = [excel_stream.Column(c.key, self.letter(c.key),
+                                       *excel_stream.style_ids(self.ws, c.fmt, self.alignments[c.key]))
+                   for c in self.columns]
+        block = excel_stream.write_rows(self.ws, self.next_row, rows, columns, self.widths)
+        streamed.append(block)
+        self.next_row = block.last + 1
 
     def finish(self, *, filter: bool = True, freeze: bool = True, repeat_header: bool = True) -> None:
         """Fit the widths; ``filter``: an auto-filter; ``freeze``: the header stays in view and (with
@@ -265,6 +302,7 @@ class Book:
     las: list[LaEstimate] = field(default_factory=list)
     savings: Savings | None = None
     more_checks: list[Recomputed] = field(default_factory=list)  # figures recomputed on sheet Savings
+    streamed: list[excel_stream.Rows] | None = None  # a list: the long tables are written as XML, not cells
 
     @property
     def est(self) -> Estimate:
@@ -279,8 +317,22 @@ class Book:
 
 def build_workbook(run: EstimateRun, *, command: str = "", savings: Savings | None = None) -> Workbook:
     """The workbook of an estimate and, given ``savings`` (``run.savings``), of its savings: sheet
-    ``Savings`` and a savings section on ``Summary``. Pure: no file is written."""
-    book = Book(run=run, command=command, savings=savings)
+    ``Savings`` and a savings section on ``Summary``. Pure: no file is written, and every cell is in
+    memory (``write_workbook`` writes the long tables without making their cells)."""
+    return _build(Book(run=run, command=command, savings=savings)).wb
+
+
+def write_workbook(path: Path, run: EstimateRun, *, command: str = "", savings: Savings | None = None) -> None:
+    """The workbook of ``build_workbook``, written atomically (a failure leaves any existing file
+    intact). The rows of Lines, Rounds and the respondents of Savings are written as XML while they are
+    laid out (``excel_stream``): a national workbook takes seconds and little memory, not minutes and
+    gigabytes of cells."""
+    book = _build(Book(run=run, command=command, savings=savings, streamed=[]))
+    write_atomic(Path(path), lambda tmp: excel_stream.save(book.wb, book.streamed, tmp))
+
+
+def _build(book: Book) -> Book:
+    run, savings = book.run, book.savings
     book.las = sorted(run.estimate.las, key=lambda la: natural_key(la.phase))  # stable: keeps LA order
     book.la_no = {(la.la, la.phase): i for i, la in enumerate(book.las, start=1)}
     book.round_no = {(r.la, r.phase, r.round): i for i, r in enumerate(run.estimate.rounds, start=1)}
@@ -303,13 +355,7 @@ def build_workbook(run: EstimateRun, *, command: str = "", savings: Savings | No
     wb.calculation.fullCalcOnLoad = True  # Excel and LibreOffice compute the formulas on opening
     wb.properties.creator = f"sr-cost {__version__}"
     wb.properties.title = "Schwartz Rounds cost estimate" + (" and savings" if savings is not None else "")
-    return wb
-
-
-def write_workbook(path: Path, run: EstimateRun, *, command: str = "", savings: Savings | None = None) -> None:
-    """Build the workbook and write it atomically (a failure leaves any existing file intact)."""
-    wb = build_workbook(run, command=command, savings=savings)
-    write_atomic(Path(path), lambda tmp: wb.save(tmp))
+    return book
 
 
 def _savings_sheet(book: Book, ws) -> None:
@@ -698,11 +744,17 @@ def _lines_sheet(book: Book, ws) -> None:
            "staff x hours x hourly rate + miles x mileage rate + direct cost. Edit an input and the workbook follows.",
            wrap_to=len(LINE_COLUMNS))
     t = Table(ws, LINE_COLUMNS, header_row=3)
+    t.add_rows(_line_rows(book, t.next_row), book.streamed)
+    t.finish()
+
+
+def _line_rows(book: Book, first: int) -> Iterable[dict[str, object]]:
+    r = first
     for kind in FormKind:
         for line in book.run.forms.of(kind):
-            t.add(line_row(line, t.next_row, round_number=round_no(line, book.round_no),
-                           la_number=book.la_no[(line.la, line.phase)]))
-    t.finish()
+            yield line_row(line, r, round_number=round_no(line, book.round_no),
+                           la_number=book.la_no[(line.la, line.phase)])
+            r += 1
 
 
 def _rounds_sheet(book: Book, ws) -> None:
@@ -710,9 +762,9 @@ def _rounds_sheet(book: Book, ws) -> None:
            "Formulas over sheet Lines: a round's own lines, plus panel and steering lines tied to it, plus an even "
            "share of its LA and phase's panel and steering lines tied to no round.", wrap_to=len(ROUND_COLUMNS))
     t = Table(ws, ROUND_COLUMNS, header_row=3)
-    for rc in book.est.rounds:
-        t.add(round_row(rc, t.next_row, number=book.round_no[(rc.la, rc.phase, rc.round)],
-                        la_number=book.la_no[(rc.la, rc.phase)]))
+    t.add_rows((round_row(rc, r, number=book.round_no[(rc.la, rc.phase, rc.round)],
+                          la_number=book.la_no[(rc.la, rc.phase)])
+                for r, rc in enumerate(book.est.rounds, start=t.next_row)), book.streamed)
     t.finish()
 
 
@@ -739,11 +791,9 @@ def _checks_sheet(book: Book, ws) -> None:
     previous = None
     for c in checks:
         assert t.next_row == c.row
-        row = t.add(check_row(c, book.shown), top_border=c.figure != previous)
+        t.add(check_row(c, book.shown), top_border=c.figure != previous,
+              formats={"recomputed": c.fmt, "sr_cost": c.fmt, "difference": DIFFERENCE})
         previous = c.figure
-        ws[f"{CHECK['recomputed']}{row}"].number_format = c.fmt
-        ws[f"{CHECK['sr_cost']}{row}"].number_format = c.fmt
-        ws[f"{CHECK['difference']}{row}"].number_format = DIFFERENCE
     if checks:
         result = CHECK["result"]
         _pass_fail(ws, f"{result}{FIRST_CHECK_ROW}:{result}{checks[-1].row}")

@@ -291,16 +291,17 @@ def savings_sheet(book: Book, ws) -> None:
 
     # the respondents
     t = Table(ws, RESPONDENT_COLUMNS, header_row=4)
-    for r in s.respondents:
-        t.add(respondent_row(r, t.next_row, phase_no=phase_no[r.phase], basis=a.absence_basis))
+    wrapped = (("role", ROLE_WIDTH), ("source", SOURCE_WIDTH))  # long text wraps, so the page stays legible
+    for key, _ in wrapped:
+        t.alignments[key] = Alignment(wrap_text=True)
+    t.add_rows((respondent_row(r, row, phase_no=phase_no[r.phase], basis=a.absence_basis)
+                for row, r in enumerate(s.respondents, start=t.next_row)), book.streamed)
     first, last = t.header_row + 1, max(t.last_row, t.header_row + 1)
     for key, name in RESPONDENT_NAMES.items():
         book.name(name, SAVINGS_SHEET, f"${t.letter(key)}${first}:${t.letter(key)}${last}")
     t.finish(repeat_header=False)  # the page of results below would print under the respondents' header
-    for key, width in (("role", ROLE_WIDTH), ("source", SOURCE_WIDTH)):  # long text wraps, so the page stays legible
+    for key, width in wrapped:
         ws.column_dimensions[t.letter(key)].width = min(ws.column_dimensions[t.letter(key)].width, width)
-        for row in range(first, t.last_row + 1):
-            ws[f"{t.letter(key)}{row}"].alignment = Alignment(wrap_text=True)
 
     # the results, on a page of their own
     top = t.last_row + 2

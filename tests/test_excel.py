@@ -8,6 +8,7 @@ import hashlib
 import html
 import re
 import zipfile
+from copy import copy
 from decimal import Decimal
 
 import openpyxl
@@ -132,6 +133,56 @@ def test_cli_excel_option_records_the_command(runner, tmp_path):
     assert next(r for r in ws.iter_rows(values_only=True) if r[0] == "Rounds a year")[1] == 10
 
 
+def assert_same_workbook(streamed, in_memory):
+    """Two saved workbooks hold the same sheets, cells (values, formulas, styles), widths, heights,
+    panes, filters, print titles, merges, conditional formats, names and charts."""
+    a, b = openpyxl.load_workbook(streamed), openpyxl.load_workbook(in_memory)
+    assert a.sheetnames == b.sheetnames
+    assert {n: d.attr_text for n, d in a.defined_names.items()} == {n: d.attr_text for n, d in b.defined_names.items()}
+    for x, y in zip(a.worksheets, b.worksheets):
+        assert (x.max_row, x.max_column) == (y.max_row, y.max_column), x.title
+        assert (x.freeze_panes, x.auto_filter.ref, x.print_title_rows) == (y.freeze_panes, y.auto_filter.ref,
+                                                                           y.print_title_rows), x.title
+        assert sorted(map(str, x.merged_cells.ranges)) == sorted(map(str, y.merged_cells.ranges)), x.title
+        assert [str(r.sqref) for r in x.conditional_formatting] == [str(r.sqref) for r in y.conditional_formatting]
+        assert len(x._charts) == len(y._charts), x.title
+        widths = lambda ws: {k: d.width for k, d in ws.column_dimensions.items()}  # noqa: E731
+        heights = lambda ws: {k: d.height for k, d in ws.row_dimensions.items() if d.height}  # noqa: E731
+        assert widths(x) == widths(y) and heights(x) == heights(y), x.title
+        for p, q in zip(x.iter_rows(), y.iter_rows(), strict=True):
+            for c, d in zip(p, q, strict=True):
+                assert (c.value, c.data_type, c.number_format, c.quotePrefix) == \
+                    (d.value, d.data_type, d.number_format, d.quotePrefix), (x.title, c.coordinate)
+                styles = lambda c: [copy(s) for s in (c.font, c.alignment, c.fill, c.border, c.protection)]  # noqa: E731
+                assert styles(c) == styles(d), (x.title, c.coordinate)
+                assert (c.comment and c.comment.text) == (d.comment and d.comment.text), (x.title, c.coordinate)
+
+
+def test_streamed_workbook_equals_the_one_built_in_memory(trial_book, tmp_path):
+    """write_workbook writes the rows of Lines and Rounds as XML, not as cells: the workbook is the one
+    build_workbook makes in memory, cell for cell."""
+    path, run = trial_book
+    in_memory = tmp_path / "in-memory.xlsx"
+    excel.build_workbook(run, command="sr-cost estimate examples/trial --excel trial.xlsx").save(in_memory)
+    assert_same_workbook(path, in_memory)
+
+
+def test_a_table_longer_than_a_worksheet_is_refused():
+    """openpyxl refuses a cell past a worksheet's last row; the rows written as XML are refused too,
+    rather than making a file Excel will not open."""
+    from openpyxl.styles import Alignment
+
+    from sr_cost import excel_stream
+    from sr_cost.errors import UsageError
+
+    ws = openpyxl.Workbook().active
+    column = excel_stream.Column("n", "A", *excel_stream.style_ids(ws, None, Alignment()))
+    block = excel_stream.write_rows(ws, excel_stream.MAX_ROWS - 1, ({"n": i} for i in range(2)), [column], {"n": 0})
+    assert (block.first, block.last) == (excel_stream.MAX_ROWS - 1, excel_stream.MAX_ROWS)
+    with pytest.raises(UsageError, match="1,048,576 rows"):
+        excel_stream.write_rows(ws, excel_stream.MAX_ROWS - 1, ({"n": i} for i in range(3)), [column], {"n": 0})
+
+
 # --- safety ----------------------------------------------------------------------------------------
 
 NASTY = ["=HYPERLINK(\"http://x\",\"y\")", "+SUM(1,2)", "-2+3", "@cmd", "=1+1", "#REF!", "*", ">5"]
@@ -188,6 +239,9 @@ def test_user_text_is_never_a_formula(nasty_forms, tmp_path):
         assert text in texts, text
     cell = next(c for row in wb["Lines"].iter_rows() for c in row if c.value == "@cmd")
     assert cell.quotePrefix
+    in_memory = tmp_path / "in-memory.xlsx"
+    excel.build_workbook(run).save(in_memory)
+    assert_same_workbook(out, in_memory)
 
 
 def test_csv_output_neutralises_formula_text(nasty_forms, runner):

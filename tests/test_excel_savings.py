@@ -17,7 +17,7 @@ from sr_cost.savings import SavingsAssumptions
 from sr_cost.survey import AbsenceBasis
 
 from conftest import ROOT, TRIAL, invoke
-from test_excel import NASTY, _formulas
+from test_excel import NASTY, _formulas, assert_same_workbook
 
 SMALL = ROOT / "tests" / "fixtures" / "small"
 SHEETS = ["Summary", "By LA", "Rounds", "Lines", "Unit costs", "Assumptions", "Checks"]
@@ -266,6 +266,17 @@ def test_survey_text_is_never_a_formula(nasty_survey, tmp_path):
     cell = next(c for row in ws.iter_rows() for c in row if c.value == "=1+1" and c.data_type == "s")
     assert cell.quotePrefix
     assert [r["Counted"].value for r in _staff_rows(ws)] == ["yes", "no"]  # >5 has no cost forms
+    in_memory = tmp_path / "in-memory.xlsx"
+    excel.build_workbook(run, savings=run.savings).save(in_memory)
+    assert_same_workbook(out, in_memory)  # the respondents written as XML are the cells made in memory
+
+
+def test_streamed_savings_workbook_equals_the_one_built_in_memory(trial_savings, tmp_path):
+    path, run = trial_savings
+    in_memory = tmp_path / "in-memory.xlsx"
+    excel.build_workbook(run, command="sr-cost savings examples/trial --bootstrap 200 --excel trial.xlsx",
+                         savings=run.savings).save(in_memory)
+    assert_same_workbook(path, in_memory)
 
 
 def _staff_rows(ws):
