@@ -369,7 +369,7 @@ def read_csv_columns(path: Path, *, encoding: str, chunk_rows: int = 1 << 20):
         # chunk's distinct strings, with no Python string per cell. A column of mostly distinct
         # values (respondent ids) is read as strings and factorised. The chunks' distinct values
         # are merged into one list of uniques per column.
-        peek = pd.read_csv(path, dtype=object, nrows=5_000, **options)
+        peek = pd.read_csv(path, dtype=object, nrows=1_000, **options)
         dtypes = {j: ("category" if peek[j].nunique() <= len(peek) // 4 else object)
                   for j in peek.columns}
         del peek

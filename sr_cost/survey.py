@@ -21,7 +21,7 @@ from sr_cost.forms import (FormsBundle, _Found, _is_total, _number, check_column
                            text_label, text_problems)
 from sr_cost.money import to_penny
 from sr_cost.readers import RawTable, nonblank
-from sr_cost.unit_costs import UnitCostTable, on_costs, unit_cost_hour
+from sr_cost.unit_costs import UnitCostTable, on_costs, unit_cost_hours
 
 
 class Group(str, Enum):
@@ -159,7 +159,7 @@ def hourly_cost(role, salary: Decimal | None, table: UnitCostTable, basis: Absen
     hours = table.params.working_hours_per_year
     if salary is not None:
         if basis is AbsenceBasis.unit_cost:
-            return unit_cost_hour(salary, table.params), "derived from salary"
+            return unit_cost_hours([salary], table.params)[0], "derived from salary"
         if basis is AbsenceBasis.employer:
             return to_penny((salary + on_costs(salary, table.params)) / hours), "salary + on-costs ÷ hours"
         return to_penny(salary / hours), "salary ÷ hours"
@@ -342,6 +342,10 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
     width = len(salaries) + 1
     distinct, pair_code = np.unique(role_codes[ok].astype(np.int64) * width + salary_codes[ok], return_inverse=True)
     by_salary: dict[int, tuple[Decimal, str] | None] = {}
+    if basis is AbsenceBasis.unit_cost:  # every distinct salary's unit cost in one pass
+        needed = sorted({s for s in (pair % width for pair in distinct.tolist()) if salaries[s] is not None})
+        costs = unit_cost_hours([salaries[s] for s in needed], table.params)
+        by_salary = {s: (cost, "derived from salary") for s, cost in zip(needed, costs)}
     hourly: list[tuple[Decimal, str] | None] = []
     for pair in distinct.tolist():
         r_code, s_code = divmod(pair, width)

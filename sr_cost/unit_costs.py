@@ -101,23 +101,30 @@ class Derivation:
     unit_cost_hour: Decimal  # rounded half-up to the penny, as the published table
 
 
-def _steps(salary: Decimal, params: Params) -> tuple[Decimal, ...]:
-    """The derivation's arithmetic, shared by ``derive`` and ``unit_cost_hour``."""
+def _rates(params: Params) -> tuple[Decimal, ...]:
+    """The parameters the derivation uses, the NI threshold worked out once [£/year]."""
     threshold = params.ni_secondary_threshold_per_week_gbp * params.days_per_year / Decimal(7)
-    ni = params.employer_ni_rate * max(salary - threshold, ZERO)
-    superannuation = params.superannuation_rate * salary
+    return (threshold, params.employer_ni_rate, params.superannuation_rate, params.direct_overheads_rate,
+            params.indirect_overheads_rate, params.capital_overheads_gbp)
+
+
+def _steps(salary: Decimal, rates: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
+    """The derivation's arithmetic, shared by ``derive`` and ``unit_cost_hour(s)``."""
+    threshold, ni_rate, superannuation_rate, direct_rate, indirect_rate, capital = rates
+    ni = ni_rate * max(salary - threshold, ZERO)
+    superannuation = superannuation_rate * salary
     on_costs = ni + superannuation
     base = salary + on_costs
-    direct = params.direct_overheads_rate * base
-    indirect = params.indirect_overheads_rate * base
-    overheads = direct + indirect + params.capital_overheads_gbp
+    direct = direct_rate * base
+    indirect = indirect_rate * base
+    overheads = direct + indirect + capital
     total = base + overheads
     return threshold, ni, superannuation, on_costs, direct, indirect, overheads, total
 
 
 def derive(salary: Decimal, params: Params) -> Derivation:
     """Salary [£/year] -> on-costs, overheads [£/year] and unit cost [£/hour]."""
-    threshold, ni, superannuation, on_costs, direct, indirect, overheads, total = _steps(salary, params)
+    threshold, ni, superannuation, on_costs, direct, indirect, overheads, total = _steps(salary, _rates(params))
     return Derivation(
         salary=salary, ni_threshold_gbp=threshold, employer_ni=ni, superannuation=superannuation,
         on_costs=on_costs, direct_overheads=direct, indirect_overheads=indirect,
@@ -127,14 +134,16 @@ def derive(salary: Decimal, params: Params) -> Derivation:
     )
 
 
-def unit_cost_hour(salary: Decimal, params: Params) -> Decimal:
-    """``derive(salary, params).unit_cost_hour``, without the record (a survey has thousands of salaries)."""
-    return to_penny(_steps(salary, params)[-1] / params.working_hours_per_year)
+def unit_cost_hours(salaries: list[Decimal], params: Params) -> list[Decimal]:
+    """``derive(salary, params).unit_cost_hour`` of each salary, without the records (a national
+    survey has tens of thousands of salaries)."""
+    rates, hours = _rates(params), params.working_hours_per_year
+    return [to_penny(_steps(salary, rates)[-1] / hours) for salary in salaries]
 
 
 def on_costs(salary: Decimal, params: Params) -> Decimal:
     """``derive(salary, params).on_costs``."""
-    return _steps(salary, params)[3]
+    return _steps(salary, _rates(params))[3]
 
 
 @dataclass(frozen=True)
