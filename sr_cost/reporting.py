@@ -12,7 +12,10 @@ from decimal import Decimal
 from typing import Iterable, Sequence
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
+from rich.measure import Measurement
+from rich.segment import Segment
 from rich.markup import escape
 from rich.table import Row, Table as _RichTable
 from rich.text import Text
@@ -60,7 +63,11 @@ class Table(_RichTable):
             return None
         return stacked
 
-    def _lines(self, cells: list[Text]) -> Text:
+    def _lines(self, cells: list[Text]) -> "_Lines | Text":
+        """A column's cells as one renderable of lines: ``_Lines`` when every cell is styled as a
+        whole (or not at all), else one Text of lines with the cells' styles."""
+        if all(_whole(cell) for cell in cells):
+            return _Lines([(cell.plain, _style_of(cell, row.style)) for cell, row in zip(cells, self.rows)])
         out = Text(end="")
         for i, (cell, row) in enumerate(zip(cells, self.rows)):
             if i:
@@ -70,6 +77,54 @@ class Table(_RichTable):
             if row.style:
                 out.stylize(row.style, start, len(out))
         return out
+
+
+def _whole(cell: Text) -> bool:
+    """True when the cell's text is styled as a whole: no span, or one span over all of it."""
+    return not cell.spans or (len(cell.spans) == 1 and cell.spans[0].start == 0
+                              and cell.spans[0].end >= len(cell.plain))
+
+
+def _style_of(cell: Text, row_style) -> list:
+    styles = [cell.style] if cell.style else []
+    styles += [span.style for span in cell.spans]
+    if row_style:
+        styles.append(row_style)
+    return styles
+
+
+class _Lines:
+    """One line of text per row, each styled as a whole, laid out as rich lays out a Text of
+    single lines (justified in the column, nothing wrapped), but a line at a time."""
+
+    def __init__(self, lines: list[tuple[str, list]]) -> None:
+        self.lines = lines
+
+    def __rich_measure__(self, console, options) -> Measurement:
+        width = max((cell_len(text) for text, _ in self.lines), default=0)
+        return Measurement(width, width)
+
+    def __rich_console__(self, console, options):
+        width = options.max_width
+        justify = options.justify or "left"
+        get_style = console.get_style
+        new_line = Segment.line()
+        for text, styles in self.lines:
+            style = None
+            for one in styles:
+                style = get_style(one) if style is None else style + get_style(one)
+            gap = width - cell_len(text)
+            if justify == "right":
+                yield Segment(" " * gap)
+                yield Segment(text, style)
+            elif justify == "center":
+                yield Segment(" " * (gap // 2))
+                yield Segment(text, style)
+                yield Segment(" " * (gap - gap // 2))
+            else:
+                yield Segment(text, style)
+                yield Segment(" " * gap)
+            yield new_line
 
 
 STACK_ROWS = 20  # tables at least this long are laid out a column at a time when they fit
