@@ -15,6 +15,7 @@ from rich import box
 from rich.cells import cell_len
 from rich.console import Console
 from rich.measure import Measurement
+from rich.padding import Padding
 from rich.segment import Segment
 from rich.markup import escape
 from rich.table import Row, Table as _RichTable
@@ -56,12 +57,27 @@ class Table(_RichTable):
             stacked = copy(self)
             stacked.rows = [Row()]
             stacked.columns = [replace(c, _cells=[self._lines(c._cells)]) for c in self.columns]
+            self._pad_in_lines(stacked)
             widths = [stacked._measure_column(console, options, c).maximum for c in stacked.columns]
             if sum(widths) + stacked._extra_width > options.max_width:
                 return None  # some cell would wrap: row by row keeps the rows together
         except Exception:  # rich changed inside: lay it out row by row, as rich does
             return None
         return stacked
+
+    def _pad_in_lines(self, stacked: "Table") -> None:
+        """When every column is ``_Lines``, they write the cells' left and right padding themselves
+        and the headers get theirs from a Padding, so that rich need not pad every line again."""
+        top, right, bottom, left = self.padding
+        if top or bottom or self.collapse_padding or not all(isinstance(c._cells[0], _Lines) for c in stacked.columns):
+            return
+        last = len(stacked.columns) - 1
+        for i, column in enumerate(stacked.columns):
+            pad_left = 0 if (i == 0 and not self.pad_edge) else left
+            pad_right = 0 if (i == last and not self.pad_edge) else right
+            column._cells[0].pads = (pad_left, pad_right)
+            column.header = Padding(column.header, (0, pad_right, 0, pad_left))
+        stacked.padding = (0, 0, 0, 0)
 
     def _lines(self, cells: list[Text]) -> "_Lines | Text":
         """A column's cells as one renderable of lines: ``_Lines`` when every cell is styled as a
@@ -99,13 +115,15 @@ class _Lines:
 
     def __init__(self, lines: list[tuple[str, list]]) -> None:
         self.lines = lines
+        self.pads = (0, 0)  # left and right padding written with each line (see Table._pad_in_lines)
 
     def __rich_measure__(self, console, options) -> Measurement:
-        width = max((cell_len(text) for text, _ in self.lines), default=0)
+        width = max((cell_len(text) for text, _ in self.lines), default=0) + sum(self.pads)
         return Measurement(width, width)
 
     def __rich_console__(self, console, options):
-        width = options.max_width
+        left, right = " " * self.pads[0], " " * self.pads[1]
+        width = options.max_width - len(left) - len(right)
         justify = options.justify or "left"
         get_style = console.get_style
         new_line = Segment.line()
@@ -115,15 +133,14 @@ class _Lines:
                 style = get_style(one) if style is None else style + get_style(one)
             gap = width - cell_len(text)
             if justify == "right":
-                yield Segment(" " * gap)
-                yield Segment(text, style)
+                before, after = gap, 0
             elif justify == "center":
-                yield Segment(" " * (gap // 2))
-                yield Segment(text, style)
-                yield Segment(" " * (gap - gap // 2))
+                before, after = gap // 2, gap - gap // 2
             else:
-                yield Segment(text, style)
-                yield Segment(" " * gap)
+                before, after = 0, gap
+            yield Segment(left + " " * before)
+            yield Segment(text, style)
+            yield Segment(" " * after + right)
             yield new_line
 
 
