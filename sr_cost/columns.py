@@ -189,6 +189,8 @@ def without_gc(function):
 
 def label_codes(labels: Sequence[str]) -> tuple[np.ndarray, list[str]]:
     """Codes that are equal for equal labels, and the distinct labels (in order of appearance)."""
+    if len(set(labels)) == len(labels):  # all distinct (respondent ids): each its own code
+        return compact(np.arange(len(labels), dtype=np.int64), len(labels)), list(labels)
     index: dict[str, int] = {}
     codes = [index.setdefault(label, len(index)) for label in labels]
     return compact(np.asarray(codes, dtype=np.int64), len(index)), list(index)
@@ -300,7 +302,7 @@ class Exact:
             out[:] = 0
         np.add.at(out, keys, ints)
         exp = self.exp
-        return [Decimal(f"{v}E{exp}") for v in out.tolist()]
+        return [Decimal(v).scaleb(exp, _UNBOUNDED) for v in out.tolist()]
 
     def total(self) -> Decimal:
         return self.sums(np.zeros(len(self.ints), dtype=np.int64), 1)[0]

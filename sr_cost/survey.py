@@ -18,7 +18,7 @@ import numpy as np
 from sr_cost.columns import gc_paused, joint_keys, label_codes, lookup, without_gc
 from sr_cost.errors import Problem, ProblemCollector
 from sr_cost.forms import (FormsBundle, _Found, _is_total, _number, check_columns, parse_cells, shown,
-                           text_label, text_problems)
+                           text_label, text_labels, text_problems)
 from sr_cost.money import to_penny
 from sr_cost.readers import RawTable, nonblank
 from sr_cost.unit_costs import UnitCostTable, on_costs, unit_cost_hours
@@ -262,7 +262,7 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
         found.add(order, bad, lambda i, col=col, column=column, issues=issues: raw.problem(
             f"{column} {issues[col.codes[i]][0]}", row=int(line[i]), column=column,
             value=issues[col.codes[i]][2], fix=issues[col.codes[i]][1]))
-        text[column] = (col, [text_label(u) for u in col.uniques])
+        text[column] = (col, text_labels(col.uniques))
     col, labels = text["la"]
     totals = lookup([_is_total(t) for t in labels], col.codes, dtype=bool)
     found.add(9, totals, lambda i: raw.problem(
