@@ -118,7 +118,7 @@ def _check_year(year: int) -> None:
 
 def parse_index(raw: RawTable, sha256: str) -> PriceIndex:
     """Validate a year,index table; every problem at once."""
-    from sr_cost.forms import check_columns, text_label
+    from sr_cost.cells import check_columns, text_label
 
     problems = ProblemCollector()
     values: dict[int, Decimal] = {}

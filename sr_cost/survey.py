@@ -17,8 +17,8 @@ import numpy as np
 
 from sr_cost.columns import gc_paused, joint_keys, label_codes, lookup, without_gc
 from sr_cost.errors import Problem, ProblemCollector
-from sr_cost.forms import (FormsBundle, _Found, _is_total, _number, check_columns, parse_cells, shown,
-                           text_label, text_labels, text_problems)
+from sr_cost.cells import _is_total, _number, check_columns, parse_cells, shown, text_label, text_labels, text_problems
+from sr_cost.forms import FormsBundle, _Found
 from sr_cost.money import to_penny
 from sr_cost.readers import RawTable, nonblank
 from sr_cost.unit_costs import UnitCostTable, on_costs, unit_cost_hours
