@@ -151,18 +151,22 @@ class Survey:
         return self.table.records()
 
 
-def hourly_cost(role, salary: Decimal | None, table: UnitCostTable, basis: AbsenceBasis) -> tuple[Decimal, str] | None:
-    """Hourly cost of a respondent on ``basis``, or None when it cannot be found.
+def salary_hourly_costs(salaries: Sequence[Decimal], table: UnitCostTable,
+                        basis: AbsenceBasis) -> list[tuple[Decimal, str]]:
+    """Hourly cost on ``basis`` of respondents who gave these salaries, derived with the table's
+    method, and how it was found; each rounded half-up to the penny, as the published unit costs are."""
+    params, hours = table.params, table.params.working_hours_per_year
+    if basis is AbsenceBasis.unit_cost:
+        return [(cost, "derived from salary") for cost in unit_cost_hours(list(salaries), params)]
+    if basis is AbsenceBasis.employer:
+        return [(to_penny((s + on_costs(s, params)) / hours), "salary + on-costs ÷ hours") for s in salaries]
+    return [(to_penny(s / hours), "salary ÷ hours") for s in salaries]
 
-    With a salary, it is derived with the table's method; otherwise the role's figures are used.
-    Every basis is rounded half-up to the penny, as the published unit costs are."""
+
+def role_hourly_cost(role, table: UnitCostTable, basis: AbsenceBasis) -> tuple[Decimal, str] | None:
+    """Hourly cost on ``basis`` of a respondent who gave a role and no salary, from the role's figures
+    (rounded half-up to the penny), or None when the table does not have what ``basis`` needs."""
     hours = table.params.working_hours_per_year
-    if salary is not None:
-        if basis is AbsenceBasis.unit_cost:
-            return unit_cost_hours([salary], table.params)[0], "derived from salary"
-        if basis is AbsenceBasis.employer:
-            return to_penny((salary + on_costs(salary, table.params)) / hours), "salary + on-costs ÷ hours"
-        return to_penny(salary / hours), "salary ÷ hours"
     if role is None:
         return None
     if basis is AbsenceBasis.unit_cost:
@@ -336,25 +340,19 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
     found.add(20, no_role, lambda i: raw.problem(
         "the respondent has neither a role nor a salary", row=int(line[i]), column="role",
         fix="Give the respondent's job role (from the unit-cost table) or annual salary"))
-    # the hourly cost, once per distinct role and salary (a salary's does not depend on the role)
+    # the hourly cost, once per distinct role and salary
     ok = np.flatnonzero(~found.bad)
     role_codes = col.codes
     width = len(salaries) + 1
     distinct, pair_code = np.unique(role_codes[ok].astype(np.int64) * width + salary_codes[ok], return_inverse=True)
-    by_salary: dict[int, tuple[Decimal, str] | None] = {}
-    if basis is AbsenceBasis.unit_cost:  # every distinct salary's unit cost in one pass
-        needed = sorted({s for s in (pair % width for pair in distinct.tolist()) if salaries[s] is not None})
-        costs = unit_cost_hours([salaries[s] for s in needed], table.params)
-        by_salary = {s: (cost, "derived from salary") for s, cost in zip(needed, costs)}
+    # a salary's hourly cost does not depend on the role: every distinct salary's, in one pass
+    needed = sorted({s for s in (pair % width for pair in distinct.tolist()) if salaries[s] is not None})
+    by_salary = dict(zip(needed, salary_hourly_costs([salaries[s] for s in needed], table, basis)))
     hourly: list[tuple[Decimal, str] | None] = []
     for pair in distinct.tolist():
         r_code, s_code = divmod(pair, width)
-        if salaries[s_code] is not None:
-            if s_code not in by_salary:
-                by_salary[s_code] = hourly_cost(None, salaries[s_code], table, basis)
-            hourly.append(by_salary[s_code])
-        else:
-            hourly.append(hourly_cost(roles[r_code], None, table, basis))
+        hourly.append(by_salary[s_code] if salaries[s_code] is not None
+                      else role_hourly_cost(roles[r_code], table, basis))
     pair_of = np.full(len(line), -1, dtype=np.int64)
     pair_of[ok] = pair_code.ravel()
     no_cost = np.zeros(len(line), dtype=bool)
