@@ -102,6 +102,7 @@ class RoundTable:
         # a round's total, as RoundCost.total adds it: panel + round + steering
         self.total = [p + o + t for p, o, t in zip(panel, own, steering)]
         self._records: tuple[RoundCost, ...] | None = None
+        self._groups: dict[tuple[str, str], list[int]] | None = None
 
     def __len__(self) -> int:
         return len(self.la)
@@ -118,11 +119,13 @@ class RoundTable:
         return self._records
 
     def groups(self) -> dict[tuple[str, str], list[int]]:
-        """The rounds of each LA and phase, in order."""
-        out: dict[tuple[str, str], list[int]] = {}
-        for i, key in enumerate(zip(self.la, self.phase)):
-            out.setdefault(key, []).append(i)
-        return out
+        """The rounds of each LA and phase, in order (worked out once: the estimate and its
+        invariant checks both use them)."""
+        if self._groups is None:
+            self._groups = {}
+            for i, key in enumerate(zip(self.la, self.phase)):
+                self._groups.setdefault(key, []).append(i)
+        return self._groups
 
 
 @dataclass(frozen=True)
