@@ -122,15 +122,25 @@ def lookup(per_unique: Sequence, codes: np.ndarray, *, dtype=None) -> np.ndarray
     return table[codes]
 
 
-def factorize(keys: np.ndarray) -> tuple[np.ndarray, int, np.ndarray]:
-    """Codes 0..k-1 numbered in order of first appearance, k, and each code's first row."""
-    if len(keys) == 0:
+def factorize(keys: np.ndarray, bound: int | None = None) -> tuple[np.ndarray, int, np.ndarray]:
+    """Codes 0..k-1 numbered in order of first appearance, k, and each code's first row.
+    ``bound``, when given, is more than every key (keys are then 0..bound-1)."""
+    n = len(keys)
+    if n == 0:
         return np.zeros(0, dtype=np.int64), 0, np.zeros(0, dtype=np.int64)
+    if bound is not None and bound <= max(4 * n, 1 << 16):  # few possible keys: a table of them
+        first_at = np.full(bound, n, dtype=np.int64)
+        np.minimum.at(first_at, keys, np.arange(n, dtype=np.int64))
+        present = np.flatnonzero(first_at < n)
+        present = present[np.argsort(first_at[present], kind="stable")]  # in order of first appearance
+        rank = np.empty(bound, dtype=np.int64)
+        rank[present] = np.arange(len(present), dtype=np.int64)
+        return rank[keys], len(present), first_at[present]
     pd = sys.modules.get("pandas")
     if pd is not None:  # already imported (to read a large file): hashing beats sorting
         codes, uniq = pd.factorize(keys, sort=False)
-        first = np.full(len(uniq), len(keys), dtype=np.int64)
-        np.minimum.at(first, codes, np.arange(len(keys), dtype=np.int64))
+        first = np.full(len(uniq), n, dtype=np.int64)
+        np.minimum.at(first, codes, np.arange(n, dtype=np.int64))
         return codes.astype(np.int64, copy=False), len(uniq), first
     uniq, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")  # sorted codes -> appearance order
@@ -148,16 +158,19 @@ def joint_keys(parts: Sequence[Sequence[np.ndarray]]) -> tuple[list[np.ndarray],
     width = len(parts[0])
     combined = np.zeros(sum(lengths), dtype=np.int64)
     bound = 1  # combined < bound
+    few = max(4 * len(combined), 1 << 16)  # keys below this are numbered with a table, not a hash
     for j in range(width):
         column = np.concatenate([np.asarray(p[j], dtype=np.int64) for p in parts]) + 1  # codes may be -1
         m = int(column.max()) + 1 if len(column) else 1
-        if bound * m >= _INT64_SAFE:  # renumber before the combined key could overflow
-            combined, bound, _ = factorize(combined)
+        if m > 256:  # vocabulary codes are sparse: number the distinct ones, to keep the keys few
+            column, m, _ = factorize(column, m)
+        if bound * m > few:  # renumber the keys so far, before they could overflow or grow sparse
+            combined, bound, _ = factorize(combined, bound)
             if bound * m >= _INT64_SAFE:
-                column, m, _ = factorize(column)
+                column, m, _ = factorize(column, m)
         combined = combined * m + column
         bound *= m
-    combined, n, first = factorize(combined)
+    combined, n, first = factorize(combined, bound)
     starts = np.cumsum([0] + lengths)
     out = [combined[starts[t]:starts[t + 1]] for t in range(len(parts))]
     table_of = np.searchsorted(starts, first, side="right") - 1
@@ -213,19 +226,13 @@ def first_equal(columns: Sequence[np.ndarray]) -> np.ndarray:
             h ^= np.asarray(column).astype(np.int64).astype(np.uint64) + np.uint64(j + 1)
             h *= np.uint64(_MIX[j % len(_MIX)])
             h ^= h >> np.uint64(31)
-    pd = sys.modules.get("pandas")
-    if pd is not None:  # already imported (to read a large file): hashing beats sorting
-        codes, distinct = pd.factorize(h, sort=False)
-        if len(distinct) == n:
-            return first
-        rows = np.flatnonzero(np.bincount(codes)[codes] > 1)
-    else:
-        order = np.argsort(h, kind="stable")
-        ordered = h[order]
-        same = np.flatnonzero(ordered[1:] == ordered[:-1])
-        if not len(same):
-            return first
-        rows = np.unique(np.concatenate([order[same], order[same + 1]]))
+    ordered = np.sort(h)
+    if not (ordered[1:] == ordered[:-1]).any():  # every row distinct: the usual case
+        return first
+    order = np.argsort(h, kind="stable")
+    ordered = h[order]
+    same = np.flatnonzero(ordered[1:] == ordered[:-1])
+    rows = np.unique(np.concatenate([order[same], order[same + 1]]))
     seen: dict[tuple, int] = {}
     values = [np.asarray(c)[rows].tolist() for c in columns]
     for row, key in zip(rows.tolist(), zip(*values)):  # rows ascend: the first comes first

@@ -323,8 +323,8 @@ def _sums(forms: CostForms, assumptions: Assumptions) -> _Sums:
         share = [u / Decimal(int(n)) if n else u for u, n in zip(untied_sums, per_lp.tolist())]
         parts_of[kind.value] = [tied_sums[r] + share[l] for r, l in enumerate(round_lp.tolist())]
     names = [(labels[rounds.la[i]], labels[rounds.phase[i]], labels[rounds.round[i]]) for i in first.tolist()]
-    order = sorted(range(n_rounds), key=lambda r: (natural_key(names[r][1]), natural_key(names[r][0]),
-                                                   natural_key(names[r][2]), r))
+    nat = {label: natural_key(label) for label in {label for name in names for label in name}}  # once a label
+    order = sorted(range(n_rounds), key=lambda r: (nat[names[r][1]], nat[names[r][0]], nat[names[r][2]], r))
     modes = mode_of.tolist()
     panel, steering = parts_of["panel"], parts_of["steering"]
     out = RoundTable(la=[names[r][0] for r in order], phase=[names[r][1] for r in order],

@@ -7,9 +7,10 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from sr_cost.errors import DataError
-from sr_cost.unit_costs import Params, build_table, check_table, derive, load_table
+from sr_cost.unit_costs import Params, build_table, check_table, derive, load_table, unit_cost_hours
 
 from conftest import ROOT, UNIT_COSTS
 
@@ -84,6 +85,16 @@ def test_derivation_reproduces_every_published_row(role):
     assert d.unit_cost_hour == unit
     assert abs(d.on_costs - on_costs) <= D("0.01")
     assert abs(d.overheads - overheads) <= D("0.01")
+
+
+@given(st.lists(st.decimals(min_value=0, max_value=500_000, places=2), max_size=30),
+       st.decimals(min_value=0, max_value=500, places=2))
+def test_unit_cost_hours_is_derive_for_every_salary(salaries, weekly_threshold):
+    """The batch used for a survey's salaries gives exactly ``derive``'s unit cost, including for
+    salaries at and below the NI threshold (none of the NI rate is charged below it)."""
+    params = Params(ni_secondary_threshold_per_week_gbp=weekly_threshold)
+    salaries = salaries + [D(0), weekly_threshold * 52]
+    assert unit_cost_hours(salaries, params) == [derive(s, params).unit_cost_hour for s in salaries]
 
 
 def test_social_worker_by_hand():
