@@ -8,6 +8,7 @@ the price index are all read through these.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from decimal import Decimal
 from typing import Sequence
@@ -187,14 +188,26 @@ def check_columns(raw: RawTable, known: tuple[str, ...], required: tuple[str, ..
                                      "or delete the file"))
         return False
     ok = True
+    extra = [c for c in raw.headers if c not in known and c]
     for column in required:
         if column not in raw.headers:
             problems.add(raw.problem(f"the required column '{column}' is missing", row=None, column=column,
-                                     fix=f"Add a column headed '{column}' (headers are: {', '.join(known)})"))
+                                     fix=f"Add a column headed '{column}'{rename_hint(column, extra, raw)} "
+                                         f"(the columns this form takes are: {', '.join(known)})"))
             ok = False
-    extra = [raw.headers[c] for c in raw.headers if c not in known and c]
     if extra:
-        problems.add(raw.problem(f"unknown column(s) ignored: {', '.join(extra)}", row=None,
-                                 column=extra[0], value=", ".join(extra),
-                                 fix=f"Known columns are: {', '.join(known)}", severity="warning"))
+        missing = [c for c in known if c not in raw.headers]
+        hints = "".join(f"; is '{raw.headers[c]}' meant to be '{m[0]}'?" for c in extra
+                        if (m := difflib.get_close_matches(c, missing, n=1, cutoff=0.6)))
+        names = ", ".join(raw.headers[c] for c in extra)
+        problems.add(raw.problem("unknown column(s), ignored", row=None,
+                                 column=raw.headers[extra[0]], value=names,
+                                 fix=f"Known columns are: {', '.join(known)}{hints}", severity="warning"))
     return ok
+
+
+def rename_hint(column: str, extra: list[str], raw: RawTable) -> str:
+    """' (or rename 'hrs', which looks like it)' when one of the ``extra`` (unknown) columns' header
+    is close to ``column``; else ''."""
+    close = difflib.get_close_matches(column, extra, n=1, cutoff=0.6)
+    return f" (or rename '{raw.headers[close[0]]}', which looks like it)" if close else ""

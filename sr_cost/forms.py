@@ -23,7 +23,7 @@ from typing import Sequence
 
 import numpy as np
 
-from sr_cost.cells import _is_total, check_columns, parse_cells, shown, text_labels, text_problems
+from sr_cost.cells import _is_total, check_columns, rename_hint, parse_cells, shown, text_labels, text_problems
 from sr_cost.columns import Exact, Vocab, first_equal, gc_paused, joint_keys, lookup, without_gc
 from sr_cost.errors import DataError, Problem, ProblemCollector
 from sr_cost.money import ZERO
@@ -323,6 +323,8 @@ def validate_cost_forms(bundle: FormsBundle, table: UnitCostTable) -> CostForms:
             continue
         if not check_columns(raw, COST_COLUMNS, REQUIRED[kind], problems):
             continue
+        if not _hours_given(raw, problems):
+            continue
         tables[kind], keys = _validate_lines(kind, raw, table, problems, vocab)
         if kind is FormKind.rounds:
             named = keys
@@ -357,6 +359,22 @@ class _Found:
     def report(self, problems: ProblemCollector) -> None:
         for _, _, problem in sorted(self.found, key=lambda f: (f[0], f[1])):
             problems.add(problem)
+
+
+def _hours_given(raw: RawTable, problems: ProblemCollector) -> bool:
+    """A form whose lines name roles or rates but that has no 'hours' column would cost all their
+    staff time at £0 (hours default to 0 on a line, not for a whole form): an error."""
+    if "hours" in raw.headers or not len(raw):
+        return True
+    staff_time = [c for c in ("role", "rate") if c in raw.headers and raw.columns.get(c).mask(nonblank).any()]
+    if not staff_time:
+        return True
+    problems.add(raw.problem(
+        f"the column 'hours' is missing, but lines give a {' or '.join(staff_time)}: their staff time "
+        "(staff × hours × rate) would all cost £0", row=None, column="hours",
+        fix=f"Add a column headed 'hours'{rename_hint('hours', [c for c in raw.headers if c not in COST_COLUMNS], raw)}"
+            " with each line's hours per person (blank or 0 on lines that are not staff time)"))
+    return False
 
 
 def _validate_lines(kind: FormKind, raw: RawTable, table: UnitCostTable, problems: ProblemCollector,

@@ -200,7 +200,8 @@ def read_csv(path: Path, *, encoding: str = "utf-8-sig", display: str | None = N
         if len(record) > len(order) and any(c.strip() for c in record[len(order):]):
             problems.append(Problem(file=name, row=line, value=",".join(record[len(order):]),
                                     message=f"this line has {len(record)} values but the header has {len(order)}",
-                                    fix="Remove the extra values or quote text that contains commas"))
+                                    fix="Remove the extra values or quote text that contains commas (if most lines have "
+                                        "values past the header, a column's header is missing)"))
             continue
         values = {key: (record[i] if i < len(record) else "") for i, key in enumerate(order) if key}
         rows.append(RawRow(row=line, values=values))

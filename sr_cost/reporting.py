@@ -187,7 +187,7 @@ def print_problems(problems: Sequence[Problem]) -> None:
             if p.fix:
                 console.print(f"  fix: {escape(p.fix)}")
     if errors:
-        console.print("Nothing was written. Fix the rows above and run the command again.")
+        console.print("Nothing was written. Fix the problems above and run the command again.")
 
 
 def pct(rate: Decimal) -> str:

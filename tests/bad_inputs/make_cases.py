@@ -208,6 +208,10 @@ def write_all() -> None:
     rounds_case("byte_order_mark", b"\xef\xbb\xbf" + csv_text(BASE, newline="\r\n").encode())
     rounds_case("unknown_columns", csv_text([r + ["note"] for r in with_cell(1, "cost", "45.505")],
                                             header=HEADER + ["Notes"]))
+    hours = HEADER.index("hours")
+    rounds_case("missing_hours", csv_text([r[:hours] + r[hours + 1:] for r in BASE],
+                                          header=HEADER[:hours] + HEADER[hours + 1:]))
+    rounds_case("misspelt_hours", csv_text(BASE, header=HEADER[:hours] + ["Hrs"] + HEADER[hours + 1:]))
     # encodings, shapes, double counting
     rounds_case("windows_1252", csv_text(with_cell(1, "cost", "£45.50"), newline="\r\n").encode("cp1252"))
     rows = [list(r) for r in BASE]
