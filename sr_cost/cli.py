@@ -36,7 +36,7 @@ unit_app = typer.Typer(
          "or build one from your own pay scales.",
     no_args_is_help=True,
 )
-app.add_typer(unit_app, name="unit-costs")
+app.add_typer(unit_app, name="unit-costs", short_help="The staff unit-cost table: list, explain, check or build it.")
 
 
 class OutputFormat(str, Enum):
@@ -200,7 +200,7 @@ class AbsenceBasisOption(str, Enum):
     salary = "salary"
 
 
-HOURS_PER_DAY_OPT = typer.Option("7.5", "--hours-per-day", help="Hours in a day of sickness absence [hours/day].")
+HOURS_PER_DAY_OPT = typer.Option("7.5", "--hours-per-day", metavar="<number>", help="Hours in a day of sickness absence [hours/day].")
 RECALL_MONTHS_OPT = typer.Option(6, "--recall-months", min=1, max=120,
                                  help="Months the survey's sick days cover [months].")
 ABSENCE_BASIS_OPT = typer.Option(AbsenceBasisOption.unit_cost, "--absence-basis",
@@ -299,16 +299,17 @@ def _run_forms(ctx: typer.Context, forms: Path, unit_costs: Optional[Path], para
     return run
 
 
-@app.command("estimate")
+@app.command("estimate", short_help="Cost the forms: set-up, per round, per attendee, a year.")
 def estimate_cmd(
     ctx: typer.Context,
-    forms: Path = typer.Argument(..., help="The forms: an .xlsx workbook with sheets training, rounds, panel, "
-                                           "steering, or a folder with the same names as CSV files."),
+    forms: Path = typer.Argument(..., help="The forms: an .xlsx workbook with sheets rounds (required), training, "
+                                      "panel, steering and optionally survey and staff, or a folder of CSV "
+                                      "files with the same names (rounds.csv, ...)."),
     unit_costs: Optional[Path] = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP),
     params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP),
     rounds_per_year: int = typer.Option(12, "--rounds-per-year", min=1, max=365,
                                         help="Rounds a year, for the annual cost [rounds/year]."),
-    mileage_rate: Optional[str] = typer.Option(None, "--mileage-rate",
+    mileage_rate: Optional[str] = typer.Option(None, "--mileage-rate", metavar="<number>",
                                                help="Mileage rate [£/mile]. Default 0.45, the report's rate."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the result to this file instead of the terminal."),
@@ -345,12 +346,13 @@ def estimate_cmd(
 
             reporting.print_estimate(run.estimate, run.table, console)
             if run.savings is not None:
+                console.print()  # the savings' tables start apart from the estimate's closing note
                 reporting.print_savings(run.savings, console)
 
         _emit(text, output, render)
 
 
-@app.command("savings")
+@app.command("savings", short_help="Sickness-absence savings, net cost and break-even (the survey).")
 def savings_cmd(
     ctx: typer.Context,
     forms: Path = typer.Argument(..., help="The forms, with a survey sheet (and a staff sheet for the totals)."),
@@ -358,7 +360,7 @@ def savings_cmd(
     params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP),
     rounds_per_year: int = typer.Option(12, "--rounds-per-year", min=1, max=365,
                                         help="Rounds a year, for the annual running cost [rounds/year]."),
-    mileage_rate: Optional[str] = typer.Option(None, "--mileage-rate",
+    mileage_rate: Optional[str] = typer.Option(None, "--mileage-rate", metavar="<number>",
                                                help="Mileage rate [£/mile]. Default 0.45, the report's rate."),
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
@@ -392,7 +394,7 @@ def savings_cmd(
         _emit(text, output, lambda console: _reporting().print_savings(run.savings, console))
 
 
-@app.command("template")
+@app.command("template", short_help="Write a forms workbook to fill in (blank, or with an example).")
 def template_cmd(
     path: Path = typer.Argument(..., help="Where to write the template workbook (.xlsx)."),
     example: bool = typer.Option(False, "--example", help="Fill the forms with one typical in-person round and "
@@ -473,7 +475,7 @@ def _pair(value: Optional[str]) -> Optional[tuple[str, ...]]:
     return None if value is None else tuple(part.strip() for part in value.split(","))
 
 
-@app.command("compare")
+@app.command("compare", short_help="In-person against virtual rounds, or two forms sets.")
 def compare_cmd(
     forms: Path = typer.Argument(..., help="The forms (an .xlsx workbook or a folder of CSV files)."),
     forms_b: Optional[Path] = typer.Argument(None, help="A second forms set: compare the two sets, A against B."),
@@ -485,13 +487,13 @@ def compare_cmd(
                                                                 "e.g. \"plan A,plan B\"."),
     years: int = typer.Option(3, "--years", min=1, max=50,
                               help="Planning horizon [years]. Default 3, the usual appraisal period."),
-    discount_rate: str = typer.Option("3.5", "--discount-rate", help="Discount rate [% a year]. Default 3.5, "
+    discount_rate: str = typer.Option("3.5", "--discount-rate", metavar="<number>", help="Discount rate [% a year]. Default 3.5, "
                                                                      "HM Treasury Green Book."),
     uplift_to: Optional[int] = typer.Option(None, "--uplift-to", help="Re-price every figure to this year's "
                                                                       "prices (with --index or --uplift)."),
     index: Optional[Path] = typer.Option(None, "--index", help="A price index, CSV or XLSX with columns "
                                                                "year,index (e.g. the PSSRU pay and prices index)."),
-    uplift: Optional[str] = typer.Option(None, "--uplift", help="A flat uplift instead of an index [% a year]."),
+    uplift: Optional[str] = typer.Option(None, "--uplift", metavar="<number>", help="A flat uplift instead of an index [% a year]."),
     sensitivity: bool = typer.Option(False, "--sensitivity", help="Vary one assumption at a time (tornado) and "
                                                                   "find the break-even attendance."),
     fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", "-f", help="table or json."),
@@ -502,7 +504,7 @@ def compare_cmd(
     params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP),
     rounds_per_year: int = typer.Option(12, "--rounds-per-year", min=1, max=365,
                                         help="Rounds a year, for the annual cost [rounds/year]."),
-    mileage_rate: Optional[str] = typer.Option(None, "--mileage-rate",
+    mileage_rate: Optional[str] = typer.Option(None, "--mileage-rate", metavar="<number>",
                                                help="Mileage rate [£/mile]. Default 0.45, the report's rate."),
     encoding: str = typer.Option("utf-8-sig", "--encoding", help="Text encoding of CSV forms (e.g. cp1252)."),
     hours_per_day: str = HOURS_PER_DAY_OPT,
