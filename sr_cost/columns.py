@@ -47,6 +47,11 @@ class Column:
         """Rows whose value passes ``test`` (``test`` is called once per distinct value)."""
         return lookup([bool(test(u)) for u in self.uniques], self.codes, dtype=bool)
 
+    def blank(self) -> np.ndarray:
+        """Rows whose cell is blank: empty, only spaces, or no value (``readers.nonblank``'s opposite)."""
+        return lookup([u is None or (isinstance(u, str) and not u.strip()) for u in self.uniques], self.codes,
+                      dtype=bool)
+
 
 @dataclass(frozen=True, eq=False)
 class Columns:

@@ -27,7 +27,7 @@ from sr_cost.cells import _is_total, check_columns, rename_hint, parse_cells, sh
 from sr_cost.columns import Exact, Vocab, first_equal, gc_paused, joint_keys, lookup, without_gc
 from sr_cost.errors import DataError, Problem, ProblemCollector
 from sr_cost.money import ZERO
-from sr_cost.readers import RawTable, nonblank, read_csv, read_xlsx_sheets, sha256_of
+from sr_cost.readers import RawTable, read_csv, read_xlsx_sheets, sha256_of
 from sr_cost.unit_costs import UnitCostTable
 
 
@@ -366,7 +366,7 @@ def _hours_given(raw: RawTable, problems: ProblemCollector) -> bool:
     staff time at £0 (hours default to 0 on a line, not for a whole form): an error."""
     if "hours" in raw.headers or not len(raw):
         return True
-    staff_time = [c for c in ("role", "rate") if c in raw.headers and raw.columns.get(c).mask(nonblank).any()]
+    staff_time = [c for c in ("role", "rate") if c in raw.headers and (~raw.columns.get(c).blank()).any()]
     if not staff_time:
         return True
     problems.add(raw.problem(
@@ -454,7 +454,7 @@ def _validate_lines(kind: FormKind, raw: RawTable, table: UnitCostTable, problem
         numbers[column] = (col.codes, values)
         positive[column] = lookup([v > 0 for v in values], col.codes, dtype=bool)
     rate_col = cols.get("rate")
-    own = rate_col.mask(nonblank)
+    own = ~rate_col.blank()
     # the hourly rate: the line's own rate, else its role's unit cost
     col, text = labels["role"]
     roles = [table.find(t) if t else None for t in text]

@@ -20,7 +20,7 @@ from sr_cost.errors import Problem, ProblemCollector
 from sr_cost.cells import _is_total, _number, check_columns, parse_cells, shown, text_label, text_labels, text_problems
 from sr_cost.forms import FormsBundle, _Found
 from sr_cost.money import to_penny
-from sr_cost.readers import RawTable, nonblank
+from sr_cost.readers import RawTable
 from sr_cost.unit_costs import UnitCostTable, on_costs, unit_cost_hours
 
 
@@ -323,13 +323,13 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
         return col.codes, [n for n, _ in parsed]
 
     sick_codes, sick = numbers(15, "sick_days", None)
-    sick_blank = cols.get("sick_days").mask(lambda u: not nonblank(u))
+    sick_blank = cols.get("sick_days").blank()
     found.add(16, sick_blank, lambda i: raw.problem(
         "sick_days is blank", row=int(line[i]), column="sick_days",
         fix="Write the days off sick in the recall period (0 if none)"))
     salary_codes, salaries = numbers(17, "salary", 2)
     attended_codes, attended = numbers(18, "rounds_attended", None, whole=True)
-    salary_blank = cols.get("salary").mask(lambda u: not nonblank(u))
+    salary_blank = cols.get("salary").blank()
     col, labels = text["role"]
     roles = [table.find(t) if t else None for t in labels]
     unknown = lookup([bool(t) and r is None for t, r in zip(labels, roles)], col.codes, dtype=bool) & salary_blank
@@ -346,7 +346,7 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
     width = len(salaries) + 1
     distinct, pair_code = np.unique(role_codes[ok].astype(np.int64) * width + salary_codes[ok], return_inverse=True)
     # a salary's hourly cost does not depend on the role: every distinct salary's, in one pass
-    needed = sorted({s for s in (pair % width for pair in distinct.tolist()) if salaries[s] is not None})
+    needed = [s for s in np.unique(distinct % width).tolist() if salaries[s] is not None]
     by_salary = dict(zip(needed, salary_hourly_costs([salaries[s] for s in needed], table, basis)))
     hourly: list[tuple[Decimal, str] | None] = []
     for pair in distinct.tolist():

@@ -55,3 +55,14 @@ def test_first_equal_points_each_row_at_the_first_identical_row(rows):
     first: dict[tuple[int, ...], int] = {}
     want = [first.setdefault(row, i) for i, row in enumerate(rows)]
     assert first_equal(columns).tolist() == want
+
+
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=" \t\u00a0x1", max_size=3), st.integers()), min_size=1,
+                max_size=20))
+def test_blank_is_nonblanks_opposite(values):
+    from sr_cost.columns import Column
+    from sr_cost.readers import nonblank
+
+    uniques = list(dict.fromkeys(values))
+    codes = np.array([uniques.index(v) for v in values], dtype=np.int64)
+    assert Column(codes, uniques).blank().tolist() == [not nonblank(v) for v in values]
