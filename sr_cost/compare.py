@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING, Callable
 
 from sr_cost.costing import Components, Estimate, natural_key
 from sr_cost.errors import DataError, Problem, UsageError
-from sr_cost.forms import CostForms, Mode
+from sr_cost.forms import CostForms
+from sr_cost.lines import Mode
 from sr_cost.money import ZERO
 from sr_cost.prices import Uplift
 from sr_cost.savings import Savings

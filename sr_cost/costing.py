@@ -24,7 +24,8 @@ from typing import Iterable
 import numpy as np
 
 from sr_cost.columns import Exact, gc_paused, joint_keys, sum_terms
-from sr_cost.forms import MODES, CostForms, FormKind, InputFile, Line, LineTable, Mode, line_tables
+from sr_cost.forms import CostForms, InputFile
+from sr_cost.lines import MODES, FormKind, Line, LineTable, Mode, line_tables
 from sr_cost.money import ZERO
 
 COMPONENTS = ("panel", "round", "steering")

@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Iterable, Mapping, Sequence
 
 from sr_cost.costing import Estimate, LaEstimate, RoundCost
-from sr_cost.forms import FormKind, Line, Mode
+from sr_cost.lines import FormKind, Line, Mode
 from sr_cost.readers import column_letter
 
 MONEY = "£#,##0.00"

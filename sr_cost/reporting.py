@@ -292,8 +292,6 @@ def _money_col(table: Table, name: str) -> None:
 
 def estimate_renderables(est, table: UnitCostTable) -> list:
     """Rich renderables for ``sr-cost estimate``: Table 19, Table 20, phase and mode summaries."""
-    from sr_cost.forms import Mode
-
     out: list = []
     setup = Table(title="Set-up cost: initial training per LA (report Table 19)", box=box.SIMPLE_HEAD,
                   title_justify="left")

@@ -2,7 +2,7 @@
 break-even attendance. Pure functions, Decimal money, no I/O.
 
 Every figure comes from the same engine as the base case: the forms are transformed
-(``forms.Line`` is frozen, so changed copies) and costed again with ``costing.estimate``, and with a
+(``lines.Line`` is frozen, so changed copies) and costed again with ``costing.estimate``, and with a
 survey the savings are worked out again with ``savings.savings`` (point estimates, no bootstrap).
 The metric is the net annual cost of each option when both have a saving, else the annual cost.
 """
@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from sr_cost.compare import FormsSet, Option, OptionSpec, Settings, build_option
 from sr_cost.costing import Estimate, estimate
-from sr_cost.forms import CostForms, Line
+from sr_cost.forms import CostForms
+from sr_cost.lines import Line
 from sr_cost.money import ZERO
 from sr_cost.savings import Savings, savings
 from sr_cost.survey import Survey
@@ -100,7 +101,7 @@ def is_catering(line: Line) -> bool:
 
 
 def transform_line(line: Line, s: Scenario) -> Line:
-    """The line as the scenario sees it (forms.Line is frozen: a changed copy)."""
+    """The line as the scenario sees it (lines.Line is frozen: a changed copy)."""
     changes: dict = {}
     if s.attendance != 1 and line.is_attendance:
         changes["staff"] = line.staff * s.attendance

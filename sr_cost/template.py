@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from sr_cost.excel import BOLD, HEADER_FILL, MONEY, NOTE_FONT, TITLE_FONT, print_setup, put, wrapped_lines
-from sr_cost.forms import FormKind, Mode
+from sr_cost.lines import FormKind, Mode
 from sr_cost.outputs import write_atomic
 from sr_cost.unit_costs import UnitCostTable
 

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from sr_cost.api import run_compare, run_estimate
 from sr_cost.compare import Basis, Figures, FormsSet, Settings, Subset, compare, discount_factor, horizon, option_specs
 from sr_cost.errors import DataError, UsageError
-from sr_cost.forms import FormKind, Mode
+from sr_cost.lines import FormKind, Mode
 from sr_cost.money import to_penny
 from sr_cost.prices import flat_uplift, no_uplift
 from sr_cost.savings import SavingsAssumptions

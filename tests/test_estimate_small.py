@@ -31,7 +31,7 @@ from decimal import Decimal as D
 
 from sr_cost.api import run_estimate
 from sr_cost.export import estimate_to_dict
-from sr_cost.forms import Mode
+from sr_cost.lines import Mode
 
 from conftest import ROOT, invoke
 
