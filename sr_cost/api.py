@@ -20,7 +20,7 @@ from sr_cost.survey import Survey, validate_survey
 from sr_cost.unit_costs import UnitCostTable, load_table
 
 if TYPE_CHECKING:  # compare and prices are imported by run_compare only: estimate does not need them
-    from sr_cost.compare import Comparison
+    from sr_cost.comparison import Comparison
     from sr_cost.prices import PriceIndex
 
 
@@ -99,7 +99,8 @@ def run_compare(forms: str | Path, forms_b: str | Path | None = None, *, by: str
     compare the two options over the horizon [years] at ``discount_rate_pct`` [% a year], re-priced
     to ``uplift_to`` with a price index file or a flat ``uplift_pct`` [% a year];
     ``estimate_options`` go to ``run_estimate``."""
-    from sr_cost.compare import Basis, FormsSet, Settings, compare, option_specs
+    from sr_cost.compare import FormsSet, Settings, compare, option_specs
+    from sr_cost.comparison import Basis
     from sr_cost.prices import flat_uplift, index_uplift, load_index, no_uplift
 
     if by not in (None, Basis.mode.value, Basis.phase.value):

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from sr_cost.compare import Basis, Comparison, Figures, Option
+from sr_cost.comparison import Basis, Comparison, Figures, Option
 from sr_cost.sensitivity import (ATTENDANCE_RANGE, HOURS_PER_DAY_RANGE, ROUNDS_PER_YEAR_RANGE, UNIT_COST_RANGE,
                                  BreakEven, Sensitivity, Swing)
 from sr_cost.money import gbp, money_str

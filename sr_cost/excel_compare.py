@@ -19,7 +19,7 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from sr_cost import __version__
-from sr_cost.compare import Comparison, Figures
+from sr_cost.comparison import Comparison, Figures
 from sr_cost.excel import put
 from sr_cost.compare_report import LABELS, SAVING_FIGURES, break_even_sentences, pct, ranges_text, summary
 from sr_cost.money import to_penny

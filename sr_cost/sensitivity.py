@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from sr_cost.compare import FormsSet, Option, OptionSpec, Settings, build_option
+from sr_cost.compare import FormsSet, OptionSpec, Settings, build_option
+from sr_cost.comparison import Option
 from sr_cost.costing import Estimate, estimate
 from sr_cost.forms import CostForms
 from sr_cost.lines import Line

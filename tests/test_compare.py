@@ -29,7 +29,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sr_cost.api import run_compare, run_estimate
-from sr_cost.compare import Basis, Figures, FormsSet, Settings, Subset, compare, discount_factor, horizon, option_specs
+from sr_cost.compare import FormsSet, Settings, Subset, compare, horizon, option_specs
+from sr_cost.comparison import Basis, Figures, discount_factor
 from sr_cost.errors import DataError, UsageError
 from sr_cost.lines import FormKind, Mode
 from sr_cost.money import to_penny
