@@ -409,7 +409,7 @@ def read_csv_columns(path: Path, *, encoding: str, chunk_rows: int = 1 << 20):
                     else:
                         local, local_uniques = pd.factorize(values.to_numpy(dtype=object))
                         local_uniques = local_uniques.tolist()
-                    if not all(type(u) is str for u in local_uniques):
+                    if not set(map(type, local_uniques)) <= {str}:  # text only (see above)
                         return None
                     table, known = seen[j], uniques[j]
                     if not codes[j]:  # the first chunk: its distinct values are the column's so far
