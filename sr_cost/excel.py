@@ -12,65 +12,48 @@ direct cost``, each round sums its lines, and ``Checks`` recomputes every figure
 from those formulas and compares it with the figure shown on Summary or By LA (one master PASS/FAIL
 cell). Change an input in Excel and the recomputed figures follow.
 
-What the formulas say is in ``excel_formulas.py`` (pure); this module lays the sheets out, formats
-and prints them, and draws the charts. ``write_workbook`` writes the rows of the long tables (Lines,
-Rounds, the respondents) as XML as they are laid out (``excel_stream.py``) rather than as openpyxl
-cells, so a national workbook takes seconds and little memory; ``build_workbook`` makes every cell.
+What the formulas say is in ``excel_formulas.py`` (pure). This module builds the workbook and lays
+out Summary and By LA (values, and the charts); ``excel_audit.py`` lays out Unit costs, Assumptions,
+Lines, Rounds and Checks; ``excel_cells.py`` writes, formats and prints the cells of them all.
+``write_workbook`` writes the rows of the long tables (Lines, Rounds, the respondents) as XML as they
+are laid out (``excel_stream.py``) rather than as openpyxl cells, so a national workbook takes seconds
+and little memory; ``build_workbook`` makes every cell.
 
 Safety: a plain ``str`` is always written as text, even when it starts with ``=``; only a
 ``Formula`` (built by sr-cost from its own templates) becomes a formula. Keys that formulas match on
 are sr-cost's own numbers (``Round no.``, ``LA-phase no.``) and names (form kinds, modes), never user
 text, so an LA called ``*`` or ``>5`` cannot change what a ``SUMIFS`` adds up.
 
-Only this module (with ``excel_savings.py``, ``excel_stream.py`` and ``excel_compare.py``),
-``template.py`` and ``xlsx_reader.py`` import openpyxl; ``cli.py`` imports this module only when
-``--excel`` is given.
+Only this module (with ``excel_cells.py``, ``excel_audit.py``, ``excel_savings.py``,
+``excel_stream.py`` and ``excel_compare.py``), ``template.py`` and ``xlsx_reader.py`` import
+openpyxl; ``cli.py`` imports this module only when ``--excel`` is given.
 """
 
 from __future__ import annotations
 
-import re
-from copy import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Sequence
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.text import RichText, Text
-from openpyxl.chart.title import Title
-from openpyxl.comments import Comment
-from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.chart import Reference
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
 
-from sr_cost import __version__, excel_stream
+from sr_cost import __version__, excel_audit, excel_stream
 from sr_cost.api import EstimateRun
-from sr_cost.costing import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Estimate, LaEstimate, natural_key
-from sr_cost.excel_formulas import (CHECK, CHECK_COLUMNS, COUNT, DECIMAL, DIFFERENCE, FIRST_CHECK_ROW,
-                                    LINE_COLUMNS, MASTER_CELL, MONEY, MONEY_OR_DASH, RATE, ROUND_COLUMNS,
-                                    TOLERANCE_CELL, TOLERANCE_GBP, Col, Formula, Recomputed, check_row, label,
-                                    line_row, master_formula, plan_checks, ref, round_no, round_row, sheet_name)
-from sr_cost.forms import FormKind
-from sr_cost.money import to_penny
+from sr_cost.costing import Estimate, LaEstimate, natural_key
+from sr_cost.excel_cells import (BIG, BOLD, GROUP_FILL, NOTE_FONT, TOTAL_FILL, Table, _bar, _money, _number,
+                                 _pass_fail, _section, _title, print_setup, put)
+from sr_cost.excel_formulas import (COUNT, DECIMAL, MASTER_CELL, MONEY, RATE, Col, Formula, Recomputed, label, ref,
+                                    sheet_name)
 from sr_cost.outputs import write_atomic
-from sr_cost.readers import sha256_of
-from sr_cost.savings import DEFAULT_BOOTSTRAP, DEFAULT_HOURS_PER_DAY, DEFAULT_RECALL_MONTHS, DEFAULT_SEED, Savings
+from sr_cost.savings import Savings
 
 SHEETS = ("Summary", "By LA", "Rounds", "Lines", "Unit costs", "Assumptions", "Checks")
 SAVINGS_SHEET = "Savings"  # goes after "Unit costs" when there is a survey (``excel_savings.py``)
-# The derivation parameters of the unit-cost table as named cells of Assumptions, for the Savings
-# sheet's formulas that derive a respondent's hourly cost from a salary.
-PARAM_NAMES = {"employer_ni_rate": "EmployerNiRate", "ni_secondary_threshold_per_week_gbp": "NiThresholdPerWeek",
-               "days_per_year": "DaysPerYear", "superannuation_rate": "SuperannuationRate",
-               "direct_overheads_rate": "DirectOverheadsRate", "indirect_overheads_rate": "IndirectOverheadsRate",
-               "capital_overheads_gbp": "CapitalOverheads", "working_hours_per_year": "WorkingHoursPerYear"}
 
 
 def sheet_names(with_savings: bool) -> tuple[str, ...]:
@@ -79,211 +62,6 @@ def sheet_names(with_savings: bool) -> tuple[str, ...]:
         return SHEETS
     at = SHEETS.index("Unit costs") + 1
     return SHEETS[:at] + (SAVINGS_SHEET,) + SHEETS[at:]
-
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
-GROUP_FILL = PatternFill("solid", fgColor="B8CCE4")
-TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-PASS_FILL = PatternFill("solid", fgColor="C6EFCE")
-FAIL_FILL = PatternFill("solid", fgColor="FFC7CE")
-THIN = Side(style="thin", color="808080")
-FONT = "Calibri"
-TITLE_FONT = Font(name=FONT, bold=True, size=14, color="1F3864")
-SECTION_FONT = Font(name=FONT, bold=True, size=12, color="1F3864")
-NOTE_FONT = Font(name=FONT, italic=True, color="595959")
-BOLD = Font(name=FONT, bold=True)
-BIG = Font(name=FONT, bold=True, size=12)
-
-
-def put(ws, row: int, column: int, value: Any, fmt: str | None = None, font: Font | None = None):
-    """Write one cell. ``str`` is always text (never a formula or an error value), ``Formula`` a
-    formula, ``Decimal`` and ``int`` numbers."""
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, Formula):
-        cell.value = str(value)
-    elif isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:32767]
-        cell.value = text
-        cell.data_type = "s"  # openpyxl would otherwise treat '=...' as a formula and '#N/A' as an error
-        if text[:1] in ("=", "+", "-", "@"):
-            cell.quotePrefix = True  # Excel keeps it as text when the cell is edited
-    elif isinstance(value, float):
-        raise TypeError("floats are not written to workbooks; pass a Decimal")
-    else:
-        cell.value = value
-    if fmt:
-        cell.number_format = fmt
-    if font:
-        cell.font = font
-    return cell
-
-
-class Table:
-    """A table on a worksheet: a title, a note, a header row, then rows; columns addressed by key."""
-
-    def __init__(self, ws, columns: Sequence[Col], *, header_row: int, first_col: int = 1):
-        self.ws = ws
-        self.columns = list(columns)
-        self.header_row = header_row
-        self.first_col = first_col
-        self.index = {c.key: first_col + i for i, c in enumerate(columns)}
-        self.next_row = header_row + 1
-        self.widths = {c.key: max(8, max(len(w) for w in c.header.split()) + 3) for c in columns}
-        for c in columns:
-            if c.width:
-                self.widths[c.key] = max(self.widths[c.key], c.width)
-            if c.fmt in (MONEY, MONEY_OR_DASH):
-                self.widths[c.key] = max(self.widths[c.key], 12)
-        self.alignments = {c.key: Alignment(horizontal=c.horizontal) for c in columns}
-        self._styles: dict[tuple, tuple] = {}
-        for c in columns:
-            cell = put(ws, header_row, self.index[c.key], c.header, font=BOLD)
-            cell.fill = HEADER_FILL
-            cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal=c.horizontal)
-            cell.border = Border(bottom=THIN)
-            if c.note:
-                cell.comment = Comment(c.note, "sr-cost", width=320, height=140)
-
-    def letter(self, key: str) -> str:
-        return get_column_letter(self.index[key])
-
-    @property
-    def last_row(self) -> int:
-        return self.next_row - 1
-
-    def add(self, values: dict[str, Any], *, font: Font | None = None, fill: PatternFill | None = None,
-            top_border: bool = False, formats: dict[str, str] | None = None) -> int:
-        """Add a row; ``formats``: number formats of this row's cells other than their columns'."""
-        row = self.next_row
-        self.next_row += 1
-        for c in self.columns:
-            value = values.get(c.key)
-            if value is None and not (font or fill or top_border):
-                continue
-            cell = put(self.ws, row, self.index[c.key], value)
-            self._style(cell, c.key, formats.get(c.key, c.fmt) if formats else c.fmt, font, fill, top_border)
-            if isinstance(value, str) and not isinstance(value, Formula):
-                self.widths[c.key] = max(self.widths[c.key], min(len(value), 60) + 2)
-            elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-                self.widths[c.key] = max(self.widths[c.key], len(f"{value:,}") + 4)
-        return row
-
-    def _style(self, cell, key: str, fmt: str | None, font: Font | None, fill: PatternFill | None,
-               top_border: bool) -> None:
-        """Style a cell of column ``key``. openpyxl looks each part of a style up in the workbook's lists
-        (slowly, by value), so each combination is looked up once and its ids copied to later cells."""
-        alignment = self.alignments[key]
-        k = (key, fmt, id(font), id(fill), id(alignment), top_border, cell.quotePrefix)
-        made = self._styles.get(k)
-        if made is not None:
-            cell._style = copy(made[0])
-            return
-        if fmt:
-            cell.number_format = fmt
-        if font:
-            cell.font = font
-        cell.alignment = alignment
-        if fill:
-            cell.fill = fill
-        if top_border:
-            cell.border = Border(top=THIN)
-        self._styles[k] = (copy(cell._style), font, fill, alignment)  # the objects kept, so their ids stay theirs
-
-    def add_rows(self, rows: Iterable[dict[str, Any]], streamed: list[excel_stream.Rows] | None) -> None:
-        """Add plain ``rows`` (no font, fill or border) from the next row on: as cells, or, given
-        ``streamed`` (``Book.streamed``), as XML now (``excel_stream``), put in the workbook when it is saved."""
-        if streamed is None:
-            for values in rows:
-                self.add(values)
-            return
-        columns = [excel_stream.Column(c.key, self.letter(c.key),
-                                       *excel_stream.style_ids(self.ws, c.fmt, self.alignments[c.key]))
-                   for c in self.columns]
-        block = excel_stream.write_rows(self.ws, self.next_row, rows, columns, self.widths)
-        streamed.append(block)
-        self.next_row = block.last + 1
-
-    def finish(self, *, filter: bool = True, freeze: bool = True, repeat_header: bool = True) -> None:
-        """Fit the widths; ``filter``: an auto-filter; ``freeze``: the header stays in view and (with
-        ``repeat_header``) is printed at the top of every page."""
-        ws = self.ws
-        lines = 1
-        for c in self.columns:
-            letter = self.letter(c.key)
-            width = max(ws.column_dimensions[letter].width or 0, min(self.widths[c.key], 62))
-            if len(c.header) - 2 <= width < len(c.header) + 3:  # a header that only just fits touches the next
-                width = len(c.header) + 3
-            ws.column_dimensions[letter].width = width
-            lines = max(lines, wrapped_lines(c.header, width - 1))
-        ws.row_dimensions[self.header_row].height = 15 * lines + 2
-        first, last = get_column_letter(self.first_col), get_column_letter(self.first_col + len(self.columns) - 1)
-        if filter:
-            ws.auto_filter.ref = f"{first}{self.header_row}:{last}{max(self.last_row, self.header_row)}"
-        if freeze:
-            ws.freeze_panes = f"{first}{self.header_row + 1}"
-            if repeat_header:
-                ws.print_title_rows = f"{self.header_row}:{self.header_row}"
-
-
-def wrapped_lines(text: str, width: float) -> int:
-    """How many lines ``text`` takes when wrapped at ``width`` characters (long words broken)."""
-    width = max(int(width), 1)
-    lines, used = 1, 0
-    for word in text.split():
-        while len(word) > width:  # a path or a hash: broken where the line ends
-            if used:
-                lines, used = lines + 1, 0
-            word = word[width:]
-            lines += 1
-        if used and used + 1 + len(word) > width:
-            lines, used = lines + 1, len(word)
-        else:
-            used += (1 if used else 0) + len(word)
-    return lines
-
-
-def _title(ws, title: str, note: str = "", *, wrap_to: int = 0) -> None:
-    """A title in row 1 and a note in row 2; ``wrap_to`` columns: wrap the note within them."""
-    put(ws, 1, 1, title, font=TITLE_FONT)
-    ws.row_dimensions[1].height = 22
-    if note:
-        cell = put(ws, 2, 1, note, font=NOTE_FONT)
-        if wrap_to:  # its height is fitted to the columns' widths in print_setup
-            ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=wrap_to)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def print_setup(ws, *, landscape: bool = True) -> None:
-    """Printable: A4, landscape, fitted to the page width, sheet name and page numbers in the footer."""
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, header=0.25, footer=0.3)
-    ws.oddFooter.left.text = "sr-cost &A"
-    ws.oddFooter.right.text = "page &P of &N"
-    ws.print_options.horizontalCentered = False
-    for merged in ws.merged_cells.ranges:
-        if merged.min_row == merged.max_row == 2 and merged.min_col == 1:  # a title's note, wrapped
-            width = sum(ws.column_dimensions[get_column_letter(c)].width or 9
-                        for c in range(merged.min_col, merged.max_col + 1))
-            ws.row_dimensions[2].height = 15 * wrapped_lines(str(ws["A2"].value), width * 1.1)
-
-
-def _pass_fail(ws, cells: str) -> None:
-    ws.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=['"PASS"'], fill=PASS_FILL,
-                                                    font=Font(name=FONT, bold=True, color="006100")))
-    ws.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=['"FAIL"'], fill=FAIL_FILL,
-                                                    font=Font(name=FONT, bold=True, color="9C0006")))
-
-
-def _money(value: Decimal | None) -> Decimal | None:
-    return None if value is None else to_penny(value)
-
-
-def _number(value: Decimal) -> int | Decimal:
-    """Counts of people: whole numbers as int, else exact."""
-    return int(value) if value == value.to_integral_value() else value
 
 
 # --- the workbook ---------------------------------------------------------------------------------
@@ -342,13 +120,13 @@ def _build(book: Book) -> Book:
     # Written in dependency order (values first, so Checks can point at them); shown in sheet order.
     _by_la_sheet(book, sheets["By LA"])
     _summary_sheet(book, sheets["Summary"])
-    _unit_costs_sheet(book, sheets["Unit costs"])
-    _assumptions_sheet(book, sheets["Assumptions"])
-    _lines_sheet(book, sheets["Lines"])
-    _rounds_sheet(book, sheets["Rounds"])
+    excel_audit.unit_costs_sheet(book, sheets["Unit costs"])
+    excel_audit.assumptions_sheet(book, sheets["Assumptions"])
+    excel_audit.lines_sheet(book, sheets["Lines"])
+    excel_audit.rounds_sheet(book, sheets["Rounds"])
     if savings is not None:
         _savings_sheet(book, sheets[SAVINGS_SHEET])
-    _checks_sheet(book, sheets["Checks"])
+    excel_audit.checks_sheet(book, sheets["Checks"])
     for ws in wb.worksheets:
         print_setup(ws)
     wb.active = 0
@@ -451,12 +229,6 @@ LA_COLUMNS = (
     Col("la", "LA"), Col("phase", "Phase"), Col("panel", "Panel", MONEY, 12), Col("round", "Round", MONEY, 12),
     Col("steering", "Steering", MONEY, 12), Col("total", "Total", MONEY, 12),
 )
-
-
-def _section(ws, row: int, text: str, note: str = "") -> None:
-    put(ws, row, 1, text, font=SECTION_FONT)
-    if note:
-        put(ws, row + 1, 1, note, font=NOTE_FONT)
 
 
 def _summary_sheet(book: Book, ws) -> None:
@@ -572,230 +344,3 @@ def _summary_sheet(book: Book, ws) -> None:
 def _show_spread(book: Book, key: tuple, t: Table, row: int, *, with_setup: bool) -> None:
     for name in ("las", "mean", "min", "max", "annual") + (("setup_mean", "setup_min", "setup_max") if with_setup else ()):
         book.show(key + (name,), "Summary", t.letter(name), row)
-
-
-def _bar(title: str, axis: str) -> BarChart:
-    """A column chart with a modest title, a y axis from zero in pounds, and both axes shown."""
-    chart = BarChart()
-    chart.type = "col"
-    chart.style = 10
-    size = CharacterProperties(sz=1200, b=True)
-    chart.title = Title(tx=Text(rich=RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size),
-                                                           r=[RegularTextRun(rPr=size, t=title)])])),
-                        overlay=False)
-    chart.y_axis.title = axis
-    chart.y_axis.numFmt = "£#,##0"
-    chart.y_axis.scaling.min = 0
-    chart.y_axis.delete = False
-    chart.x_axis.delete = False
-    return chart
-
-
-# --- Unit costs and Assumptions ------------------------------------------------------------------
-
-UNIT_COST_COLUMNS = (
-    Col("role", "Role"), Col("salary", "Salary (£ a year)", MONEY, 14),
-    Col("on_costs", "On-costs (£ a year)", MONEY, 14), Col("overheads", "Overheads (£ a year)", MONEY, 14),
-    Col("unit_cost_hour", "Unit cost (£ an hour)", MONEY, 14), Col("derived", "Derived from salary", None, 11, align="center"),
-    Col("row", "Row in the table file", COUNT, 11, align="center"),
-)
-
-
-def _unit_costs_sheet(book: Book, ws) -> None:
-    table = book.run.table
-    _title(ws, f"Staff unit costs (£, {table.price_year})",
-           f"{table.source.name}. File {table.path} (SHA-256 {table.sha256}). Lines look up their hourly rate here "
-           "by role.", wrap_to=len(UNIT_COST_COLUMNS))
-    t = Table(ws, UNIT_COST_COLUMNS, header_row=3)
-    for r in table.roles:
-        t.add({"role": r.role, "salary": r.salary, "on_costs": r.on_costs, "overheads": r.overheads,
-               "unit_cost_hour": r.unit_cost_hour, "derived": "yes" if r.derived else "no", "row": r.row})
-    last = max(t.last_row, t.header_row + 1)
-    book.name("UnitCostRoles", "Unit costs", f"${t.letter('role')}${t.header_row + 1}:${t.letter('role')}${last}")
-    for name, key in (("UnitCostRates", "unit_cost_hour"), ("UnitCostSalaries", "salary"),
-                      ("UnitCostOnCosts", "on_costs")):
-        book.name(name, "Unit costs", f"${t.letter(key)}${t.header_row + 1}:${t.letter(key)}${last}")
-    t.finish()
-
-
-SOURCE_WIDTH = 70
-ASSUMPTION_COLUMNS = (Col("parameter", "Parameter"), Col("value", "Value", None, 16, align="right"),
-                      Col("unit", "Unit", None, 26), Col("source", "Where it comes from", None, SOURCE_WIDTH))
-_UNIT = re.compile(r"\s*\[([^\]]+)\]\s*$")
-
-
-def _assumptions_sheet(book: Book, ws) -> None:
-    est, table, run = book.est, book.run.table, book.run
-    a = est.assumptions
-    _title(ws, "Assumptions and provenance",
-           "Every parameter the figures depend on, and what produced this workbook. Change Rounds a year or "
-           "the mileage rate here and the formulas of Lines, Rounds and Checks follow"
-           + (" (and the hours in a sick day, the recall period or the unit-cost parameters: the formulas of "
-              "Savings follow)." if book.savings else "."), wrap_to=len(ASSUMPTION_COLUMNS))
-    t = Table(ws, ASSUMPTION_COLUMNS, header_row=3)
-    given = book.command
-    row = t.add({"parameter": "Rounds a year", "value": a.rounds_per_year, "unit": "rounds/year",
-                 "source": ("--rounds-per-year" if "--rounds-per-year" in given or a.rounds_per_year != DEFAULT_ROUNDS_PER_YEAR
-                            else "default: one a month, as the report assumes (--rounds-per-year to change)")})
-    book.name("RoundsPerYear", "Assumptions", f"${t.letter('value')}${row}")
-    row = t.add({"parameter": "Mileage rate", "value": a.mileage_rate, "unit": "£/mile",
-                 "source": ("--mileage-rate" if "--mileage-rate" in given or a.mileage_rate != DEFAULT_MILEAGE_RATE
-                            else "default: the report's rate (--mileage-rate to change)")})
-    ws.cell(row=row, column=t.index["value"]).number_format = RATE
-    book.name("MileageRate", "Assumptions", f"${t.letter('value')}${row}")
-    t.add({"parameter": "Price year", "value": table.price_year, "unit": "year",
-           "source": f"the unit-cost table's parameters ({table.params_path})"})
-    for name, info in type(table.params).model_fields.items():
-        description = info.description or name
-        unit = _UNIT.search(description)
-        defined = PARAM_NAMES.get(name, "".join(word.capitalize() for word in name.split("_")))
-        row = t.add({"parameter": _UNIT.sub("", description), "value": getattr(table.params, name),
-                     "unit": unit.group(1) if unit else "",
-                     "source": f"unit-cost derivation parameter '{name}' ({table.params_path})"
-                               + (f"; {defined} in the formulas of sheet Savings" if book.savings else "")})
-        book.name(defined, "Assumptions", f"${t.letter('value')}${row}")
-    if book.savings is not None:
-        _savings_assumptions(book, t)
-    rules = [
-        ("Line cost", "staff x hours x hourly rate + miles x mileage rate + direct cost"),
-        ("Hourly rate", "the line's own rate if it gives one, else the unit cost of its role"),
-        ("Set-up cost", "an LA and phase's training lines: direct = direct costs, indirect = staff time and mileage"),
-        ("Panel and steering lines with no round", "spread evenly over the LA and phase's rounds"),
-        ("Cost per attendee", "an LA's round costs ÷ its own recorded attendance (lines whose item is 'attendance')"),
-        ("Annual cost", "rounds a year x the mean cost per round"),
-        ("Rounding", "exact decimals throughout; rounded half-up to the penny only when shown"),
-    ]
-    if book.savings is not None:
-        from sr_cost.excel_savings import RULES
-
-        rules += RULES
-    for name, rule in rules:
-        t.add({"parameter": name, "source": rule})
-    t.finish(filter=False, freeze=False)
-    source = t.index["source"]
-    ws.column_dimensions[t.letter("source")].width = SOURCE_WIDTH
-    for r in range(t.header_row + 1, t.last_row + 1):
-        for c in t.columns:
-            cell = ws.cell(row=r, column=t.index[c.key])
-            cell.alignment = Alignment(wrap_text=c.key == "source", vertical="top", horizontal=c.horizontal,
-                                       indent=1 if c.key == "unit" else 0)
-        ws.row_dimensions[r].height = 15 * wrapped_lines(str(ws.cell(row=r, column=source).value or ""),
-                                                         SOURCE_WIDTH * 1.15)
-
-    # provenance: the value across Value and Unit, the SHA-256 under "Where it comes from"
-    top = t.last_row + 2
-    _section(ws, top, "Provenance")
-    params = Path(table.params_path)
-    rows = [("sr-cost version", __version__, None), ("Command", book.command or "(library call)", None),
-            ("Forms", run.forms.path, None)]
-    rows += [("Input file", i.path, i.sha256) for i in est.inputs]
-    rows += [("Unit-cost table", table.path, table.sha256),
-             ("Unit-cost parameters", table.params_path, sha256_of(params) if params.is_file() else None)]
-    value_width = sum(ws.column_dimensions[t.letter(k)].width for k in ("value", "unit"))
-    for r, (what, value, sha) in enumerate([("What", "Value", "SHA-256"), *rows], start=top + 1):
-        header = r == top + 1
-        put(ws, r, 1, what, font=BOLD).alignment = Alignment(vertical="top")
-        put(ws, r, 2, value, font=BOLD if header else None).alignment = Alignment(wrap_text=True, vertical="top")
-        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
-        if sha:
-            put(ws, r, source, sha, font=BOLD if header else None).alignment = Alignment(vertical="top")
-        if header:
-            for col in range(1, source + 1):
-                ws.cell(row=r, column=col).fill = HEADER_FILL
-                ws.cell(row=r, column=col).border = Border(bottom=THIN)
-        else:
-            ws.row_dimensions[r].height = 15 * wrapped_lines(value, value_width * 1.15)
-
-
-def _savings_assumptions(book: Book, t: Table) -> None:
-    """The savings' parameters, with names for the Savings sheet's formulas."""
-    a, given = book.savings.assumptions, book.command
-
-    def source(option: str, default: bool, text: str) -> str:
-        return option if option in given or not default else f"default: {text} ({option} to change)"
-
-    row = t.add({"parameter": "Hours in a day of sickness absence", "value": a.hours_per_day, "unit": "hours/day",
-                 "source": source("--hours-per-day", a.hours_per_day == DEFAULT_HOURS_PER_DAY,
-                                  "a working day of 7.5 hours, as the report converts days to hours")
-                 + "; HoursPerSickDay in the formulas of sheet Savings"})
-    book.name("HoursPerSickDay", "Assumptions", f"${t.letter('value')}${row}")
-    row = t.add({"parameter": "Recall period of the survey", "value": a.recall_months, "unit": "months",
-                 "source": source("--recall-months", a.recall_months == DEFAULT_RECALL_MONTHS,
-                                  "the trial's survey asked about the previous six months")
-                 + "; RecallMonths in the formulas of sheet Savings"})
-    book.name("RecallMonths", "Assumptions", f"${t.letter('value')}${row}")
-    t.add({"parameter": "Basis of the hourly cost of absence", "value": a.absence_basis.value, "unit": "basis",
-           "source": source("--absence-basis", a.absence_basis.value == "unit-cost",
-                            "the full unit cost (salary + on-costs + overheads), as the report")})
-    t.add({"parameter": "Bootstrap resamples", "value": a.bootstrap, "unit": "resamples",
-           "source": source("--bootstrap", a.bootstrap == DEFAULT_BOOTSTRAP, f"{DEFAULT_BOOTSTRAP:,}")
-           + "; 0: no intervals"})
-    t.add({"parameter": "Bootstrap seed", "value": a.seed, "unit": "",
-           "source": source("--seed", a.seed == DEFAULT_SEED, "fixed, so that runs repeat exactly")})
-    t.add({"parameter": "Confidence of the intervals", "value": Decimal("0.95"), "unit": "fraction",
-           "source": "95% intervals: the 2.5th and 97.5th percentiles of the resamples"})
-
-
-# --- Lines and Rounds: formulas (excel_formulas.py) ----------------------------------------------
-
-def _lines_sheet(book: Book, ws) -> None:
-    _title(ws, "Every input line",
-           "Where each line came from (file, sheet, row), what it says, and its cost by formula: "
-           "staff x hours x hourly rate + miles x mileage rate + direct cost. Edit an input and the workbook follows.",
-           wrap_to=len(LINE_COLUMNS))
-    t = Table(ws, LINE_COLUMNS, header_row=3)
-    t.add_rows(_line_rows(book, t.next_row), book.streamed)
-    t.finish()
-
-
-def _line_rows(book: Book, first: int) -> Iterable[dict[str, object]]:
-    r = first
-    for kind in FormKind:
-        for line in book.run.forms.of(kind):
-            yield line_row(line, r, round_number=round_no(line, book.round_no),
-                           la_number=book.la_no[(line.la, line.phase)])
-            r += 1
-
-
-def _rounds_sheet(book: Book, ws) -> None:
-    _title(ws, "Every round, with its cost by component",
-           "Formulas over sheet Lines: a round's own lines, plus panel and steering lines tied to it, plus an even "
-           "share of its LA and phase's panel and steering lines tied to no round.", wrap_to=len(ROUND_COLUMNS))
-    t = Table(ws, ROUND_COLUMNS, header_row=3)
-    t.add_rows((round_row(rc, r, number=book.round_no[(rc.la, rc.phase, rc.round)],
-                          la_number=book.la_no[(rc.la, rc.phase)])
-                for r, rc in enumerate(book.est.rounds, start=t.next_row)), book.streamed)
-    t.finish()
-
-
-# --- Checks: every figure recomputed by formulas -------------------------------------------------
-
-def _checks_sheet(book: Book, ws) -> None:
-    checks = plan_checks(book.est, book.las, book.la_no, book.shown, book.more_checks)
-    _title(ws, "Checks: every figure recomputed from the input lines",
-           "Each figure sr-cost reports, recomputed here by formulas from sheets Rounds and Lines (the savings: on "
-           "sheet Savings, from its respondents) and compared with the figure shown on Summary or By LA. If you "
-           "edit an input, the recomputed figures change and their checks show FAIL against sr-cost's figures: "
-           "re-run sr-cost to update them.", wrap_to=len(CHECK_COLUMNS))
-    master = put(ws, 3, 2, master_formula(checks), font=BIG)
-    assert master.coordinate == MASTER_CELL
-    put(ws, 3, 1, "All checks", font=BIG)
-    master.alignment = Alignment(horizontal="center")
-    _pass_fail(ws, MASTER_CELL)
-    put(ws, 3, 3, f"{len(checks)} figures", font=NOTE_FONT)
-    put(ws, 4, 1, "Tolerance (£)", font=BOLD)
-    assert put(ws, 4, 2, TOLERANCE_GBP, "0.000").coordinate == TOLERANCE_CELL
-    put(ws, 4, 3, "half a penny: sr-cost's figures are rounded to the penny", font=NOTE_FONT)
-    book.name("Tolerance", "Checks", f"${TOLERANCE_CELL[0]}${TOLERANCE_CELL[1:]}")
-    t = Table(ws, CHECK_COLUMNS, header_row=FIRST_CHECK_ROW - 1)
-    previous = None
-    for c in checks:
-        assert t.next_row == c.row
-        t.add(check_row(c, book.shown), top_border=c.figure != previous,
-              formats={"recomputed": c.fmt, "sr_cost": c.fmt, "difference": DIFFERENCE})
-        previous = c.figure
-    if checks:
-        result = CHECK["result"]
-        _pass_fail(ws, f"{result}{FIRST_CHECK_ROW}:{result}{checks[-1].row}")
-    t.finish()
-    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 26)

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from sr_cost import __version__
 from sr_cost.comparison import Comparison, Figures
-from sr_cost.excel import put
+from sr_cost.excel_cells import put
 from sr_cost.compare_report import LABELS, SAVING_FIGURES, break_even_sentences, pct, ranges_text, summary
 from sr_cost.money import to_penny
 from sr_cost.outputs import write_atomic

@@ -1,5 +1,5 @@
 """What the workbook computes by formula: the columns of ``Lines``, ``Rounds`` and ``Checks``, and
-the formulas that fill them. Pure (no openpyxl); ``excel.py`` writes what this module says.
+the formulas that fill them. Pure (no openpyxl); ``excel_audit.py`` writes what this module says.
 
 Formulas are built only from sr-cost's own words: cell references, the names ``UnitCostRoles``,
 ``UnitCostRates``, ``MileageRate``, ``RoundsPerYear`` and ``Tolerance``, the form kinds and the modes.

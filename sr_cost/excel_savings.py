@@ -22,12 +22,11 @@ with its formula on Savings (``Book.more_checks``), within half a penny.
 Formulas follow ``excel_formulas.py``: they match respondents on sr-cost's own numbers
 (``Phase no.``) and words (``intervention``, ``control``, ``yes``), never on user text; a role is
 looked up with ``MATCH``, exact, with wildcards escaped. Text from the survey is always written as
-text. Imported by ``excel.py`` only when the workbook has savings.
+text. Imported (by ``excel.py`` and ``excel_audit.py``) only when the workbook has savings.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from openpyxl.chart import Reference
@@ -37,8 +36,8 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break
 
 from sr_cost.costing import natural_key
-from sr_cost.excel import (BOLD, NOTE_FONT, SAVINGS_SHEET, TOTAL_FILL, Book, Table, _bar, _money, _section,
-                           _title, put, wrapped_lines)
+from sr_cost.excel import SAVINGS_SHEET, Book
+from sr_cost.excel_cells import BOLD, NOTE_FONT, TOTAL_FILL, Table, _bar, _money, _section, _title, put, wrapped_lines
 from sr_cost.excel_formulas import (COUNT, DECIMAL, MONEY, PLAIN, ROUNDS, Col, Formula, Recomputed, label, letters,
                                     ref, role_lookup)
 from sr_cost.money import gbp

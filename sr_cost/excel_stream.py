@@ -9,9 +9,9 @@ everything else as before: titles, headers and their notes, widths, filters, fro
 set-up, charts, names and the styles. ``save`` then puts the rows into openpyxl's package, between
 the rows openpyxl wrote.
 
-A cell is written as ``excel.put`` and openpyxl write it: ``str`` as text (an inline string, never a
-formula; text starting with ``= + - @`` quote-prefixed), ``Formula`` as a formula, ``int`` and
-``Decimal`` as numbers (``%.16g``, openpyxl's form), ``None`` not at all; a ``float`` is refused.
+A cell is written as ``excel_cells.put`` and openpyxl write it: ``str`` as text (an inline string,
+never a formula; text starting with ``= + - @`` quote-prefixed), ``Formula`` as a formula, ``int``
+and ``Decimal`` as numbers (``%.16g``, openpyxl's form), ``None`` not at all; a ``float`` is refused.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def _escape(text: str) -> str:
 
 def _text(col: Column, value: str) -> tuple[str, int]:
     """A text cell after its reference: its style and content as XML, and the width it asks of its
-    column (as ``excel.Table.add`` measures it)."""
+    column (as ``excel_cells.Table.add`` measures it)."""
     text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:32767]
     space = ' xml:space="preserve"' if text != text.strip() else ""
     style = col.quoted if text[:1] in ("=", "+", "-", "@") else col.style
@@ -118,8 +118,8 @@ def _other(col: Column, value: object) -> tuple[str, int]:
 def write_rows(ws, first: int, rows: Iterable[Mapping[str, object]], columns: Sequence[Column],
                widths: dict[str, int]) -> Rows:
     """Write ``rows`` (a mapping of column key to value each) from row ``first`` of ``ws`` to a
-    temporary file, widening ``widths`` as ``excel.Table.add`` does. A table longer than a worksheet
-    is refused (openpyxl refuses a cell past the last row; Excel would refuse the file)."""
+    temporary file, widening ``widths`` as ``excel_cells.Table.add`` does. A table longer than a
+    worksheet is refused (openpyxl refuses a cell past the last row; Excel would refuse the file)."""
     out = tempfile.TemporaryFile()
     # Each column's labels and numbers repeat: a cell's XML after its reference is made once for each
     # distinct value (up to CACHED of them), keyed by the text, or by the number as written in Python.

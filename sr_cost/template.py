@@ -20,7 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from sr_cost.excel import BOLD, HEADER_FILL, MONEY, NOTE_FONT, TITLE_FONT, print_setup, put, wrapped_lines
+from sr_cost.excel_cells import BOLD, HEADER_FILL, NOTE_FONT, TITLE_FONT, print_setup, put, wrapped_lines
+from sr_cost.excel_formulas import MONEY
 from sr_cost.lines import FormKind, Mode
 from sr_cost.outputs import write_atomic
 from sr_cost.unit_costs import UnitCostTable

@@ -1,8 +1,8 @@
 """Read workbook sheets with openpyxl (through defusedxml, which openpyxl uses when installed).
 
-Only this module, ``excel.py`` and ``template.py`` import openpyxl. Cells are read by the values
-Excel or LibreOffice saved. Anything that would make a form say something other than what its user
-sees is an error with its cell reference, rather than a value read as blank or zero:
+Only this module, the ``excel*.py`` writers and ``template.py`` import openpyxl. Cells are read by
+the values Excel or LibreOffice saved. Anything that would make a form say something other than what
+its user sees is an error with its cell reference, rather than a value read as blank or zero:
 
 - a formula with no saved value (a workbook written by a program and never opened and saved);
 - an error value (``#REF!``, ``#N/A``, ``#DIV/0!``, ...);

@@ -14,7 +14,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from sr_cost import excel
+from sr_cost import excel, excel_cells
 from sr_cost.api import run_estimate
 from sr_cost.export import estimate_to_dict
 
@@ -305,4 +305,4 @@ def test_output_that_is_an_input_is_refused(runner, tmp_path):
 def test_floats_are_refused():
     wb = openpyxl.Workbook()
     with pytest.raises(TypeError):
-        excel.put(wb.active, 1, 1, 0.1)
+        excel_cells.put(wb.active, 1, 1, 0.1)
