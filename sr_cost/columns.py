@@ -133,7 +133,7 @@ def factorize(keys: np.ndarray, bound: int | None = None) -> tuple[np.ndarray, i
     n = len(keys)
     if n == 0:
         return np.zeros(0, dtype=np.int64), 0, np.zeros(0, dtype=np.int64)
-    if bound is not None and bound <= max(4 * n, 1 << 16):  # few possible keys: a table of them
+    if bound is not None and bound <= max(2 * n, 1 << 16):  # few possible keys: a table (<= 32 bytes a row)
         first_at = np.full(bound, n, dtype=np.int64)
         np.minimum.at(first_at, keys, np.arange(n, dtype=np.int64))
         present = np.flatnonzero(first_at < n)
@@ -163,7 +163,7 @@ def joint_keys(parts: Sequence[Sequence[np.ndarray]]) -> tuple[list[np.ndarray],
     width = len(parts[0])
     combined = np.zeros(sum(lengths), dtype=np.int64)
     bound = 1  # combined < bound
-    few = max(4 * len(combined), 1 << 16)  # keys below this are numbered with a table, not a hash
+    few = max(2 * len(combined), 1 << 16)  # keys below this are numbered with a table, not a hash
     for j in range(width):
         column = np.concatenate([np.asarray(p[j], dtype=np.int64) for p in parts]) + 1  # codes may be -1
         m = int(column.max()) + 1 if len(column) else 1
