@@ -22,7 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
-from sr_cost.cells import _is_total, check_columns, rename_hint, parse_cells, shown, text_labels, text_problems
+from sr_cost.cells import _is_total, check_columns, parse_cells, rename_hint, shown, text_labels, text_problems
 from sr_cost.columns import Vocab, first_equal, joint_keys, lookup, without_gc
 from sr_cost.errors import DataError, Problem, ProblemCollector
 from sr_cost.lines import MODES, FormKind, Line, LineTable, LineTables, Mode
