@@ -12,9 +12,10 @@ direct cost``, each round sums its lines, and ``Checks`` recomputes every figure
 from those formulas and compares it with the figure shown on Summary or By LA (one master PASS/FAIL
 cell). Change an input in Excel and the recomputed figures follow.
 
-What the formulas say is in ``excel_formulas.py`` (pure). This module builds the workbook and lays
-out Summary and By LA (values, and the charts); ``excel_audit.py`` lays out Unit costs, Assumptions,
-Lines, Rounds and Checks; ``excel_cells.py`` writes, formats and prints the cells of them all.
+What the formulas say is in ``excel_formulas.py`` and, for Savings, ``excel_savings_formulas.py``
+(both pure). This module builds the workbook and lays out Summary and By LA (values, and the charts);
+``excel_audit.py`` lays out Unit costs, Assumptions, Lines, Rounds and Checks; ``excel_cells.py``
+writes, formats and prints the cells of them all.
 ``write_workbook`` writes the rows of the long tables (Lines, Rounds, the respondents) as XML as they
 are laid out (``excel_stream.py``) rather than as openpyxl cells, so a national workbook takes seconds
 and little memory; ``build_workbook`` makes every cell.

@@ -116,7 +116,7 @@ def assumptions_sheet(book: Book, ws) -> None:
         ("Rounding", "exact decimals throughout; rounded half-up to the penny only when shown"),
     ]
     if book.savings is not None:
-        from sr_cost.excel_savings import RULES
+        from sr_cost.excel_savings_formulas import RULES
 
         rules += RULES
     for name, rule in rules:

@@ -9,7 +9,7 @@ or a comparison. Only the role look-up compares user text, with ``MATCH``, exact
 escaped when the role holds them. Functions are ones Excel and LibreOffice both have: ``SUMIFS``,
 ``COUNTIFS``, ``COUNTIF``, ``INDEX``/``MATCH``, ``IF``, ``AND``, ``ISNUMBER``, ``ABS``, ``ROUND``,
 ``ROWS``, ``COUNT``, ``AVERAGE``, ``MIN``, ``MAX``, ``SUBSTITUTE`` (and, on sheet Savings,
-``AVERAGEIFS``: see ``excel_savings.py``, which follows the same rules).
+``AVERAGEIFS``: see ``excel_savings_formulas.py``, which follows the same rules).
 """
 
 from __future__ import annotations
