@@ -18,7 +18,7 @@ from sr_cost.comparison import Basis, Comparison, Figures, Option
 from sr_cost.sensitivity import (ATTENDANCE_RANGE, HOURS_PER_DAY_RANGE, ROUNDS_PER_YEAR_RANGE, UNIT_COST_RANGE,
                                  BreakEven, Sensitivity, Swing)
 from sr_cost.money import gbp, money_str
-from sr_cost.reporting import Table, bold
+from sr_cost.rich_table import Table, bold
 
 # label of each figure in the table; {n} is the horizon in years, {rpy} rounds a year, {r} the rate
 LABELS = {

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from rich import box
 from rich.console import Console
 
-from sr_cost import reporting
-from sr_cost.reporting import Table, bold
+from sr_cost import reporting, rich_table
+from sr_cost.rich_table import Table, bold
 
 
 def table(rows) -> Table:
@@ -38,15 +38,15 @@ row = st.tuples(label, st.integers(0, 99).map(str), money, st.booleans())
 
 
 @settings(max_examples=60, deadline=None)
-@given(rows=st.lists(row, min_size=reporting.STACK_ROWS, max_size=60), width=st.sampled_from([30, 50, 80, 120]))
+@given(rows=st.lists(row, min_size=rich_table.STACK_ROWS, max_size=60), width=st.sampled_from([30, 50, 80, 120]))
 def test_stacked_layout_prints_what_rich_prints_row_by_row(rows, width):
     stacked = shown(table(rows), width)
-    original = reporting.STACK_ROWS
-    reporting.STACK_ROWS = 10**9
+    original = rich_table.STACK_ROWS
+    rich_table.STACK_ROWS = 10**9
     try:
         row_by_row = shown(table(rows), width)
     finally:
-        reporting.STACK_ROWS = original
+        rich_table.STACK_ROWS = original
     assert stacked == row_by_row
 
 
