@@ -162,7 +162,7 @@ def read_csv(path: Path, *, encoding: str = "utf-8-sig", display: str | None = N
     """Read a CSV file. Row numbers are the line numbers a text editor shows.
 
     A large file is read column by column with pandas' C parser when that gives exactly what the
-    line-by-line reader below would (see ``columns.read_csv_columns``); otherwise, and for small
+    line-by-line reader below would (see ``csv_columns.read_csv_columns``); otherwise, and for small
     files, by the line-by-line reader, which also says what is wrong with a malformed file.
     """
     name = display or str(path)
@@ -269,7 +269,8 @@ def _read_csv_fast(path: Path, *, encoding: str, name: str) -> RawTable | None:
         return None
     import numpy as np
 
-    from sr_cost.columns import Column, Columns, lookup, read_csv_columns
+    from sr_cost.columns import Column, Columns, lookup
+    from sr_cost.csv_columns import read_csv_columns
 
     found = read_csv_columns(path, encoding=encoding)
     if found is None:

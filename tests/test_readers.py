@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sr_cost import readers
-from sr_cost.columns import read_csv_columns
+from sr_cost.csv_columns import read_csv_columns
 
 
 def read_both(path, monkeypatch):
