@@ -23,9 +23,11 @@ import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
+
+from sr_cost.readers import blank_flags
 
 _INT64_SAFE = 2**62  # bound under which int64 sums and products cannot overflow
 
@@ -42,14 +44,9 @@ class Column:
         u = self.uniques
         return [u[c] for c in self.codes.tolist()]
 
-    def mask(self, test: Callable[[object], bool]) -> np.ndarray:
-        """Rows whose value passes ``test`` (``test`` is called once per distinct value)."""
-        return lookup([bool(test(u)) for u in self.uniques], self.codes, dtype=bool)
-
     def blank(self) -> np.ndarray:
         """Rows whose cell is blank: empty, only spaces, or no value (``readers.nonblank``'s opposite)."""
-        return lookup([u is None or (isinstance(u, str) and not u.strip()) for u in self.uniques], self.codes,
-                      dtype=bool)
+        return lookup(blank_flags(self.uniques), self.codes, dtype=bool)
 
 
 @dataclass(frozen=True, eq=False)

@@ -14,7 +14,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from sr_cost.errors import DataError, Problem, UsageError
 
@@ -281,7 +281,7 @@ def _read_csv_fast(path: Path, *, encoding: str, name: str) -> RawTable | None:
         raise DataError(problems)
     blank = np.ones(len(line), dtype=bool)
     for column in columns:  # a line whose every cell is blank is skipped, as by the reader below
-        flags = _blank_texts(column.uniques)
+        flags = blank_flags(column.uniques)
         if not flags.any():  # a column with no blank cell (ids, say): no line is blank
             blank[:] = False
             break
@@ -297,14 +297,17 @@ def _read_csv_fast(path: Path, *, encoding: str, name: str) -> RawTable | None:
     return RawTable(file=name, sheet="", headers=headers, letters={}, columns=Columns(line, data))
 
 
-def _blank_texts(texts: list[str]) -> "np.ndarray":
-    """For each (distinct) text, whether it is blank ('' or only white space), in one pass in C."""
+def blank_flags(values: Sequence[object]) -> "np.ndarray":
+    """For each of a column's distinct values, whether it is blank (``nonblank``'s opposite): in one
+    pass in C when they are all text, as from a CSV file."""
     import numpy as np
 
-    flags = np.fromiter(map(str.isspace, texts), dtype=bool, count=len(texts))
-    if "" in texts:
-        flags[texts.index("")] = True
-    return flags
+    if set(map(type, values)) <= {str}:
+        flags = np.fromiter(map(str.isspace, values), dtype=bool, count=len(values))
+        if "" in values:
+            flags[values.index("")] = True
+        return flags
+    return np.fromiter(map(_blank, values), dtype=bool, count=len(values))
 
 
 def read_xlsx_sheets(path: Path, *, display: str | None = None,
