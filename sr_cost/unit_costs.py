@@ -18,7 +18,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -137,15 +137,8 @@ def derive(salary: Decimal, params: Params) -> Derivation:
 def unit_cost_hours(salaries: list[Decimal], params: Params) -> list[Decimal]:
     """``derive(salary, params).unit_cost_hour`` of each salary, without the records (a national
     survey has tens of thousands of salaries)."""
-    threshold, ni_rate, superannuation_rate, direct_rate, indirect_rate, capital = _rates(params)
-    hours = params.working_hours_per_year
-    out = []
-    for salary in salaries:  # ``_steps``, the same operations in the same order, written out
-        above = salary - threshold
-        base = salary + (ni_rate * (above if above > ZERO else ZERO) + superannuation_rate * salary)
-        total = base + (direct_rate * base + indirect_rate * base + capital)
-        out.append((total / hours).quantize(PENNY, rounding=ROUND_HALF_UP))
-    return out
+    rates, hours = _rates(params), params.working_hours_per_year
+    return [to_penny(_steps(salary, rates)[-1] / hours) for salary in salaries]
 
 
 def on_costs(salary: Decimal, params: Params) -> Decimal:
