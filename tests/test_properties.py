@@ -359,17 +359,3 @@ def test_exact_columns_add_and_multiply_without_rounding(rows):
         ctx.prec = 200
         want = [sum((r[0] * r[1] + r[0] + r[1] for r in rows if r[2] == k), Decimal(0)) for k in range(4)]
     assert got == want
-
-
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
-    | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=30)
-
-
-@given(JSON_VALUES)
-def test_to_json_writes_what_json_dumps_writes(value):
-    """export.to_json is a faster json.dumps(indent=2, ensure_ascii=False): the same text, for
-    anything JSON can hold (nested and empty containers, any text, NaN and infinities)."""
-    assert export.to_json(value) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"
