@@ -126,7 +126,7 @@ from sr_cost.api import run_estimate
 from sr_cost.costing import Assumptions, estimate
 from sr_cost.forms import read_forms, validate_cost_forms
 from sr_cost.savings import SavingsAssumptions, savings
-from sr_cost.survey import AbsenceBasis, validate_survey
+from sr_cost.survey import AbsenceBasis, staff_coverage, validate_survey
 from sr_cost.unit_costs import load_table
 import sr_cost.cli
 lap()
@@ -138,7 +138,7 @@ forms = validate_cost_forms(bundle, table)
 lap()
 est = estimate(forms, Assumptions())
 lap()
-survey = validate_survey(bundle, table, AbsenceBasis.unit_cost, {(la.la, la.phase) for la in est.las})
+survey = staff_coverage(validate_survey(bundle, table, AbsenceBasis.unit_cost), {(la.la, la.phase) for la in est.las})
 lap()
 result = savings(survey, est, SavingsAssumptions(bootstrap=0))
 lap()

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -14,9 +15,11 @@ from typing import TYPE_CHECKING
 
 from sr_cost.costing import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Assumptions, Estimate, estimate
 from sr_cost.errors import DataError, Problem, UsageError
-from sr_cost.forms import CostForms, FormsBundle, read_forms, validate_cost_forms
+from sr_cost import survey_ahead
+from sr_cost.forms import COST_SHEETS, SHEETS, CostForms, FormsBundle, read_forms, validate_cost_forms
 from sr_cost.savings import Progress, Savings, SavingsAssumptions, savings
-from sr_cost.survey import Survey, validate_survey
+from sr_cost.survey import Survey, staff_coverage, validate_survey
+from sr_cost.survey_ahead import SurveyAhead
 from sr_cost.unit_costs import UnitCostTable, load_table
 
 if TYPE_CHECKING:  # compare and prices are imported by run_compare only: estimate does not need them
@@ -58,11 +61,28 @@ def run_estimate(forms: str | Path, *, unit_costs: str | Path | None = None, par
     if mileage_rate < 0:
         raise UsageError(f"--mileage-rate must be zero or more (got {mileage_rate})")
     table = load_table(Path(unit_costs) if unit_costs else None, Path(params) if params else None)
-    bundle = read_forms(Path(forms), encoding=encoding)
-    cost_forms = validate_cost_forms(bundle, table)
-    result = estimate(cost_forms, Assumptions(rounds_per_year=rounds_per_year, mileage_rate=mileage_rate))
-    survey = validate_survey(bundle, table, savings_assumptions.absence_basis,
-                             {(la.la, la.phase) for la in result.las})
+    path, basis = Path(forms), savings_assumptions.absence_basis
+    ahead = SurveyAhead(path, table, basis, encoding) if survey_ahead.worthwhile(path) else None
+    with ahead or nullcontext():
+        bundle = read_forms(path, encoding=encoding, sheets=COST_SHEETS if ahead else SHEETS)
+        # every problem at once: the survey's too when the cost forms have some
+        problems: list[Problem] = []
+        try:
+            cost_forms = validate_cost_forms(bundle, table)
+            result = estimate(cost_forms, Assumptions(rounds_per_year=rounds_per_year, mileage_rate=mileage_rate))
+        except DataError as error:
+            problems += error.problems
+        try:
+            survey = ahead.result() if ahead else validate_survey(bundle, table, basis)
+        except DataError as error:
+            problems += error.problems
+        else:
+            if problems and survey is not None:
+                problems += survey.warnings
+    if problems:
+        raise DataError(problems)
+    if survey is not None:
+        survey = staff_coverage(survey, {(la.la, la.phase) for la in result.las})
     if survey is None and require_survey:
         raise DataError(Problem(file=bundle.path, sheet="survey", message="the forms have no survey (or it is empty)",
                                 fix="Add a 'survey' sheet (or survey.csv) with one row per respondent, and a 'staff' "

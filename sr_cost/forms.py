@@ -36,6 +36,8 @@ MODE_SPELLINGS = {"in-person": Mode.in_person, "in person": Mode.in_person, "inp
                   "virtual": Mode.virtual, "online": Mode.virtual}
 
 SHEETS = ("training", "rounds", "panel", "steering", "survey", "staff")
+SURVEY_SHEETS = ("survey", "staff")
+COST_SHEETS = tuple(name for name in SHEETS if name not in SURVEY_SHEETS)
 COST_COLUMNS = ("la", "phase", "round", "mode", "item", "role", "rate", "staff", "hours", "miles", "cost")
 REQUIRED = {
     FormKind.training: ("la", "phase"),
@@ -75,8 +77,15 @@ class CostForms:
         return tuple(self.lines.get(kind, ()))
 
 
-def read_forms(path: Path, *, encoding: str = "utf-8-sig") -> FormsBundle:
-    """Read the forms from an .xlsx workbook or a folder of CSV files (no validation yet)."""
+def form_files(folder: Path) -> list[tuple[str, Path]]:
+    """The form files in a folder, in ``SHEETS`` order: (form, file); names are case-insensitive."""
+    found = {p.name.strip().lower(): p for p in sorted(folder.iterdir()) if p.is_file()}
+    return [(name, found[f"{name}.csv"]) for name in SHEETS if f"{name}.csv" in found]
+
+
+def read_forms(path: Path, *, encoding: str = "utf-8-sig", sheets: Sequence[str] = SHEETS) -> FormsBundle:
+    """Read the forms in ``sheets`` from an .xlsx workbook or a folder of CSV files (no validation
+    yet). Every form file in a folder is hashed for the provenance, read or not."""
     display = str(path)
     if not path.exists():
         raise DataError(Problem(file=display, message="does not exist",
@@ -85,23 +94,23 @@ def read_forms(path: Path, *, encoding: str = "utf-8-sig") -> FormsBundle:
     if path.is_dir():
         tables: dict[str, RawTable] = {}
         inputs: list[InputFile] = []
-        found = {p.name.strip().lower(): p for p in sorted(path.iterdir()) if p.is_file()}
-        files = [(name, found[f"{name}.csv"]) for name in SHEETS if f"{name}.csv" in found]
+        files = form_files(path)
         # the files are hashed (for the provenance) in a thread while they are read: hashlib lets go
         # of the interpreter while it hashes, so on a national forms set this costs no time
         with ThreadPoolExecutor(max_workers=1) as pool:
             digests = [pool.submit(sha256_of, file) for _, file in files]
             for name, file in files:
-                tables[name] = read_csv(file, encoding=encoding, display=str(path / file.name))
+                if name in sheets:
+                    tables[name] = read_csv(file, encoding=encoding, display=str(path / file.name))
             for (name, file), digest in zip(files, digests):
                 inputs.append(InputFile(str(path / file.name), digest.result()))
-        if not tables:
+        if not files:
             raise DataError(Problem(file=display, message="holds none of the form files",
                                     fix="Put rounds.csv (and training.csv, panel.csv, steering.csv) in the folder"))
         return FormsBundle(display, tuple(inputs), tables, tuple(warnings))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = read_xlsx_sheets(path, display=display, sheets=SHEETS)
-        tables = {name: sheets[name] for name in SHEETS if name in sheets}
+        found = read_xlsx_sheets(path, display=display, sheets=tuple(sheets))
+        tables = {name: found[name] for name in SHEETS if name in found}
         return FormsBundle(display, (InputFile(display, sha256_of(path)),), tables, tuple(warnings))
     if path.suffix.lower() in (".xls", ".xlsb", ".ods", ".numbers"):
         raise DataError(Problem(file=display, message=f"is a {path.suffix} spreadsheet, not an .xlsx workbook",

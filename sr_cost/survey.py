@@ -8,7 +8,10 @@ control), ``role`` and/or ``salary`` [£/year], ``sick_days`` [days in the recal
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, replace
+from dataclasses import fields as dataclass_fields
+from functools import partial
 from decimal import Decimal
 from enum import Enum
 from typing import Callable, Sequence
@@ -101,7 +104,7 @@ class Respondents:
         group = np.fromiter((GROUPS.index(r.group) for r in records), dtype=np.int8, count=len(records))
         row = np.fromiter((r.row for r in records), dtype=np.int64, count=len(records))
         return cls(phase=phase, phases=phases, group=group, hourly=hourly, hourly_values=hourly_values,
-                   sick=sick, sick_values=sick_values, row=row, make=lambda: records)
+                   sick=sick, sick_values=sick_values, row=row, make=partial(tuple, records))
 
     def __len__(self) -> int:
         return len(self.phase)
@@ -140,6 +143,7 @@ class Survey:
     table: Respondents
     staff: tuple[StaffCount, ...]
     warnings: tuple[Problem, ...] = ()
+    if_uncosted: tuple[Problem, ...] = ()  # per staff count: the warning if its LA and phase have no cost forms
 
     @classmethod
     def of(cls, respondents: Sequence[Respondent], staff: Sequence[StaffCount] = (),
@@ -190,9 +194,9 @@ def _count(raw: RawTable, row: int, column: str, value: object, problems: Proble
 
 
 @without_gc
-def validate_survey(bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBasis,
-                    cost_la_phases: set[tuple[str, str]]) -> Survey | None:
-    """Validate ``survey`` and ``staff``; None when the forms have no (non-empty) survey."""
+def validate_survey(bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBasis) -> Survey | None:
+    """Validate ``survey`` and ``staff``; None when the forms have no (non-empty) survey. Whether
+    the staff counts match the cost forms is ``staff_coverage``'s question, asked once those are costed."""
     raw = bundle.tables.get("survey")
     if raw is None or not len(raw):
         return None
@@ -205,6 +209,7 @@ def validate_survey(bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBas
         else:
             respondents = _respondents(raw, table, basis, problems)
     staff: list[StaffCount] = []
+    if_uncosted: list[Problem] = []
     staff_raw = bundle.tables.get("staff")
     if staff_raw is not None and len(staff_raw) and check_columns(staff_raw, STAFF_COLUMNS, STAFF_COLUMNS, problems):
         seen: dict[tuple[str, str], int] = {}
@@ -229,11 +234,10 @@ def validate_survey(bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBas
             c = _count(staff_raw, r.row, "control_staff", v.get("control_staff"), problems)
             if i is None or c is None:
                 continue
-            if (la, phase) not in cost_la_phases:
-                problems.add(staff_raw.problem(
-                    f"{la} phase {phase} has no cost forms, so it is left out of the savings totals",
-                    row=r.row, column="la", value=la, severity="warning",
-                    fix="Check the la and phase labels match the rounds form"))
+            if_uncosted.append(staff_raw.problem(
+                f"{la} phase {phase} has no cost forms, so it is left out of the savings totals",
+                row=r.row, column="la", value=la, severity="warning",
+                fix="Check the la and phase labels match the rounds form"))
             staff.append(StaffCount(la, phase, i, c, staff_raw.file, staff_raw.sheet, r.row))
     # a phase needs both groups for a saving
     if respondents is None:
@@ -249,7 +253,14 @@ def validate_survey(bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBas
                                      value=only,
                                      fix=f"Add the phase's {other} respondents, or remove the phase from the survey"))
     problems.raise_if_errors()
-    return Survey(respondents, tuple(staff), tuple(problems.warnings))
+    return Survey(respondents, tuple(staff), tuple(problems.warnings), tuple(if_uncosted))
+
+
+def staff_coverage(survey: Survey, cost_la_phases: set[tuple[str, str]]) -> Survey:
+    """``survey`` with a warning for each staff count whose LA and phase have no cost forms."""
+    missing = tuple(warning for s, warning in zip(survey.staff, survey.if_uncosted)
+                    if (s.la, s.phase) not in cost_la_phases)
+    return replace(survey, warnings=survey.warnings + missing) if missing else survey
 
 
 def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
@@ -370,19 +381,57 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
             "group": group_code[keep], "role": role_codes[keep], "salary": salary_codes[keep],
             "sick": sick_codes[keep], "attended": attended_codes[keep], "pair": pair_of[keep], "row": line[keep]}
 
-    def make() -> list[Respondent]:
-        out = []
-        for la, phase, rid, g, r_code, s_code, d_code, a_code, pair, row in zip(
-                *(kept[k].tolist() for k in ("la", "phase", "respondent", "group", "role", "salary", "sick",
-                                             "attended", "pair", "row"))):
-            cost, source = hourly[pair]
-            out.append(Respondent(la=las[la], phase=phases[phase], respondent=ids[rid], group=GROUPS[g],
-                                  role=role_text[r_code], salary=salaries[s_code], sick_days=sick[d_code],
-                                  rounds_attended=attended[a_code], hourly_cost=cost, hourly_source=source,
-                                  file=raw.file, sheet=raw.sheet, row=row))
-        return out
-
     zero = Decimal(0)  # stands in for values no kept row points at (a bad cell's)
     return Respondents(phase=kept["phase"], phases=phases, group=kept["group"], hourly=kept["pair"],
                        hourly_values=[zero if h is None else h[0] for h in hourly], sick=kept["sick"],
-                       sick_values=[zero if d is None else d for d in sick], row=kept["row"], make=make)
+                       sick_values=[zero if d is None else d for d in sick], row=kept["row"],
+                       make=_Records(kept, hourly, las, phases, ids, role_text, salaries, sick, attended, raw.file,
+                                     raw.sheet))
+
+
+@dataclass(frozen=True, eq=False)
+class _Records:
+    """Makes the kept respondents' records when something asks for them. A class, not a closure, so
+    that a validated survey can be pickled (``sr_cost.survey_ahead`` hands one between processes)."""
+
+    kept: dict[str, np.ndarray]  # per kept respondent: the codes below, and its row
+    hourly: list  # per role-salary pair: (hourly cost, how it was found)
+    las: list[str]
+    phases: list[str]
+    ids: list[str]
+    role_text: list
+    salaries: list
+    sick: list
+    attended: list
+    file: str
+    sheet: str
+
+    def __reduce__(self):
+        # a survey validated in another process (``sr_cost.survey_ahead``) comes with its records'
+        # makings still pickled: only the Excel export asks for them, and unpickling them takes longer
+        # than the rest of the survey
+        fields = tuple(getattr(self, f.name) for f in dataclass_fields(self))
+        return (_PickledRecords, (pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL),))
+
+    def __call__(self) -> list[Respondent]:
+        out = []
+        for la, phase, rid, g, r_code, s_code, d_code, a_code, pair, row in zip(
+                *(self.kept[k].tolist() for k in ("la", "phase", "respondent", "group", "role", "salary", "sick",
+                                                  "attended", "pair", "row"))):
+            cost, source = self.hourly[pair]
+            out.append(Respondent(la=self.las[la], phase=self.phases[phase], respondent=self.ids[rid],
+                                  group=GROUPS[g], role=self.role_text[r_code], salary=self.salaries[s_code],
+                                  sick_days=self.sick[d_code], rounds_attended=self.attended[a_code],
+                                  hourly_cost=cost, hourly_source=source, file=self.file, sheet=self.sheet,
+                                  row=row))
+        return out
+
+
+class _PickledRecords:
+    """``_Records`` as pickled in another process: unpickled when the records are first asked for."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __call__(self) -> list[Respondent]:
+        return _Records(*pickle.loads(self.data))()
