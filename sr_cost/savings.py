@@ -115,8 +115,7 @@ class _Sums:
 
     def __init__(self, t: Respondents, hours_per_day: Decimal) -> None:
         n = len(t)
-        self.sick = Exact.of(t.sick_values, t.sick)
-        self.hourly = Exact.of(t.hourly_values, t.hourly)
+        self.sick, self.hourly = t.sick_exact, t.hourly_exact
         self.cost = self.sick * self.hourly * Exact.constant(hours_per_day, n)
 
     def stats(self, keys: np.ndarray, n_keys: int) -> list[GroupStats]:

@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from sr_cost.columns import gc_paused, joint_keys, label_codes, lookup, without_gc
+from sr_cost.columns import Exact, gc_paused, joint_keys, label_codes, lookup, without_gc
 from sr_cost.errors import Problem, ProblemCollector
 from sr_cost.cells import _is_total, _number, check_columns, parse_cells, shown, text_label, text_labels, text_problems
 from sr_cost.forms import FormsBundle, _Found
@@ -91,6 +91,9 @@ class Respondents:
         self.phase, self.phases, self.group, self.row = phase, phases, group, row
         self.hourly, self.hourly_values = hourly, hourly_values
         self.sick, self.sick_values = sick, sick_values
+        # the same as exact integers, for the savings arithmetic: worked out here, with the survey
+        # (in the second process, when there is one: ``sr_cost.survey_ahead``)
+        self.sick_exact, self.hourly_exact = Exact.of(sick_values, sick), Exact.of(hourly_values, hourly)
         self._make = make
         self._records: tuple[Respondent, ...] | None = None
 
