@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 
 from sr_cost.costing import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Assumptions, Estimate, estimate
 from sr_cost.errors import DataError, Problem, UsageError
-from sr_cost import survey_ahead
-from sr_cost.forms import COST_SHEETS, SHEETS, CostForms, FormsBundle, read_forms, validate_cost_forms
+from sr_cost import read_ahead
+from sr_cost.forms import CostForms, FormsBundle, read_forms, validate_cost_forms
 from sr_cost.savings import Progress, Savings, SavingsAssumptions, savings
 from sr_cost.survey import Survey, staff_coverage, validate_survey
-from sr_cost.survey_ahead import SurveyAhead
+from sr_cost.read_ahead import ReadAhead
 from sr_cost.unit_costs import UnitCostTable, load_table
 
 if TYPE_CHECKING:  # compare and prices are imported by run_compare only: estimate does not need them
@@ -62,9 +62,9 @@ def run_estimate(forms: str | Path, *, unit_costs: str | Path | None = None, par
         raise UsageError(f"--mileage-rate must be zero or more (got {mileage_rate})")
     table = load_table(Path(unit_costs) if unit_costs else None, Path(params) if params else None)
     path, basis = Path(forms), savings_assumptions.absence_basis
-    ahead = SurveyAhead(path, table, basis, encoding) if survey_ahead.worthwhile(path) else None
+    ahead = ReadAhead(path, table, basis, encoding) if read_ahead.worthwhile(path) else None
     with ahead or nullcontext():
-        bundle = read_forms(path, encoding=encoding, sheets=COST_SHEETS if ahead else SHEETS)
+        bundle = ahead.cost_forms() if ahead else read_forms(path, encoding=encoding)
         # every problem at once: the survey's too when the cost forms have some
         problems: list[Problem] = []
         try:
@@ -73,7 +73,7 @@ def run_estimate(forms: str | Path, *, unit_costs: str | Path | None = None, par
         except DataError as error:
             problems += error.problems
         try:
-            survey = ahead.result() if ahead else validate_survey(bundle, table, basis)
+            survey = ahead.survey() if ahead else validate_survey(bundle, table, basis)
         except DataError as error:
             problems += error.problems
         else:

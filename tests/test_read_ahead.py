@@ -1,5 +1,5 @@
-"""The survey worked out in a second process (sr_cost.survey_ahead) gives exactly what one process
-gives: the same figures, the same problems, and no process left behind, whatever the child does."""
+"""Forms read ahead in a second process (sr_cost.read_ahead) give exactly what one process gives:
+the same figures, the same problems, and no process left behind, whatever the child does."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import signal
 
 import pytest
 
-from sr_cost import export, readers, survey_ahead
+from sr_cost import export, read_ahead, readers
+from sr_cost import forms as forms_module
 from sr_cost.api import run_estimate
 from sr_cost.errors import DataError
 from sr_cost.savings import SavingsAssumptions
@@ -29,7 +30,7 @@ def forms(tmp_path):
 
 @pytest.fixture
 def forks(monkeypatch):
-    """Every survey goes to a second process; the forks made are counted."""
+    """Every forms folder is read ahead; the forks made are counted."""
     made = []
     fork = os.fork
 
@@ -39,13 +40,13 @@ def forks(monkeypatch):
             made.append(pid)
         return pid
 
-    monkeypatch.setattr(survey_ahead, "FROM_BYTES", 0)
+    monkeypatch.setattr(read_ahead, "FROM_BYTES", 0)
     monkeypatch.setattr(os, "fork", counted)
     return made
 
 
 def one_process(monkeypatch):
-    monkeypatch.setattr(survey_ahead, "FROM_BYTES", 1 << 60)
+    monkeypatch.setattr(read_ahead, "FROM_BYTES", 1 << 60)
 
 
 def as_json(run) -> str:
@@ -90,31 +91,31 @@ def test_the_cli_prints_the_same_with_and_without_the_second_process(forms, fork
     assert "sickness" in ahead.output.lower()
 
 
-def _in_child(parent: int, action):
-    """validate_survey that does ``action`` in the child and its usual work in the parent."""
-    from sr_cost.survey import validate_survey
+def in_child(monkeypatch, name: str, action) -> None:
+    """read_ahead's ``name`` does ``action`` first in the child, and its usual work in this process."""
+    parent, function = os.getpid(), getattr(read_ahead, name)
 
-    def validate(*args, **kwargs):
+    def work(*args, **kwargs):
         if os.getpid() != parent:
             action()
-        return validate_survey(*args, **kwargs)
+        return function(*args, **kwargs)
 
-    return validate
+    monkeypatch.setattr(read_ahead, name, work)
 
 
-@pytest.mark.parametrize("failure", ["bug", "killed", "unpicklable"])
+@pytest.mark.parametrize("failure", ["bug", "killed", "unpicklable", "bug reading", "killed reading"])
 def test_when_the_child_gives_no_answer_this_process_works_the_survey_out(forms, forks, monkeypatch, failure):
     one_process(monkeypatch)
     expected = as_json(run_estimate(forms, savings_assumptions=NO_BOOTSTRAP))
-    monkeypatch.setattr(survey_ahead, "FROM_BYTES", 0)
+    monkeypatch.setattr(read_ahead, "FROM_BYTES", 0)
     parent = os.getpid()
-    if failure == "bug":
+    if failure in ("bug", "bug reading"):
         def action():
             raise RuntimeError("a bug in the child")
-        monkeypatch.setattr(survey_ahead, "validate_survey", _in_child(parent, action))
-    elif failure == "killed":  # as the out-of-memory killer would
-        monkeypatch.setattr(survey_ahead, "validate_survey",
-                            _in_child(parent, lambda: os.kill(os.getpid(), signal.SIGKILL)))
+        in_child(monkeypatch, "validate_survey" if failure == "bug" else "read_tables", action)
+    elif failure in ("killed", "killed reading"):  # as the out-of-memory killer would
+        in_child(monkeypatch, "validate_survey" if failure == "killed" else "read_tables",
+                 lambda: os.kill(os.getpid(), signal.SIGKILL))
     else:
         dumps = pickle.dumps
 
@@ -122,7 +123,7 @@ def test_when_the_child_gives_no_answer_this_process_works_the_survey_out(forms,
             if os.getpid() != parent:
                 raise pickle.PicklingError("cannot pickle")
             return dumps(*args, **kwargs)
-        monkeypatch.setattr(survey_ahead.pickle, "dumps", refused)
+        monkeypatch.setattr(read_ahead.pickle, "dumps", refused)
     run = run_estimate(forms, savings_assumptions=NO_BOOTSTRAP)
     assert len(forks) == 1
     assert as_json(run) == expected
@@ -132,9 +133,9 @@ def test_when_the_child_gives_no_answer_this_process_works_the_survey_out(forms,
 def test_a_cut_off_answer_is_not_used(forms, forks, monkeypatch):
     one_process(monkeypatch)
     expected = as_json(run_estimate(forms, savings_assumptions=NO_BOOTSTRAP))
-    monkeypatch.setattr(survey_ahead, "FROM_BYTES", 0)
+    monkeypatch.setattr(read_ahead, "FROM_BYTES", 0)
     parent, dumps = os.getpid(), pickle.dumps
-    monkeypatch.setattr(survey_ahead.pickle, "dumps",
+    monkeypatch.setattr(read_ahead.pickle, "dumps",
                         lambda *a, **k: dumps(*a, **k)[:-100] if os.getpid() != parent else dumps(*a, **k))
     assert as_json(run_estimate(forms, savings_assumptions=NO_BOOTSTRAP)) == expected
     assert len(forks) == 1
@@ -178,10 +179,9 @@ def test_cost_form_and_survey_problems_are_reported_together(forms, forks, monke
 
 def test_a_child_still_working_is_ended_when_the_cost_forms_cannot_be_read(forms, forks, monkeypatch):
     (forms / "rounds.csv").write_bytes(b"la,phase,round\n\xff\xfe broken\n")
-    parent = os.getpid()
     import time
 
-    monkeypatch.setattr(survey_ahead, "validate_survey", _in_child(parent, lambda: time.sleep(30)))
+    in_child(monkeypatch, "validate_survey", lambda: time.sleep(30))
     started = time.monotonic()
     with pytest.raises(DataError) as caught:
         run_estimate(forms, savings_assumptions=NO_BOOTSTRAP)
@@ -191,12 +191,39 @@ def test_a_child_still_working_is_ended_when_the_cost_forms_cannot_be_read(forms
     assert_no_child_left()
 
 
+@pytest.mark.parametrize("unreadable", [("panel",), ("training", "rounds"), ("rounds", "steering")])
+def test_a_cost_form_that_cannot_be_read_is_reported_as_one_process_reports_it(forms, forks, monkeypatch,
+                                                                             unreadable):
+    for name in unreadable:
+        (forms / f"{name}.csv").write_bytes(b"la,phase,round\n\xff\xfe broken\n")
+    ahead = problems(forms)
+    assert len(forks) == 1
+    one_process(monkeypatch)
+    assert ahead == problems(forms)
+    assert ahead[0].file.endswith(f"{unreadable[0]}.csv")
+    assert_no_child_left()
+
+
+def test_this_process_reads_rounds_and_the_child_the_other_forms(forms, forks, monkeypatch):
+    parent, read = os.getpid(), []
+    read_csv = forms_module.read_csv
+
+    def noted(path, **kwargs):
+        read.append(path.name)  # in this process only: the child's list is its own copy
+        return read_csv(path, **kwargs)
+
+    monkeypatch.setattr(forms_module, "read_csv", noted)
+    run = run_estimate(forms, savings_assumptions=NO_BOOTSTRAP)
+    assert read == ["rounds.csv"] and os.getpid() == parent
+    assert list(run.bundle.tables) == ["training", "rounds", "panel", "steering"]
+
+
 def test_workbooks_and_small_surveys_stay_in_one_process(forms, tmp_path, monkeypatch):
-    assert not survey_ahead.worthwhile(forms)  # the trial's survey is far under FROM_BYTES
-    monkeypatch.setattr(survey_ahead, "FROM_BYTES", 0)
-    assert survey_ahead.worthwhile(forms)
+    assert not read_ahead.worthwhile(forms)  # the trial's survey is far under FROM_BYTES
+    monkeypatch.setattr(read_ahead, "FROM_BYTES", 0)
+    assert read_ahead.worthwhile(forms)
     (forms / "rounds.csv").unlink()
-    assert not survey_ahead.worthwhile(forms)  # no rounds form: its problem comes first, alone
+    assert not read_ahead.worthwhile(forms)  # no rounds form: its problem comes first, alone
     book = tmp_path / "forms.xlsx"
     book.write_bytes(b"")
-    assert not survey_ahead.worthwhile(book)
+    assert not read_ahead.worthwhile(book)
