@@ -11,6 +11,7 @@ from rich.cells import cell_len
 from rich.measure import Measurement
 from rich.padding import Padding
 from rich.segment import Segment
+from rich.style import Style
 from rich.table import Row, Table as _RichTable
 from rich.text import Text
 
@@ -23,9 +24,86 @@ class Table(_RichTable):
     def add_row(self, *renderables, **kwargs) -> None:
         super().add_row(*(Text(r) if isinstance(r, str) else r for r in renderables), **kwargs)
 
+    _body_styles: list | None = None  # set on a stacked table whose body lines are written here (_render)
+
     def __rich_console__(self, console, options):
         stacked = self._stacked(console, options)
         yield from _RichTable.__rich_console__(stacked or self, console, options)
+
+    def _render(self, console, options, widths):
+        """rich's rendering; for a stacked table with a box whose cells are all ``_Lines``, rich
+        renders the title, the header and the edges and the body lines are written here, each
+        cell's characters in the style rich gives them row by row."""
+        body = self._body_lines(console, options, widths) if self._body_styles is not None else None
+        if body is None:
+            yield from _RichTable._render(self, console, options, widths)
+            return
+        head = copy(self)
+        head._body_styles = None
+        head.rows = []
+        head.columns = [replace(c, _cells=[]) for c in self.columns]
+        lines = list(Segment.split_lines(head._render(console, options, widths)))
+        bottom = lines.pop()  # the box's bottom edge: after the body
+        new_line = Segment.line()
+        for line in lines + body + [bottom]:
+            yield from line
+            yield new_line
+
+    def _body_lines(self, console, options, widths) -> list[list[Segment]] | None:
+        """The body's lines, as rich writes a table's rows one by one (edges, padding, justified
+        text, dividers), with neighbouring pieces of the same style in one segment (the console
+        handles each segment on its own: a line of plain cells is one segment); None when a text
+        does not fit its column (rich would wrap it)."""
+        get_style = console.get_style
+        box = self.box.substitute(options, safe=console.safe_box if self.safe_box is None else self.safe_box)
+        border = get_style(self.style or "") + get_style(self.border_style or "")
+        columns = []
+        for column, width in zip(self.columns, widths):
+            lines = column._cells[0]
+            pad_left, pad_right = lines.pads
+            columns.append((lines.lines, get_style(column.style or ""), column.justify, " " * pad_left,
+                            width - pad_left - pad_right, " " * pad_right))
+        rows: dict = {}  # per row style: the style, and the dividers' style
+        cells_styles: dict = {}  # per column, row style, cell style and span style: the pieces' styles
+        out = []
+        last = len(self._body_styles) - 1
+        for i, name in enumerate(self._body_styles):
+            found = rows.get(name)
+            if found is None:
+                row_style = get_style(name) if name else Style.null()
+                found = rows[name] = (row_style, row_style.background_style + border)
+            row_style, between = found
+            left, right, divider = ((box.foot_left, box.foot_right, box.foot_vertical) if i == last else
+                                    (box.mid_left, box.mid_right, box.mid_vertical))
+            if divider.strip():
+                between = border
+            pieces = [left, border]  # text, style, text, style, ...: neighbours of one style joined
+            for j, (cells, column_style, justify, pad_left, width, pad_right) in enumerate(columns):
+                text, base, span, _ = cells[i]
+                gap = width - cell_len(text)
+                if gap < 0:
+                    return None
+                before = gap if justify == "right" else gap // 2 if justify == "center" else 0
+                key = (j, name, base, span)
+                found = cells_styles.get(key)
+                if found is None:
+                    cell = column_style + row_style
+                    spaces = cell + get_style(base) if base else cell
+                    found = cells_styles[key] = (cell, spaces, spaces + get_style(span) if span else spaces)
+                cell, spaces, shown = found
+                if j:
+                    _put(pieces, divider, between)
+                if shown is cell:  # a plain cell: one piece
+                    _put(pieces, f"{pad_left}{' ' * before}{text}{' ' * (gap - before)}{pad_right}", cell)
+                    continue
+                _put(pieces, pad_left, cell)
+                _put(pieces, " " * before, spaces)
+                _put(pieces, text, shown)
+                _put(pieces, " " * (gap - before), spaces)
+                _put(pieces, pad_right, cell)
+            _put(pieces, right, border)
+            out.append([Segment(pieces[k], pieces[k + 1]) for k in range(0, len(pieces), 2) if pieces[k]])
+        return out
 
     def _stacked(self, console, options) -> "Table | None":
         """The same table as one row whose cells hold a column's lines each, when that prints
@@ -49,6 +127,10 @@ class Table(_RichTable):
                 return None  # some cell would wrap: row by row keeps the rows together
         except Exception:  # rich changed inside: lay it out row by row, as rich does
             return None
+        if (self.box is not None and self.show_edge and self.show_header and not self.show_footer
+                and all(isinstance(c._cells[0], _Lines) and c._cells[0].pads is not None for c in stacked.columns)
+                and all(c.justify in ("left", "right", "center") for c in self.columns)):
+            stacked._body_styles = [row.style for row in self.rows]
         return stacked
 
     def _pad_in_lines(self, stacked: "Table") -> None:
@@ -69,7 +151,8 @@ class Table(_RichTable):
         """A column's cells as one renderable of lines: ``_Lines`` when every cell is styled as a
         whole (or not at all), else one Text of lines with the cells' styles."""
         if all(_whole(cell) for cell in cells):
-            return _Lines([(cell.plain, _style_of(cell, row.style)) for cell, row in zip(cells, self.rows)])
+            return _Lines([(cell.plain, cell.style, cell.spans[0].style if cell.spans else None, row.style)
+                           for cell, row in zip(cells, self.rows)])
         out = Text(end="")
         for i, (cell, row) in enumerate(zip(cells, self.rows)):
             if i:
@@ -81,42 +164,44 @@ class Table(_RichTable):
         return out
 
 
+def _put(pieces: list, text: str, style: Style) -> None:
+    """Add ``text`` in ``style`` to a line's pieces, joined to the last when that is in the same style."""
+    if text:
+        if pieces[-1] is style or pieces[-1] == style:
+            pieces[-2] += text
+        else:
+            pieces += (text, style)
+
+
 def _whole(cell: Text) -> bool:
     """True when the cell's text is styled as a whole: no span, or one span over all of it."""
     return not cell.spans or (len(cell.spans) == 1 and cell.spans[0].start == 0
                               and cell.spans[0].end >= len(cell.plain))
 
 
-def _style_of(cell: Text, row_style) -> list:
-    styles = [cell.style] if cell.style else []
-    styles += [span.style for span in cell.spans]
-    if row_style:
-        styles.append(row_style)
-    return styles
-
-
 class _Lines:
     """One line of text per row, each styled as a whole, laid out as rich lays out a Text of
     single lines (justified in the column, nothing wrapped), but a line at a time."""
 
-    def __init__(self, lines: list[tuple[str, list]]) -> None:
-        self.lines = lines
-        self.pads = (0, 0)  # left and right padding written with each line (see Table._pad_in_lines)
+    def __init__(self, lines: list[tuple]) -> None:
+        self.lines = lines  # per row: text, the cell's style, its one span's style, the row's style
+        self.pads: tuple[int, int] | None = None  # padding written with each line (Table._pad_in_lines)
 
     def __rich_measure__(self, console, options) -> Measurement:
-        width = max((cell_len(text) for text, _ in self.lines), default=0) + sum(self.pads)
+        width = max((cell_len(text) for text, *_ in self.lines), default=0) + sum(self.pads or (0, 0))
         return Measurement(width, width)
 
     def __rich_console__(self, console, options):
-        left, right = " " * self.pads[0], " " * self.pads[1]
+        left, right = (" " * pad for pad in self.pads or (0, 0))
         width = options.max_width - len(left) - len(right)
         justify = options.justify or "left"
         get_style = console.get_style
         new_line = Segment.line()
-        for text, styles in self.lines:
+        for text, *styles in self.lines:
             style = None
             for one in styles:
-                style = get_style(one) if style is None else style + get_style(one)
+                if one:
+                    style = get_style(one) if style is None else style + get_style(one)
             gap = width - cell_len(text)
             if justify == "right":
                 before, after = gap, 0

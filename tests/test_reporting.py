@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich import box
 from rich.console import Console
+from rich.text import Text
 
 from sr_cost import reporting, rich_table
 from sr_cost.rich_table import Table, bold
@@ -57,6 +58,56 @@ def test_a_long_table_that_fits_is_stacked_and_one_that_would_wrap_is_not():
     rows[3] = ("an LA with a very long name indeed, longer than the console", "1", "£1.00", False)
     narrow = Console(file=io.StringIO(), width=40)
     assert table(rows)._stacked(narrow, narrow.options) is None
+
+
+def styled(t: Table, width: int) -> list[tuple[str, str]]:
+    """Every character printed, with its style (as a colour terminal would show it)."""
+    console = Console(file=io.StringIO(), width=width, color_system="truecolor", force_terminal=True)
+    return [(ch, str(seg.style or "")) for seg in console.render(t, console.options) if not seg.control
+            for ch in seg.text]
+
+
+def row_by_row(show, t: Table, width: int):
+    original = rich_table.STACK_ROWS
+    rich_table.STACK_ROWS = 10**9
+    try:
+        return show(t, width)
+    finally:
+        rich_table.STACK_ROWS = original
+
+
+# a box whose every part is drawn differently (rich draws a table's last row with the foot parts)
+MARKED = box.Box("┌─┬┐\n│h┆│\n╞═╪╡\nm:;M\n├─┼┤\n├─┼┤\nf!|F\n└─┴┘\n")
+
+
+def coloured(rows, drawn: box.Box) -> Table:
+    t = Table(title="Per LA", box=drawn, title_justify="left", border_style="blue")
+    t.add_column("LA", style="cyan")
+    t.add_column("Mode", justify="center")
+    t.add_column("Total", justify="right", style="green", no_wrap=True)
+    for la, n, total, dim in rows:
+        t.add_row(la, Text(n, style="magenta"), bold(total), style="dim" if dim else ("on red" if n == "7" else None))
+    return t
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(row, min_size=rich_table.STACK_ROWS, max_size=50), width=st.sampled_from([30, 60, 120]),
+       drawn=st.sampled_from([box.SIMPLE_HEAD, box.SIMPLE_HEAVY, MARKED]))
+def test_stacked_layout_prints_every_character_in_the_style_rich_gives_it(rows, width, drawn):
+    # a stacked table's body lines are written by rich_table itself: the same characters in the
+    # same styles (column, row, cell, span and background) as rich's own row-by-row rendering
+    assert styled(coloured(rows, drawn), width) == row_by_row(styled, coloured(rows, drawn), width)
+    assert styled(table(rows), width) == row_by_row(styled, table(rows), width)
+
+
+def test_a_long_table_that_fits_has_its_body_written_by_rich_table_in_few_segments():
+    rows = [(f"LA{i}", str(i), reporting.gbp(Decimal(i * 1000)), i % 7 == 0) for i in range(40)]
+    console = Console(file=io.StringIO(), width=120)
+    stacked = table(rows)._stacked(console, console.options)
+    assert stacked is not None and stacked._body_styles is not None
+    body = stacked._body_lines(console, console.options, [8, 8, 14])
+    plain = [line for (la, _, _, dim), line in zip(rows, body) if not dim]
+    assert all(len(line) == 3 for line in plain)  # padding and the LA; the bold total; its padding
 
 
 @pytest.mark.parametrize("text", ["[/b]", "[bold]A[/]", ":smile:", "[red]x"])
