@@ -19,7 +19,6 @@ from sr_cost import read_ahead
 from sr_cost.forms import CostForms, FormsBundle, read_forms, validate_cost_forms
 from sr_cost.savings import Progress, Savings, SavingsAssumptions, savings
 from sr_cost.survey import Survey, staff_coverage, validate_survey
-from sr_cost.read_ahead import ReadAhead
 from sr_cost.unit_costs import UnitCostTable, load_table
 
 if TYPE_CHECKING:  # compare and prices are imported by run_compare only: estimate does not need them
@@ -62,7 +61,7 @@ def run_estimate(forms: str | Path, *, unit_costs: str | Path | None = None, par
         raise UsageError(f"--mileage-rate must be zero or more (got {mileage_rate})")
     table = load_table(Path(unit_costs) if unit_costs else None, Path(params) if params else None)
     path, basis = Path(forms), savings_assumptions.absence_basis
-    ahead = ReadAhead(path, table, basis, encoding) if read_ahead.worthwhile(path) else None
+    ahead = read_ahead.start(path, table, basis, encoding)
     with ahead or nullcontext():
         bundle = ahead.cost_forms() if ahead else read_forms(path, encoding=encoding)
         # every problem at once: the survey's too when the cost forms have some

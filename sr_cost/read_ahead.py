@@ -2,8 +2,9 @@
 
 A national forms set takes one process about 0.12 s to read ``rounds.csv``, 0.05 s to read the
 other cost forms and 0.2 s to read and check its 50,000-respondent survey, which nothing needs
-until the savings; the machine has a second CPU. So for a folder of CSV files with a large survey
-(``FROM_BYTES``), on Linux, sr-cost forks once pandas is imported, and the child
+until the savings, and most machines have a second CPU. So for a folder of CSV files with a large
+survey (``FROM_BYTES``), on Linux with two CPUs or more, sr-cost forks once pandas is imported, and
+the child
 
 1. reads ``training.csv``, ``panel.csv`` and ``steering.csv`` (this process reads ``rounds.csv``
    meanwhile), and sends them;
@@ -16,8 +17,9 @@ out of memory, meets a bug, cannot pickle its answer) or a cost form cannot be r
 does that part itself, so the answer, or the error, is always the one-process path's. The child
 writes no file and prints nothing; it ends with ``os._exit``, so it runs none of this process's
 clean-up, and this process always reaps it, killing it first when it is not needed any more (a cost
-form was wrong). A third process (reading the cost forms and the survey at once) was slower on a
-2-CPU machine: see benchmarks/RESULTS.md.
+form was wrong). Where no process can be had, or the calling program runs several threads (forking
+those is not safe), the forms are read in this process. A third process (reading the cost forms and
+the survey at once) was slower on a 2-CPU machine: see benchmarks/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -51,10 +53,25 @@ def read_tables(folder: Path, encoding: str, names: tuple[str, ...]) -> dict[str
             for name, file in form_files(folder) if name in names}
 
 
+def start(folder: Path, table: UnitCostTable, basis: AbsenceBasis, encoding: str) -> "ReadAhead | None":
+    """A ReadAhead for this forms path when it is worth one (``worthwhile``) and the child can be
+    made; None otherwise (the forms are then read in this process)."""
+    if not worthwhile(folder):
+        return None
+    try:
+        return ReadAhead(folder, table, basis, encoding)
+    except OSError:  # no process or pipe to be had (a container's limit, say): read them here
+        return None
+
+
 def worthwhile(folder: Path) -> bool:
     """Whether this forms path is worth reading ahead: a folder with a rounds form and a large
-    survey, on Linux (``fork`` is not safe on macOS, and Windows has none)."""
-    if not sys.platform.startswith("linux") or not folder.is_dir():
+    survey, on Linux (``fork`` is not safe on macOS, and Windows has none) with two CPUs or more
+    for this process, in a process with one thread (a program that calls sr-cost from several
+    threads is not forked)."""
+    if not sys.platform.startswith("linux") or threading.active_count() > 1 or not folder.is_dir():
+        return False
+    if len(os.sched_getaffinity(0)) < 2:
         return False
     files = dict(form_files(folder))
     try:
@@ -79,7 +96,12 @@ class ReadAhead:
                 # Python 3.12+ warns when a process with threads forks; numpy's BLAS threads are idle
                 # and the child uses none of them
                 warnings.simplefilter("ignore", DeprecationWarning)
-                pid = os.fork()
+                try:
+                    pid = os.fork()
+                except OSError:
+                    os.close(read)
+                    os.close(write)
+                    raise
             if pid == 0:  # the child
                 try:
                     os.close(read)

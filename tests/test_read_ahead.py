@@ -227,3 +227,35 @@ def test_workbooks_and_small_surveys_stay_in_one_process(forms, tmp_path, monkey
     book = tmp_path / "forms.xlsx"
     book.write_bytes(b"")
     assert not read_ahead.worthwhile(book)
+
+
+def test_no_second_process_with_one_cpu_or_with_other_threads(forms, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(read_ahead, "FROM_BYTES", 0)
+    assert read_ahead.worthwhile(forms)
+    with monkeypatch.context() as m:
+        m.setattr(os, "sched_getaffinity", lambda pid: {0})
+        assert not read_ahead.worthwhile(forms)
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)
+    other.start()
+    try:
+        assert not read_ahead.worthwhile(forms)  # forking a process with threads is not safe
+    finally:
+        done.set()
+        other.join()
+
+
+def test_when_no_process_can_be_made_the_forms_are_read_here(forms, monkeypatch):
+    one_process(monkeypatch)
+    expected = as_json(run_estimate(forms, savings_assumptions=NO_BOOTSTRAP))
+    monkeypatch.setattr(read_ahead, "FROM_BYTES", 0)
+
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    open_before = len(os.listdir("/proc/self/fd"))
+    assert as_json(run_estimate(forms, savings_assumptions=NO_BOOTSTRAP)) == expected
+    assert len(os.listdir("/proc/self/fd")) == open_before  # the pipe was closed
