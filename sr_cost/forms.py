@@ -61,7 +61,13 @@ class FormsBundle:
     path: str
     inputs: tuple[InputFile, ...]
     tables: dict[str, RawTable]
-    warnings: tuple[Problem, ...] = ()
+    # problems with cells found while reading a workbook (error values, formulas with no saved
+    # value, merged cells, ...): validation reports them with its own, in one go
+    read_problems: tuple[Problem, ...] = ()
+
+    def read_problems_of(self, forms: Sequence[str]) -> list[Problem]:
+        """The read problems on the sheets of these forms."""
+        return [p for p in self.read_problems if p.sheet.strip().lower() in forms]
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,6 @@ def read_forms(path: Path, *, encoding: str = "utf-8-sig", sheets: Sequence[str]
     if not path.exists():
         raise DataError(Problem(file=display, message="does not exist",
                                 fix="Give a forms workbook (.xlsx) or a folder of CSV files (rounds.csv, ...)"))
-    warnings: list[Problem] = []
     if path.is_dir():
         tables: dict[str, RawTable] = {}
         inputs: list[InputFile] = []
@@ -107,11 +112,12 @@ def read_forms(path: Path, *, encoding: str = "utf-8-sig", sheets: Sequence[str]
         if not files:
             raise DataError(Problem(file=display, message="holds none of the form files",
                                     fix="Put rounds.csv (and training.csv, panel.csv, steering.csv) in the folder"))
-        return FormsBundle(display, tuple(inputs), tables, tuple(warnings))
+        return FormsBundle(display, tuple(inputs), tables)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        found = read_xlsx_sheets(path, display=display, sheets=tuple(sheets))
+        read_problems: list[Problem] = []
+        found = read_xlsx_sheets(path, display=display, sheets=tuple(sheets), cell_problems=read_problems)
         tables = {name: found[name] for name in SHEETS if name in found}
-        return FormsBundle(display, (InputFile(display, sha256_of(path)),), tables, tuple(warnings))
+        return FormsBundle(display, (InputFile(display, sha256_of(path)),), tables, tuple(read_problems))
     if path.suffix.lower() in (".xls", ".xlsb", ".ods", ".numbers"):
         raise DataError(Problem(file=display, message=f"is a {path.suffix} spreadsheet, not an .xlsx workbook",
                                 fix="Open it and save it as 'Excel Workbook (.xlsx)', or save each form as CSV "
@@ -127,8 +133,8 @@ def read_forms(path: Path, *, encoding: str = "utf-8-sig", sheets: Sequence[str]
 def validate_cost_forms(bundle: FormsBundle, table: UnitCostTable) -> CostForms:
     """Validate the four cost forms against the unit-cost table; every problem at once."""
     problems = ProblemCollector()
-    for warning in bundle.warnings:
-        problems.add(warning)
+    for problem in bundle.read_problems_of(COST_SHEETS):
+        problems.add_read(problem)
     if "rounds" not in bundle.tables:
         problems.add(Problem(file=bundle.path, sheet="rounds" if bundle.path.lower().endswith(("xlsx", "xlsm")) else "",
                              message="the rounds form is missing",

@@ -310,8 +310,8 @@ def blank_flags(values: Sequence[object]) -> "np.ndarray":
     return np.fromiter(map(_blank, values), dtype=bool, count=len(values))
 
 
-def read_xlsx_sheets(path: Path, *, display: str | None = None,
-                     sheets: tuple[str, ...] | None = None, first: bool = False) -> dict[str, RawTable]:
+def read_xlsx_sheets(path: Path, *, display: str | None = None, sheets: tuple[str, ...] | None = None,
+                     first: bool = False, cell_problems: list[Problem] | None = None) -> dict[str, RawTable]:
     """Read the visible sheets of a workbook (only ``sheets``, lower-cased names, when given), keyed by
     lower-cased sheet name.
 
@@ -321,7 +321,8 @@ def read_xlsx_sheets(path: Path, *, display: str | None = None,
     from sr_cost import xlsx_reader  # openpyxl is imported only when a workbook is read
 
     _refuse_compound_file(path, display or str(path))
-    return xlsx_reader.read_sheets(path, display=display or str(path), wanted=sheets, first=first)
+    return xlsx_reader.read_sheets(path, display=display or str(path), wanted=sheets, first=first,
+                                   cell_problems=cell_problems)
 
 
 CFB_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")  # OLE compound file: .xls, and encrypted .xlsx

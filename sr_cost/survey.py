@@ -21,7 +21,7 @@ import numpy as np
 from sr_cost.columns import Exact, gc_paused, joint_keys, label_codes, lookup, without_gc
 from sr_cost.errors import Problem, ProblemCollector
 from sr_cost.cells import _is_total, _number, check_columns, parse_cells, shown, text_label, text_labels, text_problems
-from sr_cost.forms import FormsBundle, _Found
+from sr_cost.forms import SURVEY_SHEETS, FormsBundle, _Found
 from sr_cost.money import to_penny
 from sr_cost.readers import RawTable
 from sr_cost.unit_costs import UnitCostTable, on_costs, unit_cost_hours
@@ -201,9 +201,12 @@ def validate_survey(bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBas
     """Validate ``survey`` and ``staff``; None when the forms have no (non-empty) survey. Whether
     the staff counts match the cost forms is ``staff_coverage``'s question, asked once those are costed."""
     raw = bundle.tables.get("survey")
-    if raw is None or not len(raw):
-        return None
     problems = ProblemCollector()
+    for problem in bundle.read_problems_of(SURVEY_SHEETS):
+        problems.add_read(problem)
+    if raw is None or not len(raw):
+        problems.raise_if_errors()
+        return None
     respondents: Respondents | None = None
     if check_columns(raw, SURVEY_COLUMNS, ("la", "phase", "respondent", "group", "sick_days"), problems):
         if "role" not in raw.headers and "salary" not in raw.headers:

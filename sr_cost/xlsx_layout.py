@@ -56,7 +56,8 @@ def layout_problems(table: RawTable, layout: _Layout, header_row: int, width: in
         if r2 >= header_row and r1 <= last_row and c1 <= width:
             problems.append(Problem(file=display, sheet=table.sheet, row=r1, cell=ref, value=ref,
                                     message="merged cells in the form: only the first cell of a merge holds a value",
-                                    fix="Unmerge the cells (Home > Merge & Center > Unmerge) and fill in each cell"))
+                                    fix="Unmerge the cells (Home > Merge & Center > Unmerge) and fill in each cell",
+                                    left_out=True))
     data_rows = [header_row] + [r.row for r in table.rows]
     for number in sorted(layout.hidden_rows.intersection(data_rows)):
         problems.append(Problem(file=display, sheet=table.sheet, row=number, cell=f"A{number}",

@@ -110,24 +110,32 @@ def _parts_with_dtd(path: Path) -> list[str]:
 
 
 def read_sheets(path: Path, *, display: str, wanted: Collection[str] | None = None,
-                first: bool = False) -> dict[str, RawTable]:
+                first: bool = False, cell_problems: list[Problem] | None = None) -> dict[str, RawTable]:
     """Visible sheets keyed by their lower-cased, stripped names, with every problem at once.
 
     ``wanted``: the lower-cased names of the sheets to read (the forms); other sheets are not read,
     and a hidden wanted sheet is an error. Without ``wanted``, every visible sheet is read and
     hidden sheets are skipped. ``first``: stop at the first sheet with data (a single table; the
     sheets after it, notes say, are not looked at).
+
+    Problems with the workbook itself or a sheet's header raise DataError. Problems with cells of
+    a table that was read (error values, formulas with no saved value, merged cells, hidden rows or
+    columns holding data, values outside the form's columns) raise too, unless ``cell_problems`` is
+    given: then they are added to it and the tables are returned (a cell so reported is left out of
+    its row), so that whoever validates the tables can report them with its own.
     """
     try:
-        return _read_sheets(path, display, wanted, first)
+        return _read_sheets(path, display, wanted, first, cell_problems)
     except DefusedXmlException:
         raise _entities_refused(path, display) from None
 
 
-def _read_sheets(path: Path, display: str, wanted: Collection[str] | None, first: bool) -> dict[str, RawTable]:
+def _read_sheets(path: Path, display: str, wanted: Collection[str] | None, first: bool,
+                 cell_problems: list[Problem] | None) -> dict[str, RawTable]:
     values_wb = _open(path, display, data_only=True)
     formulas_wb = _open(path, display, data_only=False)
     problems: list[Problem] = []
+    in_cells: list[Problem] = []
     tables: dict[str, RawTable] = {}
     try:
         with zipfile.ZipFile(path) as archive:
@@ -147,8 +155,9 @@ def _read_sheets(path: Path, display: str, wanted: Collection[str] | None, first
                 scan = None
                 if member is not None and member in archive.namelist():
                     scan = partial(scan_layout, archive, member, strings, display=display)
-                table, sheet_problems = _read_sheet(ws, formulas_wb[name], display, scan)
-                problems.extend(sheet_problems)
+                table, header_problems, sheet_problems = _read_sheet(ws, formulas_wb[name], display, scan)
+                problems.extend(header_problems)
+                in_cells.extend(sheet_problems)
                 if table is not None:
                     tables[key] = table
                     if first:
@@ -158,15 +167,20 @@ def _read_sheets(path: Path, display: str, wanted: Collection[str] | None, first
     finally:
         values_wb.close()
         formulas_wb.close()
+    if cell_problems is not None and not any(p.severity == "error" for p in problems):
+        cell_problems.extend(in_cells)
+        return tables
+    problems += in_cells
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
     return tables
 
 
-def _read_sheet(ws, fws, display: str, scan) -> tuple[RawTable | None, list[Problem]]:
-    """The table on one sheet (the first non-empty row is the header, then every non-empty row) and
-    its problems. ``scan(width, unnamed)`` reads the sheet's layout from its XML, given the number of
-    columns under the header and those of them (1-based) with a blank header."""
+def _read_sheet(ws, fws, display: str, scan) -> tuple[RawTable | None, list[Problem], list[Problem]]:
+    """The table on one sheet (the first non-empty row is the header, then every non-empty row),
+    the problems with its header, and those with its cells. ``scan(width, unnamed)`` reads the
+    sheet's layout from its XML, given the number of columns under the header and those of them
+    (1-based) with a blank header."""
     ws.reset_dimensions()  # some writers save a wrong <dimension>; read every row there is
     fws.reset_dimensions()
     problems: list[Problem] = []
@@ -177,7 +191,7 @@ def _read_sheet(ws, fws, display: str, scan) -> tuple[RawTable | None, list[Prob
 
     def problem(number: int, i: int, key: str, value: object, message: str, fix: str) -> Problem:
         return Problem(file=display, sheet=ws.title, row=number, cell=f"{column_letter(i)}{number}",
-                       column=headers.get(key, key), value=str(value), message=message, fix=fix)
+                       column=headers.get(key, key), value=str(value), message=message, fix=fix, left_out=True)
 
     header_row = 0
     texts: list[object] = []
@@ -191,7 +205,7 @@ def _read_sheet(ws, fws, display: str, scan) -> tuple[RawTable | None, list[Prob
     finally:
         search.close()  # the sheet's XML stays open until the generator is closed
     if not header_row:
-        return None, problems
+        return None, problems, []
     last = max(i for i, v in enumerate(texts) if v is not None and str(v).strip())
     for i, value in enumerate(texts[: last + 1]):
         key = canonical_header(value)
@@ -204,6 +218,7 @@ def _read_sheet(ws, fws, display: str, scan) -> tuple[RawTable | None, list[Prob
             headers.setdefault(key, str(value).strip())
             letters.setdefault(key, column_letter(i))
         order.append(key)
+    header_problems, problems = problems, []
     width = len(order)
     unnamed = frozenset(i + 1 for i, v in enumerate(texts[: last + 1]) if v is None or not str(v).strip())
     layout = scan(width, unnamed) if scan is not None else None
@@ -237,4 +252,4 @@ def _read_sheet(ws, fws, display: str, scan) -> tuple[RawTable | None, list[Prob
     table = RawTable(file=display, sheet=ws.title, headers=headers, letters=letters, rows=rows)
     if layout is not None:
         problems.extend(layout_problems(table, layout, header_row, width, str(texts[last]).strip(), display))
-    return table, problems
+    return table, header_problems, problems

@@ -229,6 +229,60 @@ def test_every_problem_at_once_with_the_cli(tmp_path, runner):
         assert where in result.stderr
 
 
+def test_reading_problems_and_the_other_rows_problems_come_in_one_run(tmp_path):
+    # a cell that cannot be read is reported with the problems of every other row, in one go; the
+    # row it is in is checked once it is put right (a merged or unreadable cell would make its
+    # row's other problems misleading)
+    rows = ROUNDS + [["A", 1, "R2", "virtual", "attendance", "Social wroker", None, 2, 1, None, None],
+                     ["A", 1, "R2", "virtual", "attendance", "Team manager", None, "two", 1, None, None]]
+
+    def edit(wb, ws):
+        ws["H2"] = "#REF!"
+        ws["F2"] = "Sociel worker"  # an unknown role too, on the row with the #REF!: it waits
+        ws["I3"] = "=1+1"
+        ws.merge_cells("E5:F5")
+
+    found = [(p.cell, p.message) for p in errors(workbook(tmp_path / "f.xlsx", edit, rows=rows))]
+    assert found[:3] == [("H2", "holds a spreadsheet error value"), ("I3", "holds a formula with no saved value"),
+                         ("E5:F5", "merged cells in the form: only the first cell of a merge holds a value")]
+    assert sorted((cell, message.split(" (")[0]) for cell, message in found[3:]) == [
+        ("F6", "unknown role"), ("H7", "staff is not a number")]
+
+
+def survey_workbook(path: Path, edit) -> Path:
+    def forms(wb, ws):
+        survey = wb.create_sheet("survey")
+        survey.append(["la", "phase", "respondent", "group", "role", "salary", "sick_days", "rounds_attended"])
+        for i, group in enumerate(["intervention", "control"] * 3, start=1):
+            survey.append(["A", 1, f"R{i}", group, "Social worker", None, i, 1])
+        staff = wb.create_sheet("staff")
+        staff.append(["la", "phase", "intervention_staff", "control_staff"])
+        staff.append(["A", 1, 20, 21])
+        edit(wb, survey)
+
+    return workbook(path, forms)
+
+
+def test_the_surveys_reading_problems_come_with_its_other_problems(tmp_path):
+    assert run_estimate(survey_workbook(tmp_path / "ok.xlsx", lambda wb, survey: None)).savings is not None
+
+    def edit(wb, survey):
+        survey["G3"] = "#N/A"
+        survey["D5"] = "treated"
+
+    found = [(p.sheet, p.cell, p.message) for p in errors(survey_workbook(tmp_path / "f.xlsx", edit))]
+    assert found == [("survey", "G3", "holds a spreadsheet error value"), ("survey", "D5", "unknown group")]
+
+
+def test_a_reading_problem_on_a_survey_sheet_without_respondents_is_reported(tmp_path):
+    def edit(wb, survey):
+        survey.delete_rows(2, 6)
+        survey["K3"] = "note"  # beside the form's columns: a value it would not read
+
+    (p,) = errors(survey_workbook(tmp_path / "f.xlsx", edit))
+    assert (p.sheet, p.cell) == ("survey", "K3") and "outside the form's columns" in p.message
+
+
 def test_formulas_saved_by_libreoffice_are_read_by_value(soffice, tmp_path):  # noqa: F811
     """A form whose numbers are formulas, once saved by a spreadsheet program, reads as their values."""
     def edit(wb, ws):
