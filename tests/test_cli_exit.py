@@ -1,0 +1,40 @@
+"""The console command ends without the interpreter's clean-up (sr_cost.cli._quit): what it printed
+is all there, and its exit status is the one it meant."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+from conftest import TRIAL
+
+
+def run(*args: str, code: str | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "sr_cost", *args]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # stdout buffered, as usual
+    return subprocess.run(command, capture_output=True, text=True, encoding="utf-8", timeout=60, env=env)
+
+
+def test_everything_printed_is_flushed_before_the_process_ends():
+    small = run("estimate", str(TRIAL), "--bootstrap", "0", "-f", "csv")  # under one buffer's worth
+    assert small.returncode == 0, small.stderr
+    rows = list(csv.DictReader(io.StringIO(small.stdout)))
+    assert [r["la"] for r in rows if r.get("phase") == "1"][:1] == ["LA1"] and small.stdout.endswith("\n")
+    large = run("estimate", str(TRIAL), "--bootstrap", "0", "-f", "json")
+    assert large.returncode == 0, large.stderr
+    assert json.loads(large.stdout)["las"]
+
+
+def test_exit_statuses_are_kept():
+    assert run("--help").returncode == 0
+    assert run("estimate", "no-such-forms").returncode == 1
+    assert run("estimate", "--no-such-option").returncode == 2
+
+
+def test_an_exit_with_a_message_prints_it_and_ends_with_status_1():
+    result = run(code="import sys\nfrom sr_cost.cli import _quit\nprint('out', end='')\n_quit('the message')")
+    assert (result.returncode, result.stdout, result.stderr) == (1, "out", "the message\n")
