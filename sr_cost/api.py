@@ -18,7 +18,8 @@ from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost import read_ahead
 from sr_cost.forms import CostForms, FormsBundle, read_forms, validate_cost_forms
 from sr_cost.savings import Progress, Savings, SavingsAssumptions, savings
-from sr_cost.survey import Survey, staff_coverage, validate_survey
+from sr_cost.respondents import Survey
+from sr_cost.survey import staff_coverage, validate_survey
 from sr_cost.unit_costs import UnitCostTable, load_table
 
 if TYPE_CHECKING:  # compare and prices are imported by run_compare only: estimate does not need them

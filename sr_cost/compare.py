@@ -40,7 +40,7 @@ from sr_cost.lines import Mode
 from sr_cost.money import ZERO
 from sr_cost.prices import Uplift
 from sr_cost.savings import Savings
-from sr_cost.survey import Survey
+from sr_cost.respondents import Survey
 
 DEFAULT_YEARS = 3  # [years] the usual appraisal period for such programmes
 DEFAULT_DISCOUNT_RATE = Decimal("0.035")  # [1/year] HM Treasury Green Book discount rate, 3.5%

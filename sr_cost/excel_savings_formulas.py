@@ -16,7 +16,8 @@ and a year start in column A, so ``T21`` and ``YEAR`` give their columns' letter
 from __future__ import annotations
 
 from sr_cost.excel_formulas import COUNT, DECIMAL, MONEY, PLAIN, ROUNDS, Col, Formula, label, letters, role_lookup
-from sr_cost.survey import AbsenceBasis, Group, Respondent, StaffCount
+from sr_cost.respondents import Group, Respondent, StaffCount
+from sr_cost.survey import AbsenceBasis
 
 PROBABILITY = "0%"
 HOURS = "0.0#"

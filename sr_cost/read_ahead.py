@@ -38,7 +38,8 @@ from pathlib import Path
 from sr_cost.errors import DataError
 from sr_cost.forms import COST_SHEETS, SHEETS, SURVEY_SHEETS, FormsBundle, form_files, read_forms
 from sr_cost.readers import RawTable, read_csv
-from sr_cost.survey import AbsenceBasis, Survey, validate_survey
+from sr_cost.respondents import Survey
+from sr_cost.survey import AbsenceBasis, validate_survey
 from sr_cost.unit_costs import UnitCostTable
 
 FROM_BYTES = 1_000_000  # with a survey.csv this large (about 17,000 respondents), read ahead

@@ -27,7 +27,8 @@ import numpy as np
 from sr_cost.columns import Exact
 from sr_cost.costing import Estimate, natural_key
 from sr_cost.money import ZERO
-from sr_cost.survey import GROUPS, AbsenceBasis, Group, Respondent, Respondents, Survey
+from sr_cost.respondents import GROUPS, Group, Respondent, Respondents, Survey
+from sr_cost.survey import AbsenceBasis
 
 DEFAULT_HOURS_PER_DAY = Decimal("7.5")  # [hours/day] a working day, as the report converts days to hours
 DEFAULT_RECALL_MONTHS = 6  # [months] the T2 survey asked about the previous six months

@@ -20,7 +20,7 @@ from sr_cost.forms import CostForms
 from sr_cost.lines import Line
 from sr_cost.money import ZERO
 from sr_cost.savings import Savings, savings
-from sr_cost.survey import Survey
+from sr_cost.respondents import Survey
 
 ATTENDANCE_RANGE = (Decimal("0.75"), Decimal("1.25"))  # [x attendance] ±25%
 UNIT_COST_RANGE = (Decimal("0.9"), Decimal("1.1"))  # [x unit costs] ±10%
