@@ -12,13 +12,13 @@ import sys
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Optional
 
 import typer
 
 from sr_cost import __version__
-
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+from sr_cost.cli_common import PARAMS_HELP, UNIT_COSTS_HELP, OutputFormat, load_unit_costs, reported, reporting, state
+from sr_cost.cli_unit_costs import unit_app
 
 app = typer.Typer(
     # plain (Click) help: rich-rendered help costs about 90 ms of imports on every --help
@@ -31,31 +31,7 @@ app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-unit_app = typer.Typer(
-    rich_markup_mode=None,
-    help="The staff unit-cost table: list it, show how a role's hourly cost is derived, check it, "
-         "or build one from your own pay scales.",
-    no_args_is_help=True,
-)
 app.add_typer(unit_app, name="unit-costs", short_help="The staff unit-cost table: list, explain, check or build it.")
-
-
-class OutputFormat(str, Enum):
-    """How a command prints its result."""
-
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-class _State:
-    debug = False
-
-
-state = _State()
-
-UNIT_COSTS_HELP = "A unit-cost table (CSV or XLSX: role,salary[,on_costs,overheads,unit_cost_hour]). Default: the bundled PSSRU 2019 table."
-PARAMS_HELP = "Parameters TOML for the table (default: the .toml beside it with the same stem, else the 2019 parameters)."
 
 
 def _version(value: bool) -> None:
@@ -72,125 +48,6 @@ def root(
 ) -> None:
     """sr-cost: cost Schwartz Rounds from the trial's economic forms."""
     state.debug = debug
-
-
-@contextmanager
-def _reported() -> Iterator[None]:
-    """Turn domain errors into a message on stderr and an exit code (1 data, 2 usage)."""
-    from sr_cost.errors import DataError, SrCostError, UsageError
-
-    try:
-        yield
-    except DataError as exc:
-        if state.debug:
-            raise
-        from sr_cost.reporting import print_problems
-
-        print_problems(exc.problems)
-        raise typer.Exit(EXIT_DATA) from None
-    except UsageError as exc:
-        if state.debug:
-            raise
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
-    except SrCostError as exc:  # pragma: no cover - every subclass is handled above
-        if state.debug:
-            raise
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(EXIT_DATA) from None
-
-
-def _table(unit_costs: Optional[Path], params: Optional[Path]):
-    from sr_cost.unit_costs import load_table
-
-    return load_table(unit_costs, params)
-
-
-@unit_app.command("list")
-def unit_costs_list(
-    search: Optional[str] = typer.Option(None, "--search", "-s", help="Only roles whose name contains this text."),
-    fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
-    unit_costs: Optional[Path] = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP),
-    params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP),
-) -> None:
-    """List the roles of the unit-cost table with salary, on-costs, overheads and hourly cost.
-
-    Example: sr-cost unit-costs list --search social --format csv
-    """
-    with _reported():
-        from sr_cost import reporting
-
-        table = _table(unit_costs, params)
-        roles = table.search(search) if search else table.roles
-        reporting.emit_unit_costs(table, roles, fmt.value)
-
-
-@unit_app.command("show")
-def unit_costs_show(
-    role: str = typer.Argument(..., help="A role of the table (case and spacing do not matter)."),
-    unit_costs: Optional[Path] = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP),
-    params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP),
-) -> None:
-    """Show one role and derive its hourly unit cost step by step from its salary.
-
-    Example: sr-cost unit-costs show "social worker"
-    """
-    with _reported():
-        from sr_cost import reporting
-        from sr_cost.errors import DataError, Problem
-        from sr_cost.unit_costs import derive
-
-        table = _table(unit_costs, params)
-        found = table.find(role)
-        if found is None:
-            raise DataError(Problem(file=table.path, column="role", value=role,
-                                    message="no such role in the unit-cost table",
-                                    fix=table.unknown_role_fix(role)))
-        derivation = derive(found.salary, table.params) if found.salary is not None else None
-        reporting.print_unit_cost_derivation(table, found, derivation)
-
-
-@unit_app.command("check")
-def unit_costs_check(
-    unit_costs: Optional[Path] = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP),
-    params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP),
-) -> None:
-    """Re-derive every role from its salary and list those that differ (exit 1 if any do).
-
-    Example: sr-cost unit-costs check
-    """
-    with _reported():
-        from sr_cost import reporting
-        from sr_cost.unit_costs import check_table
-
-        table = _table(unit_costs, params)
-        mismatches = check_table(table)
-        reporting.print_check(table, mismatches)
-        if mismatches:
-            raise typer.Exit(EXIT_DATA)
-
-
-@unit_app.command("build")
-def unit_costs_build(
-    salaries: Path = typer.Argument(..., help="CSV or XLSX with columns role,salary (your pay scales)."),
-    output: Path = typer.Option(..., "--output", "-o", help="Where to write the full table (CSV)."),
-    params: Optional[Path] = typer.Option(None, "--params", help="Parameters TOML (default: the 2019 parameters)."),
-) -> None:
-    """Build a full unit-cost table from role,salary rows with the PSSRU method.
-
-    Example: sr-cost unit-costs build my_pay_scales.csv -o my_unit_costs.csv
-    """
-    with _reported():
-        from sr_cost import reporting
-        from sr_cost.errors import UsageError
-        from sr_cost.outputs import write_text_atomic
-        from sr_cost.unit_costs import build_table
-
-        if output.resolve() == salaries.resolve():
-            raise UsageError(f"the output {output} is the input file; choose another name")
-        table = build_table(salaries, params)
-        write_text_atomic(output, reporting.unit_costs_csv(table.roles))
-        typer.echo(f"Wrote {len(table.roles)} roles to {output} (price year {table.price_year}).", err=True)
 
 
 class AbsenceBasisOption(str, Enum):
@@ -233,7 +90,7 @@ def _bootstrap_progress():
         if state_["bar"] is None:
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-            console = _reporting().stderr()
+            console = reporting().stderr()
             if not console.is_terminal:
                 state_["quiet"] = True
                 return
@@ -294,7 +151,7 @@ def _run_forms(ctx: typer.Context, forms: Path, unit_costs: Optional[Path], para
                            mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate, encoding=encoding,
                            savings_assumptions=assumptions, progress=progress, require_survey=require_survey)
     if run.warnings:
-        _reporting().print_warnings(run.warnings)
+        reporting().print_warnings(run.warnings)
     if excel is not None:
         _write_excel(excel, run, _command_line(ctx))
     return run
@@ -329,7 +186,7 @@ def estimate_cmd(
 
     Example: sr-cost estimate examples/trial --format json -o estimate.json
     """
-    with _reported():
+    with reported():
         from sr_cost import export
 
         run = _run_forms(ctx, forms, unit_costs, params, rounds_per_year, mileage_rate, encoding,
@@ -380,7 +237,7 @@ def savings_cmd(
 
     Example: sr-cost savings examples/trial --bootstrap 2000 --seed 7 --excel savings.xlsx
     """
-    with _reported():
+    with reported():
         from sr_cost import export
 
         run = _run_forms(ctx, forms, unit_costs, params, rounds_per_year, mileage_rate, encoding,
@@ -392,7 +249,7 @@ def savings_cmd(
             text = export.savings_csv(run.savings)
         else:
             text = None
-        _emit(text, output, lambda console: _reporting().print_savings(run.savings, console))
+        _emit(text, output, lambda console: reporting().print_savings(run.savings, console))
 
 
 @app.command("template", short_help="Write a forms workbook to fill in (blank, or with an example).")
@@ -409,11 +266,11 @@ def template_cmd(
 
     Example: sr-cost template forms.xlsx --example
     """
-    with _reported():
+    with reported():
         from sr_cost.template import write_template
 
         _check_excel(path, [unit_costs] if unit_costs else [])
-        table = _table(unit_costs, None)
+        table = load_unit_costs(unit_costs, None)
         write_template(path, table, example=example)
         typer.echo(f"Wrote {path}" + (" (with an example)" if example else "") + f": fill it in, then run "
                    f"sr-cost estimate {path}", err=True)
@@ -521,7 +378,7 @@ def compare_cmd(
 
     Example: sr-cost compare examples/trial --sensitivity --excel compare.xlsx
     """
-    with _reported():
+    with reported():
         from sr_cost import compare_report, export, reporting
         from sr_cost.api import run_compare
         from sr_cost.costing import DEFAULT_MILEAGE_RATE
@@ -551,20 +408,13 @@ def compare_cmd(
         _emit(text, output, lambda console: compare_report.print_compare(run.comparison, console))
 
 
-def _reporting():
-    """sr_cost.reporting, which imports rich: only when something is shown in the terminal."""
-    from sr_cost import reporting
-
-    return reporting
-
-
 def _emit(text: Optional[str], output: Optional[Path], render) -> None:
     """Print ``text`` (or the rich rendering) to stdout, or write it to ``output`` atomically."""
     from sr_cost.outputs import write_text_atomic
 
     if text is None:
         if output is None:
-            render(_reporting().stdout())
+            render(reporting().stdout())
             return
         from rich.console import Console
         import io
