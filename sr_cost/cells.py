@@ -121,7 +121,9 @@ def _number_fix(value: object, header: str, places: int | None) -> str:
         return f"Write the number in full (1000, not 1e3) in '{header}'"
     if text.translate(_LETTER_DIGITS) != text and re.fullmatch(r"[-+£\s\d,.]*", text.translate(_LETTER_DIGITS)):
         return f"A letter is standing in for a digit (O for 0, l for 1): retype the number in '{header}'"
-    return f"Write a number of zero or more in '{header}' (digits like 1234.50, optionally with £ and commas)"
+    if places is not None:  # an amount of money (cost, rate, salary): the others take any decimals
+        return f"Write an amount of zero or more in '{header}' (digits like 1234.50, optionally with £ and commas)"
+    return f"Write a number of zero or more in '{header}' (digits like 12 or 7.5)"
 
 
 def parse_cell(value: object, column: str, header: str, *, default: Decimal | None,

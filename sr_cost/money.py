@@ -62,7 +62,7 @@ def parse_number(raw: object, *, max_places: int | None = None) -> Decimal:
         text = str(raw).strip()
         match = _NUMBER.match(text)
         if not match:
-            raise ValueError("is not a number (write digits like 1234.50, optionally with £ and commas)")
+            raise ValueError("is not a number")
         digits = match["int"].replace(",", "") + ("." + match["frac"] if match["frac"] else "")
         try:
             value = Decimal(digits)

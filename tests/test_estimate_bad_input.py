@@ -70,6 +70,24 @@ def test_bad_numbers(forms, column, value, words):
     assert words in p.message
 
 
+@pytest.mark.parametrize("column,value,fix", [
+    ("staff", "two", "Write a number of zero or more in 'staff' (digits like 12 or 7.5)"),
+    ("hours", "an hour", "Write a number of zero or more in 'hours' (digits like 12 or 7.5)"),
+    ("cost", "lots", "Write an amount of zero or more in 'cost' (digits like 1234.50, optionally with £ and commas)"),
+    ("rate", "x", "Write an amount of zero or more in 'rate' (digits like 1234.50, optionally with £ and commas)"),
+])
+def test_a_number_that_cannot_be_read_gets_a_fix_for_its_kind(forms, column, value, fix):
+    # counts and hours are not money: their fix does not talk of pounds
+    cols = HEADER.strip().split(",")
+    row = dict(zip(cols, "A,1,R1,virtual,facilitator,Team manager,,1,1,,".split(",")))
+    row[column] = value
+    (forms / "rounds.csv").write_text(HEADER + ",".join(f'"{row[c]}"' for c in cols) + "\n")
+    for f in ("panel.csv", "steering.csv", "training.csv"):
+        (forms / f).unlink()
+    p = one(forms)
+    assert (p.message, p.fix) == (f"{column} is not a number", fix)
+
+
 def test_unknown_mode_and_two_modes(forms):
     text = (forms / "rounds.csv").read_text().replace("A,1,R2,virtual", "A,1,R2,hybrid")
     text = text.replace("A,1,R1,in person,catering", "A,1,R1,virtual,catering")
