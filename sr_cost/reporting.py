@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from rich import box
+from rich.padding import Padding
 from rich.console import Console
 from rich.markup import escape
 
@@ -51,9 +52,11 @@ def print_problems(problems: Sequence[Problem]) -> None:
         for p in errors + warnings:
             mark = "[red]✗[/]" if p.severity == "error" else "[yellow]![/]"
             console.print(f"{mark} [bold]{escape(p.where())}[/]")
-            console.print(f"  {escape(p.message)}" + (f": {escape(repr(p.value[:60]))}" if p.value else ""))
+            # indented as a block, so that a long message wraps under itself, not at the margin
+            console.print(Padding(escape(p.message) + (f": {escape(repr(p.value[:60]))}" if p.value else ""),
+                                  (0, 0, 0, 2), expand=False))
             if p.fix:
-                console.print(f"  fix: {escape(p.fix)}")
+                console.print(Padding(f"fix: {escape(p.fix)}", (0, 0, 0, 2), expand=False))
     if errors:
         console.print("Nothing was written. Fix the problems above and run the command again.")
 

@@ -135,6 +135,17 @@ def test_all_problems_at_once_and_cli_writes_nothing(forms, runner, tmp_path):
     assert {p.name: p.read_bytes() for p in forms.iterdir()} == before
 
 
+def test_problems_wrap_under_themselves_at_80_columns(forms, runner, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    (forms / "rounds.csv").write_text(HEADER + "A,1,R1,virtual,attendance,Socail worker,,3,1,,\n")
+    result = invoke(runner, "estimate", str(forms))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    fix = next(i for i, line in enumerate(lines) if line.startswith("  fix: Did you mean"))
+    assert lines[fix + 1].startswith("  ") and lines[fix + 1].strip()  # the fix goes on, indented
+
+
 def test_not_a_folder_or_workbook(runner, tmp_path):
     (tmp_path / "x.txt").write_text("hi")
     assert invoke(runner, "estimate", str(tmp_path / "x.txt")).exit_code == 1
