@@ -287,6 +287,7 @@ def savings_renderables(s) -> list:
     out.append(t21)
     out.append("[dim]Combined = the report's method (mean of the phase figures); pooled = all respondents "
                "together. Saving = control mean − intervention mean.[/]")
+    out.append("")  # the next table starts apart from the note above it
 
     net = Table(title="Does it pay for itself? A year, LAs with staff numbers",
                 box=box.SIMPLE_HEAD, title_justify="left")
@@ -305,6 +306,7 @@ def savings_renderables(s) -> list:
                "for themselves.[/]")
 
     if a.bootstrap:
+        out.append("")
         ci = Table(title=f"How sure? 95% intervals from {a.bootstrap:,} bootstrap resamples (seed {a.seed})",
                    box=box.SIMPLE_HEAD, title_justify="left")
         ci.add_column("Phase", no_wrap=True)

@@ -114,3 +114,14 @@ def test_a_long_table_that_fits_has_its_body_written_by_rich_table_in_few_segmen
 def test_cells_are_shown_as_written(text):
     t = table([(text, "1", "£1.00", False)])
     assert text in shown(t, 80)
+
+
+def test_each_savings_table_starts_apart_from_the_note_above_it(runner):
+    from conftest import TRIAL, invoke
+
+    result = invoke(runner, "savings", str(TRIAL), "--bootstrap", "200")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    for title in ("Does it pay for itself?", "How sure?"):
+        at = next(i for i, line in enumerate(lines) if line.startswith(title))
+        assert lines[at - 1].strip() == "", title
