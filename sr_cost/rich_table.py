@@ -27,8 +27,19 @@ class Table(_RichTable):
     _body_styles: list | None = None  # set on a stacked table whose body lines are written here (_render)
 
     def __rich_console__(self, console, options):
-        stacked = self._stacked(console, options)
-        yield from _RichTable.__rich_console__(stacked or self, console, options)
+        table = self._stacked(console, options) or self
+        title = self.title if isinstance(self.title, str) and self.title_justify == "left" else None
+        if title and table.columns and self.width is None and not self.expand:
+            # rich wraps a title at the table's width ("... (report Table" / "19)"); a left-aligned
+            # title longer than its table but not than the console goes on one line of its own
+            widths = table._calculate_column_widths(console, options.update_width(
+                options.max_width - table._extra_width))
+            if sum(widths) + table._extra_width < cell_len(console.render_str(title).plain) <= options.max_width:
+                yield console.render_str(title, style=Style.pick_first(self.title_style, "table.title"),
+                                         highlight=False)
+                table = copy(table)
+                table.title = None
+        yield from _RichTable.__rich_console__(table, console, options)
 
     def _render(self, console, options, widths):
         """rich's rendering; for a stacked table with a box whose cells are all ``_Lines``, rich

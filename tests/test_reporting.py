@@ -125,3 +125,20 @@ def test_each_savings_table_starts_apart_from_the_note_above_it(runner):
     for title in ("Does it pay for itself?", "How sure?"):
         at = next(i for i, line in enumerate(lines) if line.startswith(title))
         assert lines[at - 1].strip() == "", title
+
+
+def test_a_title_longer_than_its_table_goes_on_one_line_when_the_console_is_wide_enough():
+    rows = [(f"LA{i}", str(i), reporting.gbp(Decimal(i)), False) for i in range(3)]
+    long_title = "Set-up cost: initial training per LA (report Table 19)"
+
+    def titled(title):
+        t = table(rows)
+        t.title = title
+        return t
+
+    wide = shown(titled(long_title), 80).splitlines()
+    assert wide[0] == long_title and wide[1:] == shown(titled(None), 80).splitlines()
+    # narrower than the title: wrapped at the table's width, as rich does
+    narrow = shown(titled(long_title), 40).splitlines()
+    assert long_title not in narrow and " ".join(line.strip() for line in narrow[:3]).startswith("Set-up cost")
+    assert narrow[-len(shown(titled(None), 40).splitlines()):] == shown(titled(None), 40).splitlines()
