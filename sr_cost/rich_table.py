@@ -25,6 +25,7 @@ class Table(_RichTable):
         super().add_row(*(Text(r) if isinstance(r, str) else r for r in renderables), **kwargs)
 
     _body_styles: list | None = None  # set on a stacked table whose body lines are written here (_render)
+    _natural_width: int | None = None  # a stacked table's width, measured when it was stacked
 
     def __rich_console__(self, console, options):
         table = self._stacked(console, options) or self
@@ -32,9 +33,11 @@ class Table(_RichTable):
         if title and table.columns and self.width is None and not self.expand:
             # rich wraps a title at the table's width ("... (report Table" / "19)"); a left-aligned
             # title longer than its table but not than the console goes on one line of its own
-            widths = table._calculate_column_widths(console, options.update_width(
-                options.max_width - table._extra_width))
-            if sum(widths) + table._extra_width < cell_len(console.render_str(title).plain) <= options.max_width:
+            width = table._natural_width
+            if width is None:
+                width = sum(table._calculate_column_widths(console, options.update_width(
+                    options.max_width - table._extra_width))) + table._extra_width
+            if width < cell_len(console.render_str(title).plain) <= options.max_width:
                 yield console.render_str(title, style=Style.pick_first(self.title_style, "table.title"),
                                          highlight=False)
                 table = copy(table)
@@ -134,7 +137,8 @@ class Table(_RichTable):
             stacked.columns = [replace(c, _cells=[self._lines(c._cells)]) for c in self.columns]
             self._pad_in_lines(stacked)
             widths = [stacked._measure_column(console, options, c).maximum for c in stacked.columns]
-            if sum(widths) + stacked._extra_width > options.max_width:
+            stacked._natural_width = sum(widths) + stacked._extra_width
+            if stacked._natural_width > options.max_width:
                 return None  # some cell would wrap: row by row keeps the rows together
         except Exception:  # rich changed inside: lay it out row by row, as rich does
             return None
