@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -436,6 +437,10 @@ def main() -> None:
     # time): reference counting frees what is freed. Peak memory at national x10 is the same with
     # and without (benchmarks/RESULTS.md). The library itself leaves the collector alone.
     gc.disable()
+    if hasattr(signal, "SIGPIPE"):
+        # output to a reader that has gone (`sr-cost ... | head`) ends the process quietly, as it
+        # ends other command-line tools (status 141 in the shell), not as a data error (1)
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:
         app()
     except SystemExit as done:
@@ -455,7 +460,7 @@ def _quit(code) -> None:
     code = 0 if code is None else code
     try:
         sys.stdout.flush()
-    except (BrokenPipeError, ValueError):  # the reader went away (``| head``) or stdout is closed
+    except (BrokenPipeError, ValueError):  # stdout closed, or (where there is no SIGPIPE) its reader gone
         code = code or 120  # Python's own status when it cannot flush stdout at exit
     try:
         sys.stderr.flush()

@@ -38,3 +38,23 @@ def test_exit_statuses_are_kept():
 def test_an_exit_with_a_message_prints_it_and_ends_with_status_1():
     result = run(code="import sys\nfrom sr_cost.cli import _quit\nprint('out', end='')\n_quit('the message')")
     assert (result.returncode, result.stdout, result.stderr) == (1, "out", "the message\n")
+
+
+def test_output_to_a_reader_that_stops_early_ends_quietly_as_other_tools_do():
+    # as `sr-cost estimate examples/trial | head -c 100`: the pipe's buffer made small, so the
+    # output outgrows it
+    import fcntl
+    import signal
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    read, write = os.pipe()
+    fcntl.fcntl(write, 1031, 4096)  # F_SETPIPE_SZ
+    process = subprocess.Popen([sys.executable, "-m", "sr_cost", "estimate", str(TRIAL)], stdout=write,
+                               stderr=subprocess.PIPE, env=env)
+    os.close(write)
+    with os.fdopen(read, "rb") as reader:
+        first = reader.read(100)
+    stderr = process.communicate(timeout=60)[1]
+    assert first.startswith(b"Set-up cost")
+    assert process.returncode == -signal.SIGPIPE  # 141 in the shell, not 1 (bad data)
+    assert stderr == b""  # no traceback, no "Exception ignored"
