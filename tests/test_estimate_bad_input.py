@@ -54,18 +54,24 @@ def test_unknown_role_with_close_matches(forms):
     assert "Did you mean 'Social worker'" in p.fix
 
 
-@pytest.mark.parametrize("column,value,words", [
-    ("hours", "-1", "negative"), ("hours", "two", "not a number"), ("cost", "12.345", "decimal places"),
-    ("staff", "1e3", "not a number"), ("miles", "NaN", "not a number"), ("cost", "£1,234.5O", "not a number"),
-])
-def test_bad_numbers(forms, column, value, words):
+def one_line(forms, column: str, value: str):
+    """The forms with one rounds line (a facilitator's) whose ``column`` holds ``value``, and no
+    other form."""
     cols = HEADER.strip().split(",")
     row = dict(zip(cols, "A,1,R1,virtual,facilitator,Team manager,,1,1,,".split(",")))
     row[column] = value
     (forms / "rounds.csv").write_text(HEADER + ",".join(f'"{row[c]}"' for c in cols) + "\n")
     for f in ("panel.csv", "steering.csv", "training.csv"):
         (forms / f).unlink()
-    p = one(forms)
+    return forms
+
+
+@pytest.mark.parametrize("column,value,words", [
+    ("hours", "-1", "negative"), ("hours", "two", "not a number"), ("cost", "12.345", "decimal places"),
+    ("staff", "1e3", "not a number"), ("miles", "NaN", "not a number"), ("cost", "£1,234.5O", "not a number"),
+])
+def test_bad_numbers(forms, column, value, words):
+    p = one(one_line(forms, column, value))
     assert (p.row, p.column, p.value) == (2, column, value)
     assert words in p.message
 
@@ -78,13 +84,7 @@ def test_bad_numbers(forms, column, value, words):
 ])
 def test_a_number_that_cannot_be_read_gets_a_fix_for_its_kind(forms, column, value, fix):
     # counts and hours are not money: their fix does not talk of pounds
-    cols = HEADER.strip().split(",")
-    row = dict(zip(cols, "A,1,R1,virtual,facilitator,Team manager,,1,1,,".split(",")))
-    row[column] = value
-    (forms / "rounds.csv").write_text(HEADER + ",".join(f'"{row[c]}"' for c in cols) + "\n")
-    for f in ("panel.csv", "steering.csv", "training.csv"):
-        (forms / f).unlink()
-    p = one(forms)
+    p = one(one_line(forms, column, value))
     assert (p.message, p.fix) == (f"{column} is not a number", fix)
 
 
