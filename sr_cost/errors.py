@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 
@@ -23,7 +22,7 @@ class Problem:
     cell: str = ""
     value: str = ""
     severity: str = "error"  # "error" or "warning"
-    left_out: bool = False  # the cell (or the merge's cells but its first) was not read: see add_read
+    left_out_to: int | None = None  # rows ``row`` to this had a cell left out by the reader: see add_read
 
     def where(self) -> str:
         parts = [self.file]
@@ -72,14 +71,13 @@ class ProblemCollector:
         self._left_out: dict[tuple[str, str], list[tuple[int, int]]] = {}  # see add_read
 
     def add_read(self, problem: Problem) -> None:
-        """A problem found while reading. When it left a cell out of its row (``left_out``: an error
-        value, a formula with no saved value, merged cells), the row's other problems are not added:
-        what is wrong with the row may follow from the cell left out (a merged role is a blank
+        """A problem found while reading. When it left cells out of their rows (``left_out_to``: an
+        error value, a formula with no saved value, merged cells), those rows' other problems are not
+        added: what is wrong with a row may follow from the cell left out (a merged role is a blank
         role), and the row is checked once the reading problem is put right."""
         self.problems.append(problem)
-        corners = _corners(problem.cell) if problem.left_out else None
-        if corners is not None:
-            self._left_out.setdefault((problem.file, problem.sheet), []).append((corners[1], corners[3]))
+        if problem.left_out_to is not None and problem.row is not None:
+            self._left_out.setdefault((problem.file, problem.sheet), []).append((problem.row, problem.left_out_to))
 
     def add(self, problem: Problem) -> None:
         if self._left_out and problem.row is not None:
@@ -99,22 +97,3 @@ class ProblemCollector:
     def raise_if_errors(self) -> None:
         if self.errors:
             raise DataError(self.problems)
-
-
-_CELL = re.compile(r"([A-Z]{1,3})([0-9]+)")
-
-
-def _corners(reference: str) -> tuple[int, int, int, int] | None:
-    """``'B3'`` -> (2, 3, 2, 3), ``'A5:A7'`` -> (1, 5, 1, 7): first column and row, last column and
-    row; None for anything else."""
-    found = [_CELL.fullmatch(part) for part in reference.split(":")] if reference else []
-    if not 1 <= len(found) <= 2 or not all(found):
-        return None
-    points = []
-    for match in found:
-        column = 0
-        for letter in match.group(1):
-            column = column * 26 + ord(letter) - 64
-        points.append((column, int(match.group(2))))
-    (c1, r1), (c2, r2) = points[0], points[-1]
-    return min(c1, c2), min(r1, r2), max(c1, c2), max(r1, r2)

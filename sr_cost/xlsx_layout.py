@@ -57,7 +57,7 @@ def layout_problems(table: RawTable, layout: _Layout, header_row: int, width: in
             problems.append(Problem(file=display, sheet=table.sheet, row=r1, cell=ref, value=ref,
                                     message="merged cells in the form: only the first cell of a merge holds a value",
                                     fix="Unmerge the cells (Home > Merge & Center > Unmerge) and fill in each cell",
-                                    left_out=True))
+                                    left_out_to=r2))
     data_rows = [header_row] + [r.row for r in table.rows]
     for number in sorted(layout.hidden_rows.intersection(data_rows)):
         problems.append(Problem(file=display, sheet=table.sheet, row=number, cell=f"A{number}",

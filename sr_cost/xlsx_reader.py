@@ -191,7 +191,8 @@ def _read_sheet(ws, fws, display: str, scan) -> tuple[RawTable | None, list[Prob
 
     def problem(number: int, i: int, key: str, value: object, message: str, fix: str) -> Problem:
         return Problem(file=display, sheet=ws.title, row=number, cell=f"{column_letter(i)}{number}",
-                       column=headers.get(key, key), value=str(value), message=message, fix=fix, left_out=True)
+                       column=headers.get(key, key), value=str(value), message=message, fix=fix,
+                       left_out_to=number)
 
     header_row = 0
     texts: list[object] = []
