@@ -89,6 +89,14 @@ def form_files(folder: Path) -> list[tuple[str, Path]]:
     return [(name, found[f"{name}.csv"]) for name in SHEETS if f"{name}.csv" in found]
 
 
+def read_tables(folder: Path, encoding: str, names: Sequence[str],
+                files: list[tuple[str, Path]] | None = None) -> dict[str, RawTable]:
+    """Those of the forms ``names`` that the folder has (``files``: its ``form_files``, when
+    known), each read from its CSV file; not hashed."""
+    return {name: read_csv(file, encoding=encoding, display=str(folder / file.name))
+            for name, file in (form_files(folder) if files is None else files) if name in names}
+
+
 def read_forms(path: Path, *, encoding: str = "utf-8-sig", sheets: Sequence[str] = SHEETS) -> FormsBundle:
     """Read the forms in ``sheets`` from an .xlsx workbook or a folder of CSV files (no validation
     yet). Every form file in a folder is hashed for the provenance, read or not."""
@@ -97,16 +105,13 @@ def read_forms(path: Path, *, encoding: str = "utf-8-sig", sheets: Sequence[str]
         raise DataError(Problem(file=display, message="does not exist",
                                 fix="Give a forms workbook (.xlsx) or a folder of CSV files (rounds.csv, ...)"))
     if path.is_dir():
-        tables: dict[str, RawTable] = {}
         inputs: list[InputFile] = []
         files = form_files(path)
         # the files are hashed (for the provenance) in a thread while they are read: hashlib lets go
         # of the interpreter while it hashes, so on a national forms set this costs no time
         with ThreadPoolExecutor(max_workers=1) as pool:
             digests = [pool.submit(sha256_of, file) for _, file in files]
-            for name, file in files:
-                if name in sheets:
-                    tables[name] = read_csv(file, encoding=encoding, display=str(path / file.name))
+            tables = read_tables(path, encoding, sheets, files)
             for (name, file), digest in zip(files, digests):
                 inputs.append(InputFile(str(path / file.name), digest.result()))
         if not files:

@@ -36,8 +36,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from sr_cost.errors import DataError
-from sr_cost.forms import COST_SHEETS, SHEETS, SURVEY_SHEETS, FormsBundle, form_files, read_forms
-from sr_cost.readers import RawTable, read_csv
+from sr_cost.forms import COST_SHEETS, SHEETS, SURVEY_SHEETS, FormsBundle, form_files, read_forms, read_tables
 from sr_cost.respondents import Survey
 from sr_cost.survey import AbsenceBasis, validate_survey
 from sr_cost.unit_costs import UnitCostTable
@@ -45,13 +44,6 @@ from sr_cost.unit_costs import UnitCostTable
 FROM_BYTES = 1_000_000  # with a survey.csv this large (about 17,000 respondents), read ahead
 OTHER_COST_SHEETS = tuple(name for name in COST_SHEETS if name != "rounds")
 _LENGTH = struct.Struct("<Q")  # the first answer's length, before it
-
-
-def read_tables(folder: Path, encoding: str, names: tuple[str, ...]) -> dict[str, RawTable]:
-    """Those of the forms ``names`` that the folder has, read as ``read_forms`` reads them (not
-    hashed: this process hashes every form file)."""
-    return {name: read_csv(file, encoding=encoding, display=str(folder / file.name))
-            for name, file in form_files(folder) if name in names}
 
 
 def start(folder: Path, table: UnitCostTable, basis: AbsenceBasis, encoding: str) -> "ReadAhead | None":
