@@ -122,14 +122,14 @@ def lap():
     t.append(time.perf_counter())
 import pandas
 lap()
-from sr_cost import export
+from sr_cost.outputs import json_csv as export
 from sr_cost.api import run_estimate
-from sr_cost.costing import Assumptions, estimate
-from sr_cost.forms import FormsBundle, SURVEY_SHEETS, read_forms, read_tables, validate_cost_forms
+from sr_cost.core.costing import Assumptions, estimate
+from sr_cost.inputs.forms import FormsBundle, SURVEY_SHEETS, read_forms, read_tables, validate_cost_forms
 from sr_cost.read_ahead import OTHER_COST_SHEETS
-from sr_cost.savings import SavingsAssumptions, savings
-from sr_cost.survey import AbsenceBasis, staff_coverage, validate_survey
-from sr_cost.unit_costs import load_table
+from sr_cost.core.savings import SavingsAssumptions, savings
+from sr_cost.inputs.survey import AbsenceBasis, staff_coverage, validate_survey
+from sr_cost.inputs.unit_costs import load_table
 import sr_cost.cli
 lap()
 from dataclasses import replace

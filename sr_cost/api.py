@@ -3,44 +3,31 @@
     >>> from sr_cost.api import run_estimate
     >>> run = run_estimate("examples/trial")
     >>> run.estimate.phases[0].total_per_round.mean   # exact Decimal
+
+Each reads and validates its inputs (``sr_cost.inputs``), works the figures out (``sr_cost.core``)
+and returns a result (``sr_cost.core.runs``) that every output renders. Bad data raises
+``DataError`` with every problem found; a bad argument raises ``UsageError``.
 """
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from sr_cost.costing import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Assumptions, Estimate, estimate
+from sr_cost.core.compare import compare, option_specs
+from sr_cost.core.comparison import Basis, FormsSet, Settings
+from sr_cost.core.costing import estimate
+from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Assumptions
+from sr_cost.core.prices import flat_uplift, index_uplift, no_uplift
+from sr_cost.core.runs import CompareRun, EstimateRun
+from sr_cost.core.savings import Progress, SavingsAssumptions, savings
+from sr_cost.core.unit_costs import Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
 from sr_cost.errors import DataError, Problem, UsageError
-from sr_cost import read_ahead
-from sr_cost.forms import CostForms, FormsBundle, read_forms, validate_cost_forms
-from sr_cost.savings import Progress, Savings, SavingsAssumptions, savings
-from sr_cost.respondents import Survey
-from sr_cost.survey import staff_coverage, validate_survey
-from sr_cost.unit_costs import UnitCostTable, load_table
-
-if TYPE_CHECKING:  # compare and prices are imported by run_compare only: estimate does not need them
-    from sr_cost.comparison import Comparison
-    from sr_cost.prices import PriceIndex
-
-
-@dataclass(frozen=True)
-class EstimateRun:
-    """Everything an estimate was made from, and the estimate."""
-
-    table: UnitCostTable
-    bundle: FormsBundle
-    forms: CostForms
-    estimate: Estimate
-    survey: Survey | None = None
-    savings: Savings | None = None
-
-    @property
-    def warnings(self):
-        return self.forms.warnings + (self.survey.warnings if self.survey else ())
+from sr_cost.inputs.form_lines import validate_cost_forms
+from sr_cost.inputs.forms import read_forms
+from sr_cost.inputs.price_index import load_index
+from sr_cost.inputs.survey import staff_coverage, validate_survey
+from sr_cost.inputs.unit_costs import build_table, load_table
 
 
 def run_estimate(forms: str | Path, *, unit_costs: str | Path | None = None, params: str | Path | None = None,
@@ -60,25 +47,22 @@ def run_estimate(forms: str | Path, *, unit_costs: str | Path | None = None, par
         raise UsageError(f"--bootstrap must be 0 (off) or more (got {a.bootstrap})")
     if mileage_rate < 0:
         raise UsageError(f"--mileage-rate must be zero or more (got {mileage_rate})")
-    table = load_table(Path(unit_costs) if unit_costs else None, Path(params) if params else None)
-    path, basis = Path(forms), savings_assumptions.absence_basis
-    ahead = read_ahead.start(path, table, basis, encoding)
-    with ahead or nullcontext():
-        bundle = ahead.cost_forms() if ahead else read_forms(path, encoding=encoding)
-        # every problem at once: the survey's too when the cost forms have some
-        problems: list[Problem] = []
-        try:
-            cost_forms = validate_cost_forms(bundle, table)
-            result = estimate(cost_forms, Assumptions(rounds_per_year=rounds_per_year, mileage_rate=mileage_rate))
-        except DataError as error:
-            problems += error.problems
-        try:
-            survey = ahead.survey() if ahead else validate_survey(bundle, table, basis)
-        except DataError as error:
-            problems += error.problems
-        else:
-            if problems and survey is not None:
-                problems += survey.warnings
+    table = unit_cost_table(unit_costs, params)
+    bundle = read_forms(Path(forms), encoding=encoding)
+    # every problem at once: the survey's too when the cost forms have some
+    problems: list[Problem] = []
+    try:
+        cost_forms = validate_cost_forms(bundle, table)
+        result = estimate(cost_forms, Assumptions(rounds_per_year=rounds_per_year, mileage_rate=mileage_rate))
+    except DataError as error:
+        problems += error.problems
+    try:
+        survey = validate_survey(bundle, table, a.absence_basis)
+    except DataError as error:
+        problems += error.problems
+    else:
+        if problems and survey is not None:
+            problems += survey.warnings
     if problems:
         raise DataError(problems)
     if survey is not None:
@@ -87,27 +71,8 @@ def run_estimate(forms: str | Path, *, unit_costs: str | Path | None = None, par
         raise DataError(Problem(file=bundle.path, sheet="survey", message="the forms have no survey (or it is empty)",
                                 fix="Add a 'survey' sheet (or survey.csv) with one row per respondent, and a 'staff' "
                                     "sheet with the staff randomised per LA and phase"))
-    result_savings = savings(survey, result, savings_assumptions, progress) if survey else None
-    return EstimateRun(table=table, bundle=bundle, forms=cost_forms, estimate=result, survey=survey,
-                       savings=result_savings)
-
-
-@dataclass(frozen=True)
-class CompareRun:
-    """Everything a comparison was made from, and the comparison."""
-
-    table: UnitCostTable
-    runs: tuple[EstimateRun, ...]
-    comparison: Comparison
-    index: PriceIndex | None = None
-
-    @property
-    def inputs(self):
-        return tuple(i for run in self.runs for i in run.estimate.inputs)
-
-    @property
-    def warnings(self):
-        return tuple(w for run in self.runs for w in run.warnings)
+    result_savings = savings(survey, result, a, progress) if survey else None
+    return EstimateRun(table=table, forms=cost_forms, estimate=result, survey=survey, savings=result_savings)
 
 
 def run_compare(forms: str | Path, forms_b: str | Path | None = None, *, by: str | None = None,
@@ -119,10 +84,6 @@ def run_compare(forms: str | Path, forms_b: str | Path | None = None, *, by: str
     compare the two options over the horizon [years] at ``discount_rate_pct`` [% a year], re-priced
     to ``uplift_to`` with a price index file or a flat ``uplift_pct`` [% a year];
     ``estimate_options`` go to ``run_estimate``."""
-    from sr_cost.compare import FormsSet, Settings, compare, option_specs
-    from sr_cost.comparison import Basis
-    from sr_cost.prices import flat_uplift, index_uplift, load_index, no_uplift
-
     if by not in (None, Basis.mode.value, Basis.phase.value):
         raise UsageError(f"--by must be mode or phase (got {by!r})")
     basis = Basis.sets if forms_b is not None else Basis(by or "mode")
@@ -135,7 +96,8 @@ def run_compare(forms: str | Path, forms_b: str | Path | None = None, *, by: str
     if uplift_to is not None and uplift_pct is None and index is None:
         raise UsageError("--uplift-to needs --index FILE (a year,index price index) or --uplift PCT (a yearly rate)")
     price_index = load_index(Path(index)) if index is not None else None
-    runs = tuple(run_estimate(f, **estimate_options) for f in ([forms] if forms_b is None else [forms, forms_b]))
+    paths = [forms] if forms_b is None else [forms, forms_b]
+    runs = tuple(run_estimate(f, **estimate_options) for f in paths)
     table = runs[0].table
     if uplift_to is None:
         uplift = no_uplift(table.price_year)
@@ -144,8 +106,37 @@ def run_compare(forms: str | Path, forms_b: str | Path | None = None, *, by: str
     else:
         uplift = flat_uplift(uplift_pct, table.price_year, uplift_to)
     sets = tuple(FormsSet(run.forms, run.estimate, run.survey, run.savings) for run in runs)
-    names = tuple(Path(f).stem or str(f) for f in ([forms] if forms_b is None else [forms, forms_b]))
+    names = tuple(Path(f).stem or str(f) for f in paths)
     specs = option_specs(sets, basis, phases=phases, labels=labels, names=names)
     comparison = compare(specs, basis, Settings(uplift=uplift, years=years, discount_rate=discount_rate_pct / 100,
                                                 sensitivity=sensitivity))
     return CompareRun(table=table, runs=runs, comparison=comparison, index=price_index)
+
+
+def unit_cost_table(unit_costs: str | Path | None = None, params: str | Path | None = None) -> UnitCostTable:
+    """The unit-cost table (the bundled one when ``unit_costs`` is None), with its parameters."""
+    return load_table(Path(unit_costs) if unit_costs else None, Path(params) if params else None)
+
+
+def derive_role(role: str, unit_costs: str | Path | None = None,
+                params: str | Path | None = None) -> tuple[UnitCostTable, UnitCost, Derivation | None]:
+    """One role of the table and the derivation of its hourly cost from its salary (None when the
+    row gives no salary). An unknown role is a DataError that suggests close matches."""
+    table = unit_cost_table(unit_costs, params)
+    found = table.find(role)
+    if found is None:
+        raise DataError(Problem(file=table.path, column="role", value=role, message="no such role in the unit-cost table",
+                                fix=table.unknown_role_fix(role)))
+    return table, found, derive(found.salary, table.params) if found.salary is not None else None
+
+
+def check_unit_costs(unit_costs: str | Path | None = None,
+                     params: str | Path | None = None) -> tuple[UnitCostTable, list[Mismatch]]:
+    """The table, and every figure that differs from its derivation from the role's salary."""
+    table = unit_cost_table(unit_costs, params)
+    return table, check_table(table)
+
+
+def build_unit_costs(salaries: str | Path, params: str | Path | None = None) -> UnitCostTable:
+    """A full unit-cost table from ``role,salary`` rows (an authority's own pay scales)."""
+    return build_table(Path(salaries), Path(params) if params else None)

@@ -1,7 +1,10 @@
-"""The one money type and the one rounding rule.
+"""The one money type and every rounding rule.
 
 Money is ``Decimal`` from input to output. It is rounded half-up to the penny only when it is
-shown or written (``to_penny``, ``money_str``, ``gbp``); arithmetic never rounds.
+shown or written (``to_penny``, ``money_str``, ``gbp``); arithmetic never rounds. Other figures
+(attendees, days, ratios, factors, probabilities) are rounded half-up to a stated number of
+places, here too (``round_half_up``, ``places``, ``percent``), never with Python's own formatting,
+which rounds half to even.
 """
 
 from __future__ import annotations
@@ -20,6 +23,23 @@ _NUMBER = re.compile(r"^(?P<sign>[-+]?)\s*£?\s*(?P<int>[0-9]{1,3}(?:,[0-9]{3})+
 def to_penny(value: Decimal) -> Decimal:
     """Round half-up to the penny (for presentation only)."""
     return value.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def round_half_up(value: Decimal, n: int) -> Decimal:
+    """``value`` rounded half-up to ``n`` decimal places (for presentation only)."""
+    return value.quantize(Decimal(1).scaleb(-n), rounding=ROUND_HALF_UP)
+
+
+def places(value: Decimal | None, n: int) -> str | None:
+    """A figure that is not money as a string with ``n`` decimals, rounded half-up: ``'10.5'``."""
+    if value is None:
+        return None
+    return f"{round_half_up(value, n):.{n}f}"
+
+
+def percent(value: Decimal, n: int = 0) -> str:
+    """A probability or share as a percentage with ``n`` decimals, rounded half-up: ``'67%'``."""
+    return f"{places(value * 100, n)}%"
 
 
 def money_str(value: Decimal | None) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
-from sr_cost.columns import factorize, first_equal, joint_keys
+from sr_cost.core.columns import factorize, first_equal, joint_keys
 
 # codes as the validators make them: -1 for a blank, small vocabulary codes, or sparse large ones
 CODES = st.one_of(st.integers(-1, 5), st.integers(-1, 70_000))
@@ -60,8 +60,8 @@ def test_first_equal_points_each_row_at_the_first_identical_row(rows):
 @given(st.lists(st.one_of(st.none(), st.text(alphabet=" \t\u00a0x1", max_size=3), st.integers()), min_size=1,
                 max_size=20))
 def test_blank_is_nonblanks_opposite(values):
-    from sr_cost.columns import Column
-    from sr_cost.readers import nonblank
+    from sr_cost.inputs.tables import CellColumn as Column
+    from sr_cost.inputs.tables import nonblank
 
     uniques = list(dict.fromkeys(values))
     codes = np.array([uniques.index(v) for v in values], dtype=np.int64)

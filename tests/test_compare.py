@@ -29,14 +29,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sr_cost.api import run_compare, run_estimate
-from sr_cost.compare import FormsSet, Settings, Subset, compare, horizon, option_specs
-from sr_cost.comparison import Basis, Figures, discount_factor
+from sr_cost.core.compare import compare, option_specs
+from sr_cost.core.comparison import FormsSet, Settings, Subset
+from sr_cost.core.options import horizon
+from sr_cost.core.comparison import Basis, Figures, discount_factor
 from sr_cost.errors import DataError, UsageError
-from sr_cost.lines import FormKind, Mode
+from sr_cost.core.lines import FormKind, Mode
 from sr_cost.money import to_penny
-from sr_cost.prices import flat_uplift, no_uplift
-from sr_cost.savings import SavingsAssumptions
-from sr_cost.sensitivity import Scenario, is_catering, run_scenario, transform_forms
+from sr_cost.core.prices import flat_uplift, no_uplift
+from sr_cost.core.savings import SavingsAssumptions
+from sr_cost.core.sensitivity import Scenario, is_catering, run_scenario, transform_forms
 
 from conftest import ROOT, TRIAL
 
@@ -176,7 +178,7 @@ def test_break_even_attendance_by_hand_and_by_the_engine():
 def test_break_even_attendance_unreachable():
     """When each extra attendee costs more than the other option's cost per attendee, no attendance
     reaches it."""
-    from sr_cost.sensitivity import _break_even
+    from sr_cost.core.sensitivity import break_even_attendance
 
     c = _small().comparison
     a, b = c.options
@@ -185,20 +187,22 @@ def test_break_even_attendance_unreachable():
                                                 b.horizon.attendances_per_year))
     empty = dataclasses.replace(a, per_round=type(a.per_round)(round=D(230)),
                                 horizon=horizon(a.setup, 12 * D(230), 3, D("0.035"), a.horizon.attendances_per_year))
-    assert _break_even(a, empty, cheap).attendees_needed is None
+    assert break_even_attendance(a, empty, cheap).attendees_needed is None
 
 
 def test_transformations_keep_the_forms_frozen_and_touch_only_their_lines():
     run = run_estimate(SMALL, savings_assumptions=NO_BOOT)
     forms = run.forms
     t = transform_forms(forms, Scenario(attendance=D("0.5"), unit_costs=D("1.1"), drop_catering=True))
-    before, after = forms.of(FormKind.rounds), t.of(FormKind.rounds)
+    before, after = forms.records(FormKind.rounds), t.records(FormKind.rounds)
+    assert len(before) == len(after) and any(is_catering(x.item) for x in before)
     for x, y in zip(before, after):
         assert y.staff == (x.staff * D("0.5") if x.is_attendance else x.staff)
         assert y.rate == (x.rate * D("1.1") if not x.own_rate and x.role else x.rate)
-        assert y.cost == (0 if is_catering(x) else x.cost)
-    assert forms.of(FormKind.rounds)[0].staff == 10  # the original is unchanged
-    assert t.of(FormKind.training) == forms.of(FormKind.training)
+        assert (y.hours, y.miles, y.cost) == ((0, 0, 0) if is_catering(x.item) else (x.hours, x.miles, x.cost))
+        assert (y.la, y.phase, y.round, y.item, y.role, y.row) == (x.la, x.phase, x.round, x.item, x.role, x.row)
+    assert forms.records(FormKind.rounds)[0].staff == 10  # the original is unchanged
+    assert t.records(FormKind.training) == forms.records(FormKind.training)
 
 
 @pytest.mark.parametrize("item,catering", [
@@ -207,9 +211,7 @@ def test_transformations_keep_the_forms_frozen_and_touch_only_their_lines():
     ("lunchtime slot", False),
 ])
 def test_the_catering_rule(item, catering):
-    run = run_estimate(SMALL, savings_assumptions=NO_BOOT)
-    line = dataclasses.replace(run.forms.of(FormKind.rounds)[0], item=item)
-    assert is_catering(line) is catering
+    assert is_catering(item) is catering
 
 
 def test_savings_net_cost_and_their_sensitivity(with_survey):
@@ -380,7 +382,7 @@ def test_run_compare_defaults_are_the_compare_modules():
     import inspect
 
     from sr_cost.api import run_compare
-    from sr_cost.compare import DEFAULT_DISCOUNT_RATE, DEFAULT_YEARS
+    from sr_cost.core.comparison import DEFAULT_DISCOUNT_RATE, DEFAULT_YEARS
 
     parameters = inspect.signature(run_compare).parameters
     assert parameters["years"].default == DEFAULT_YEARS

@@ -13,9 +13,9 @@ import pytest
 from openpyxl import load_workbook
 
 from sr_cost.api import run_compare
-from sr_cost.cli import CompareBy, CompareFormat
-from sr_cost.compare_report import compare_to_dict
-from sr_cost.savings import SavingsAssumptions
+from sr_cost.cli.compare import CompareBy, CompareFormat
+from sr_cost.outputs.json_csv import compare_to_dict
+from sr_cost.core.savings import SavingsAssumptions
 
 from conftest import ROOT, TRIAL, invoke
 
@@ -55,7 +55,7 @@ def test_by_phase_shows_the_reports_means(runner):
 def test_tables_read_without_truncation(runner, width):
     from rich.console import Console
 
-    from sr_cost.compare_report import print_compare
+    from sr_cost.outputs.terminal_compare import print_compare
 
     run = run_compare(TRIAL, sensitivity=True, savings_assumptions=SavingsAssumptions(bootstrap=200))
     buffer = io.StringIO()
@@ -69,7 +69,7 @@ def test_tables_read_without_truncation(runner, width):
 def test_long_labels_still_fit(runner):
     from rich.console import Console
 
-    from sr_cost.compare_report import print_compare
+    from sr_cost.outputs.terminal_compare import print_compare
 
     run = run_compare(SMALL, labels=("Authority plan with lunch", "Authority plan online"), sensitivity=True,
                       savings_assumptions=SavingsAssumptions(bootstrap=0))

@@ -30,8 +30,8 @@ import json
 from decimal import Decimal as D
 
 from sr_cost.api import run_estimate
-from sr_cost.export import estimate_to_dict
-from sr_cost.lines import Mode
+from sr_cost.outputs.json_csv import estimate_to_dict
+from sr_cost.core.lines import Mode
 
 from conftest import ROOT, invoke
 

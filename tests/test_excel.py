@@ -14,9 +14,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from sr_cost import excel, excel_cells
+from sr_cost.excel import workbook as excel
+
+from sr_cost.excel import cells as excel_cells
 from sr_cost.api import run_estimate
-from sr_cost.export import estimate_to_dict
+from sr_cost.outputs.json_csv import estimate_to_dict
 
 from conftest import ROOT, TRIAL, invoke
 
@@ -172,7 +174,7 @@ def test_a_table_longer_than_a_worksheet_is_refused():
     rather than making a file Excel will not open."""
     from openpyxl.styles import Alignment
 
-    from sr_cost import excel_stream
+    from sr_cost.excel import stream as excel_stream
     from sr_cost.errors import UsageError
 
     ws = openpyxl.Workbook().active

@@ -11,10 +11,10 @@ import shutil
 import openpyxl
 import pytest
 
-from sr_cost import excel
+from sr_cost.excel import workbook as excel
 from sr_cost.api import run_estimate
-from sr_cost.savings import SavingsAssumptions
-from sr_cost.survey import AbsenceBasis
+from sr_cost.core.savings import SavingsAssumptions
+from sr_cost.core.unit_costs import AbsenceBasis
 
 from conftest import ROOT, TRIAL, invoke
 from test_excel import NASTY, _formulas, assert_same_workbook

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from sr_cost.api import run_estimate
-from sr_cost.export import estimate_to_dict
+from sr_cost.outputs.json_csv import estimate_to_dict
 
 from conftest import TRIAL, invoke
 
@@ -76,8 +76,8 @@ def test_headline_figures(payload):
 
 
 def test_cli_json_matches(runner):
-    from sr_cost.export import run_to_dict
-    from sr_cost.savings import SavingsAssumptions
+    from sr_cost.outputs.json_csv import run_to_dict
+    from sr_cost.core.savings import SavingsAssumptions
 
     run = run_estimate(TRIAL, savings_assumptions=SavingsAssumptions(bootstrap=200))
     result = invoke(runner, "estimate", str(TRIAL), "--format", "json", "--bootstrap", "200")
@@ -89,7 +89,7 @@ def test_table_output_at_80_and_120_columns():
     from rich.console import Console
     import io
 
-    from sr_cost.reporting import print_estimate
+    from sr_cost.outputs.terminal import print_estimate
 
     run = run_estimate(TRIAL)
     for width in (80, 120):

@@ -20,12 +20,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sr_cost import export
+from sr_cost.outputs import json_csv as export
 from sr_cost.api import run_estimate
-from sr_cost.costing import Assumptions, estimate
-from sr_cost.forms import COST_COLUMNS, FormsBundle, validate_cost_forms
-from sr_cost.readers import RawRow, RawTable
-from sr_cost.unit_costs import load_table
+from sr_cost.core.costing import Assumptions, estimate
+from sr_cost.inputs.form_lines import validate_cost_forms
+from sr_cost.inputs.forms import COST_COLUMNS, FormsBundle
+from sr_cost.inputs.tables import RawRow, RawTable
+from sr_cost.inputs.unit_costs import load_table
 
 from conftest import ROOT, TRIAL, invoke
 
@@ -290,7 +291,7 @@ def test_csv_and_xlsx_of_the_trial_give_identical_results(tmp_path):
 
 
 def _boot(n: int):
-    from sr_cost.savings import SavingsAssumptions
+    from sr_cost.core.savings import SavingsAssumptions
 
     return SavingsAssumptions(bootstrap=n)
 
@@ -347,7 +348,7 @@ def test_exact_columns_add_and_multiply_without_rounding(rows):
 
     import numpy as np
 
-    from sr_cost.columns import Exact, lookup, sum_terms
+    from sr_cost.core.columns import Exact, lookup, sum_terms
 
     a_values = sorted({r[0] for r in rows})
     b_values = sorted({r[1] for r in rows})

@@ -10,17 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sr_cost import readers
-from sr_cost.csv_columns import read_csv_columns
+from sr_cost.inputs.csv_files import read_csv_columns, read_csv_lines, read_csv_pandas
 
 
 def read_both(path, monkeypatch):
-    """(fast, exact): the same file through both readers."""
-    monkeypatch.setattr(readers, "CSV_FAST_BYTES", 0)
-    fast = readers.read_csv(path)
-    assert fast._columns is not None, "the fast reader was not used"
-    monkeypatch.setattr(readers, "CSV_FAST_BYTES", 1 << 60)
-    exact = readers.read_csv(path)
+    """(pandas, line by line): the same file through both readers."""
+    fast = read_csv_pandas(path, encoding="utf-8-sig", name=str(path))
+    assert fast is not None and fast._columns is not None, "pandas did not read it"
+    exact = read_csv_lines(path, encoding="utf-8-sig", name=str(path))
     assert exact._columns is None
     return fast, exact
 

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from sr_cost.api import run_estimate
 from sr_cost.errors import DataError
-from sr_cost.export import savings_only_dict
-from sr_cost.savings import SavingsAssumptions, savings
-from sr_cost.respondents import Group, Survey
-from sr_cost.survey import AbsenceBasis
+from sr_cost.outputs.json_csv import savings_only_dict
+from sr_cost.core.savings import SavingsAssumptions, savings
+from sr_cost.core.respondents import Group, Survey
+from sr_cost.core.unit_costs import AbsenceBasis
 
 from conftest import ROOT, TRIAL, invoke
 
@@ -150,7 +150,7 @@ respondent = st.tuples(st.sampled_from(["1", "2"]), st.sampled_from([Group.inter
 
 
 def _survey(rows):
-    from sr_cost.respondents import Respondent
+    from sr_cost.core.respondents import Respondent
 
     people = [Respondent(la="A" if ph == "1" else "B", phase=ph, respondent=f"R{i}", group=g, role=None,
                          salary=None, sick_days=days, rounds_attended=None, hourly_cost=rate, hourly_source="test",

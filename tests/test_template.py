@@ -10,10 +10,10 @@ import openpyxl
 import pytest
 
 from sr_cost.api import run_estimate
-from sr_cost.export import estimate_to_dict
+from sr_cost.outputs.json_csv import estimate_to_dict
 from sr_cost.money import parse_number
-from sr_cost.template import FORM_COLUMNS, INSTRUCTIONS, ROLES, build_template
-from sr_cost.unit_costs import load_table
+from sr_cost.excel.template import FORM_COLUMNS, INSTRUCTIONS, ROLES, build_template
+from sr_cost.inputs.unit_costs import load_table
 
 from conftest import ROOT, TRIAL, invoke
 from soffice import convert, soffice  # noqa: F401  (a fixture)

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from sr_cost.errors import DataError
-from sr_cost.unit_costs import Params, build_table, check_table, derive, load_table, unit_cost_hours
+from sr_cost.core.unit_costs import Params, check_table, derive, unit_cost_hours
+from sr_cost.inputs.unit_costs import build_table, load_table
 
 from conftest import ROOT, UNIT_COSTS
 

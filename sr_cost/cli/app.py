@@ -1,0 +1,61 @@
+"""The ``sr-cost`` command line: the Typer app, its commands, and the console entry point.
+
+Each command parses its options, calls one function of ``sr_cost.api``, renders the result
+(``sr_cost.outputs``, ``sr_cost.excel``) and maps errors to exit codes (0 ok, 1 bad data, 2 bad
+usage). No arithmetic lives here. Heavy modules (pandas, openpyxl, the costing core) are imported
+inside the commands, so ``sr-cost --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import signal
+
+import typer
+
+from sr_cost import __version__
+from sr_cost.cli.common import state
+from sr_cost.cli.compare import compare_cmd
+from sr_cost.cli.forms import estimate_cmd, savings_cmd, template_cmd
+from sr_cost.cli.unit_costs import unit_app
+
+app = typer.Typer(
+    # plain (Click) help: rich-rendered help costs about 90 ms of imports on every --help
+    rich_markup_mode=None,
+    name="sr-cost",
+    help="What Schwartz Rounds cost a UK local authority, and what they may save.\n\n"
+         "Costs follow the method of the 2021 trial in English children's services, with staff time "
+         "priced from a unit-cost table (bundled: PSSRU 2019 method, 2019 prices).",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.command("estimate", short_help="Cost the forms: set-up, per round, per attendee, a year.")(estimate_cmd)
+app.command("savings", short_help="Sickness-absence savings, net cost and break-even (the survey).")(savings_cmd)
+app.command("compare", short_help="In-person against virtual rounds, or two forms sets.")(compare_cmd)
+app.command("template", short_help="Write a forms workbook to fill in (blank, or with an example).")(template_cmd)
+app.add_typer(unit_app, name="unit-costs", short_help="The staff unit-cost table: list, explain, check or build it.")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sr-cost {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+    debug: bool = typer.Option(False, "--debug", help="Show a full traceback when something goes wrong."),
+) -> None:
+    """sr-cost: cost Schwartz Rounds from the trial's economic forms."""
+    state.debug = debug
+
+
+def main() -> None:
+    """Console entry point."""
+    if hasattr(signal, "SIGPIPE"):
+        # output to a reader that has gone (`sr-cost ... | head`) ends the process quietly, as it
+        # ends other command-line tools (status 141 in the shell), not as a data error (1)
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    app()

@@ -1,0 +1,177 @@
+"""What the ``sr-cost`` commands share: output formats, the --debug state, the options the forms
+commands have in common, checking output paths, turning domain errors into messages and exit codes,
+and writing a result to the terminal or a file. Imports Typer, not the costing core, pandas or
+openpyxl: ``sr-cost --help`` stays quick."""
+
+from __future__ import annotations
+
+import io
+import shlex
+import sys
+from contextlib import contextmanager
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+import typer
+
+from sr_cost.core.unit_costs import AbsenceBasis
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+FORM_FILES = ("training", "rounds", "panel", "steering", "survey", "staff")  # a folder's form files
+
+
+class OutputFormat(str, Enum):
+    """How a command prints its result."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class _State:
+    debug = False
+
+
+state = _State()
+
+UNIT_COSTS_HELP = ("A unit-cost table (CSV or XLSX: role,salary[,on_costs,overheads,unit_cost_hour]). "
+                   "Default: the bundled PSSRU 2019 table.")
+PARAMS_HELP = ("Parameters TOML for the table (default: the .toml beside it with the same stem, else the 2019 "
+               "parameters).")
+FORMS_HELP = ("The forms: an .xlsx workbook with sheets rounds (required), training, panel, steering and optionally "
+              "survey and staff, or a folder of CSV files with the same names (rounds.csv, ...).")
+OUTPUT_HELP = "Write the result to this file instead of the terminal."
+ENCODING_HELP = "Text encoding of CSV forms (e.g. cp1252 for older Excel)."
+
+# the options of the commands that read forms (estimate, savings, compare)
+UNIT_COSTS_OPT = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP)
+PARAMS_OPT = typer.Option(None, "--params", help=PARAMS_HELP)
+ROUNDS_PER_YEAR_OPT = typer.Option(12, "--rounds-per-year", min=1, max=365,
+                                   help="Rounds a year, for the annual cost [rounds/year].")
+MILEAGE_RATE_OPT = typer.Option(None, "--mileage-rate", metavar="<number>",
+                                help="Mileage rate [£/mile]. Default 0.45, the report's rate.")
+ENCODING_OPT = typer.Option("utf-8-sig", "--encoding", help=ENCODING_HELP)
+HOURS_PER_DAY_OPT = typer.Option("7.5", "--hours-per-day", metavar="<number>",
+                                 help="Hours in a day of sickness absence [hours/day].")
+RECALL_MONTHS_OPT = typer.Option(6, "--recall-months", min=1, max=120,
+                                 help="Months the survey's sick days cover [months].")
+ABSENCE_BASIS_OPT = typer.Option(AbsenceBasis.unit_cost, "--absence-basis",
+                                 help="Hourly cost of absence: unit-cost (salary + on-costs + overheads, as the "
+                                      "report), employer (salary + on-costs) or salary.")
+BOOTSTRAP_OPT = typer.Option(10_000, "--bootstrap", min=0, help="Bootstrap resamples for the intervals (0: none).")
+SEED_OPT = typer.Option(2021, "--seed", help="Random seed of the bootstrap; the same seed repeats exactly.")
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn domain errors into a message on stderr and an exit code (1 data, 2 usage); with
+    ``--debug``, let them through with their traceback."""
+    from sr_cost.errors import DataError, SrCostError, UsageError
+
+    try:
+        yield
+    except DataError as exc:
+        if state.debug:
+            raise
+        from sr_cost.outputs.terminal import print_problems
+
+        print_problems(exc.problems)
+        raise typer.Exit(EXIT_DATA) from None
+    except UsageError as exc:
+        if state.debug:
+            raise
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    except SrCostError as exc:  # pragma: no cover - every subclass is handled above
+        if state.debug:
+            raise
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(EXIT_DATA) from None
+
+
+def decimal_option(value: Optional[str], name: str) -> Optional[Decimal]:
+    """A number option as an exact Decimal (a pound sign is allowed)."""
+    if value is None:
+        return None
+    try:
+        number = Decimal(value.replace("£", "").strip())
+    except InvalidOperation:
+        raise typer.BadParameter(f"{value!r} is not a number", param_hint=name) from None
+    if not number.is_finite() or number < 0:
+        raise typer.BadParameter(f"{value!r} must be a number of zero or more", param_hint=name)
+    return number
+
+
+def savings_assumptions(hours_per_day: str, recall_months: int, absence_basis: AbsenceBasis, bootstrap: int,
+                        seed: int):
+    from sr_cost.core.savings import SavingsAssumptions
+
+    return SavingsAssumptions(hours_per_day=decimal_option(hours_per_day, "--hours-per-day"),
+                              recall_months=recall_months, absence_basis=absence_basis, bootstrap=bootstrap,
+                              seed=seed)
+
+
+def check_output(output: Optional[Path], inputs: list[Path]) -> None:
+    """An output must not be one of the inputs (nor a form file inside an input folder)."""
+    from sr_cost.errors import UsageError
+
+    if output is None:
+        return
+    target = output.resolve()
+    for path in inputs:
+        p = path.resolve()
+        if target == p or (p.is_dir() and p in target.parents and target.suffix.lower() == ".csv"
+                           and target.stem.lower() in FORM_FILES):
+            raise UsageError(f"the output {output} is one of the inputs; choose another name")
+
+
+def check_excel(excel: Optional[Path], inputs: list[Path]) -> None:
+    """An Excel output must be .xlsx and none of the inputs (nor the other output)."""
+    from sr_cost.errors import UsageError
+
+    if excel is None:
+        return
+    if excel.suffix.lower() != ".xlsx":
+        raise UsageError(f"the workbook {excel} must be named .xlsx (Excel and LibreOffice go by the name)")
+    check_output(excel, inputs)
+
+
+def command_line(ctx: typer.Context) -> str:
+    """The command as typed, rebuilt from the options given on the command line (for provenance)."""
+    words = ["sr-cost", *ctx.command_path.split()[1:]]
+    for param in ctx.command.params:
+        source = ctx.get_parameter_source(param.name)
+        if source is None or source.name != "COMMANDLINE":
+            continue
+        value = ctx.params[param.name]
+        value = value.value if isinstance(value, Enum) else value
+        if param.param_type_name == "argument":
+            words.append(str(value))
+        elif isinstance(value, bool):
+            words.append(param.opts[0] if value else (param.secondary_opts or param.opts)[0])
+        else:
+            words += [param.opts[0], str(value)]
+    return shlex.join(words)
+
+
+def emit(text: Optional[str], output: Optional[Path], render: Callable) -> None:
+    """Print ``text`` (or the rich rendering, ``render(console)``) to stdout, or write it to
+    ``output`` whole or not at all."""
+    from sr_cost.outputs.files import write_text_atomic
+
+    if text is None:
+        from sr_cost.outputs import terminal
+
+        if output is None:
+            render(terminal.stdout())
+            return
+        buffer = io.StringIO()
+        render(terminal.file_console(buffer))
+        text = buffer.getvalue()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(output, text)
+        typer.echo(f"Wrote {output}", err=True)

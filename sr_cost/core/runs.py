@@ -1,0 +1,48 @@
+"""What one command worked out, with everything it was worked out from: the results the library's
+entry points (``sr_cost.api``) return and every output (terminal, JSON and CSV, workbooks) renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sr_cost.core.comparison import Comparison
+from sr_cost.core.estimate import Estimate
+from sr_cost.core.lines import CostForms, InputFile
+from sr_cost.core.prices import PriceIndex
+from sr_cost.core.respondents import Survey
+from sr_cost.core.savings import Savings
+from sr_cost.core.unit_costs import UnitCostTable
+from sr_cost.errors import Problem
+
+
+@dataclass(frozen=True)
+class EstimateRun:
+    """An estimate (and, with a survey, its savings) and what it was made from."""
+
+    table: UnitCostTable
+    forms: CostForms
+    estimate: Estimate
+    survey: Survey | None = None
+    savings: Savings | None = None
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return self.forms.warnings + (self.survey.warnings if self.survey else ())
+
+
+@dataclass(frozen=True)
+class CompareRun:
+    """A comparison and the estimates (one per forms set) it was made from."""
+
+    table: UnitCostTable
+    runs: tuple[EstimateRun, ...]
+    comparison: Comparison
+    index: PriceIndex | None = None
+
+    @property
+    def inputs(self) -> tuple[InputFile, ...]:
+        return tuple(i for run in self.runs for i in run.estimate.inputs)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(w for run in self.runs for w in run.warnings)

@@ -1,0 +1,54 @@
+"""The estimate workbook being built (``Book``): what later sheets need from earlier ones, shared by
+``workbook``, ``audit`` and ``savings``, which lay out its sheets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.workbook.defined_name import DefinedName
+
+from sr_cost.core.estimate import Estimate, LaEstimate
+from sr_cost.core.runs import EstimateRun
+from sr_cost.core.savings import Savings
+from sr_cost.excel import stream as excel_stream
+from sr_cost.excel.formulas import Recomputed, ref, sheet_name
+
+SHEETS = ("Summary", "By LA", "Rounds", "Lines", "Unit costs", "Assumptions", "Checks")
+SAVINGS_SHEET = "Savings"  # goes after "Unit costs" when there is a survey (``excel_savings.py``)
+
+
+def sheet_names(with_savings: bool) -> tuple[str, ...]:
+    """The workbook's sheets in order: ``Savings`` after ``Unit costs`` when there is a survey."""
+    if not with_savings:
+        return SHEETS
+    at = SHEETS.index("Unit costs") + 1
+    return SHEETS[:at] + (SAVINGS_SHEET,) + SHEETS[at:]
+
+
+
+@dataclass
+class Book:
+    """The workbook being built, with what later sheets need from earlier ones: the keys of LA-phases
+    and rounds, and where sr-cost's own figures are shown (for ``Checks``)."""
+
+    run: EstimateRun
+    command: str
+    wb: Workbook = field(default_factory=Workbook)
+    la_no: dict[tuple[str, str], int] = field(default_factory=dict)
+    round_no: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    shown: dict[tuple, str] = field(default_factory=dict)  # figure key -> cell where its value is shown
+    las: list[LaEstimate] = field(default_factory=list)
+    savings: Savings | None = None
+    more_checks: list[Recomputed] = field(default_factory=list)  # figures recomputed on sheet Savings
+    streamed: list[excel_stream.Rows] | None = None  # a list: the long tables are written as XML, not cells
+
+    @property
+    def est(self) -> Estimate:
+        return self.run.estimate
+
+    def show(self, key: tuple, sheet: str, column: str, row: int) -> None:
+        self.shown[key] = ref(sheet, column, row)
+
+    def name(self, name: str, sheet: str, cells: str) -> None:
+        self.wb.defined_names[name] = DefinedName(name, attr_text=f"{sheet_name(sheet)}!{cells}")
