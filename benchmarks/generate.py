@@ -38,8 +38,7 @@ def _roles() -> list[tuple[str, str]]:
 def _round_dates(phase: int) -> list[str]:
     """36 monthly dates; phase 2 starts three years after phase 1."""
     start_year = 2016 + 3 * (phase - 1)
-    return [dt.date(start_year + m // 12, m % 12 + 1, 10 + (m * 7) % 15).isoformat()
-            for m in range(ROUNDS_PER_PHASE)]
+    return [dt.date(start_year + m // 12, m % 12 + 1, 10 + (m * 7) % 15).isoformat() for m in range(ROUNDS_PER_PHASE)]
 
 
 def _money(rng: random.Random, low: int, high: int) -> str:
@@ -56,8 +55,10 @@ def write_forms(folder: Path, scale: int, seed: int = 2021) -> dict[str, int]:
     attendees = [r for r in names if r.lower() not in ("lead",)]
     hours_choices = ["1", "1", "1", "0.5", "0.75", "1.5", "2"]
     counts = {}
-    files = {name: open(folder / f"{name}.csv", "w", newline="", encoding="utf-8")
-             for name in ("training", "rounds", "panel", "steering")}
+    files = {
+        name: open(folder / f"{name}.csv", "w", newline="", encoding="utf-8")
+        for name in ("training", "rounds", "panel", "steering")
+    }
     try:
         writers = {name: csv.writer(handle, lineterminator="\n") for name, handle in files.items()}
         for w in writers.values():
@@ -70,7 +71,9 @@ def write_forms(folder: Path, scale: int, seed: int = 2021) -> dict[str, int]:
                 # training: fee, facilitator training, mentoring, travel
                 rows = [[la, p, "", "", "PoCF training fee", "", "", "", "", "", "5000.00"]]
                 for role in rng.sample(names, 3):
-                    rows.append([la, p, "", "", "facilitator training", role, "", "1", rng.choice(["15", "7.5", "14"]), "", ""])
+                    rows.append(
+                        [la, p, "", "", "facilitator training", role, "", "1", rng.choice(["15", "7.5", "14"]), "", ""]
+                    )
                 rows.append([la, p, "", "", "mentoring call", rng.choice(names), "", "1", "0.75", "", ""])
                 rows.append([la, p, "", "", "travel to training", "", "", "", "", str(rng.randrange(20, 400)), ""])
                 writers["training"].writerows(rows)
@@ -82,7 +85,21 @@ def write_forms(folder: Path, scale: int, seed: int = 2021) -> dict[str, int]:
                     rows = []
                     for role in rng.sample(attendees, 18):
                         rows.append([la, p, date, mode, "attendance", role, "", str(rng.randint(1, 6)), "1", "", ""])
-                    rows.append([la, p, date, mode, "facilitator", rng.choice(names), "", "1", rng.choice(hours_choices), "", ""])
+                    rows.append(
+                        [
+                            la,
+                            p,
+                            date,
+                            mode,
+                            "facilitator",
+                            rng.choice(names),
+                            "",
+                            "1",
+                            rng.choice(hours_choices),
+                            "",
+                            "",
+                        ]
+                    )
                     rows.append([la, p, date, mode, "facilitator", "", _money(rng, 25, 60), "1", "1.5", "", ""])
                     rows.append([la, p, date, mode, "clinical lead", rng.choice(names), "", "1", "1", "", ""])
                     if mode == "in-person":
@@ -91,17 +108,25 @@ def write_forms(folder: Path, scale: int, seed: int = 2021) -> dict[str, int]:
                         rows.append([la, p, date, mode, "travel", "", "", "", "", str(rng.randrange(5, 90)), ""])
                     writers["rounds"].writerows(rows)
                     counts["rounds"] += len(rows)
-                    rows = [[la, p, date, "", "panel preparation", role, "", "1", rng.choice(hours_choices), "", ""]
-                            for role in rng.sample(names, 4)]
+                    rows = [
+                        [la, p, date, "", "panel preparation", role, "", "1", rng.choice(hours_choices), "", ""]
+                        for role in rng.sample(names, 4)
+                    ]
                     writers["panel"].writerows(rows)
                     counts["panel"] += len(rows)
-                    rows = [[la, p, date, "", "steering group meeting", role, "", "1", "1", "", ""]
-                            for role in rng.sample(names, 3)]
+                    rows = [
+                        [la, p, date, "", "steering group meeting", role, "", "1", "1", "", ""]
+                        for role in rng.sample(names, 3)
+                    ]
                     writers["steering"].writerows(rows)
                     counts["steering"] += len(rows)
                 # lines tied to no round: spread over the LA and phase's rounds
-                writers["panel"].writerow([la, p, "", "", "panel coordination", rng.choice(names), "", "1", "12", "", ""])
-                writers["steering"].writerow([la, p, "", "", "steering group admin", rng.choice(names), "", "1", "6", "", "35.00"])
+                writers["panel"].writerow(
+                    [la, p, "", "", "panel coordination", rng.choice(names), "", "1", "12", "", ""]
+                )
+                writers["steering"].writerow(
+                    [la, p, "", "", "steering group admin", rng.choice(names), "", "1", "6", "", "35.00"]
+                )
                 counts["panel"] += 1
                 counts["steering"] += 1
     finally:
@@ -148,8 +173,13 @@ def _write_staff(folder: Path, rng: random.Random, scale: int) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="folder to write national/ (and national_x10/) into")
-    parser.add_argument("--scale", type=int, choices=(1, 10), action="append",
-                        help="1 for national, 10 for national_x10 (default: both)")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        choices=(1, 10),
+        action="append",
+        help="1 for national, 10 for national_x10 (default: both)",
+    )
     args = parser.parse_args()
     for scale in args.scale or (1, 10):
         name = "national" if scale == 1 else f"national_x{scale}"

@@ -32,13 +32,17 @@ BUNDLED = re.compile(rb'"[^"]*?[/\\\\]unit_costs[/\\\\](pssru_2019\.(?:csv|toml)
 TRIAL_COMMANDS = [
     ("estimate json", ["estimate", "{forms}", "-f", "json"]),
     ("estimate csv", ["estimate", "{forms}", "-f", "csv"]),
-    ("estimate employer json", ["estimate", "{forms}", "-f", "json", "--absence-basis", "employer",
-                                "--bootstrap", "500", "--seed", "7"]),
+    (
+        "estimate employer json",
+        ["estimate", "{forms}", "-f", "json", "--absence-basis", "employer", "--bootstrap", "500", "--seed", "7"],
+    ),
     ("savings json", ["savings", "{forms}", "-f", "json"]),
     ("savings csv", ["savings", "{forms}", "-f", "csv"]),
     ("compare json", ["compare", "{forms}", "-f", "json"]),
-    ("compare by phase json", ["compare", "{forms}", "--by", "phase", "-f", "json", "--years", "5",
-                               "--uplift-to", "2021", "--uplift", "2.5"]),
+    (
+        "compare by phase json",
+        ["compare", "{forms}", "--by", "phase", "-f", "json", "--years", "5", "--uplift-to", "2021", "--uplift", "2.5"],
+    ),
     ("compare sensitivity json", ["compare", "{forms}", "--sensitivity", "-f", "json"]),
     ("compare by phase sensitivity json", ["compare", "{forms}", "--by", "phase", "--sensitivity", "-f", "json"]),
 ]
@@ -73,12 +77,18 @@ def main() -> int:
         code_a, out_a, time_a = run(options.before, argv)
         code_b, out_b, time_b = run(options.after, argv)
         same = code_a == code_b == 0 and out_a == out_b
-        print(f"{'same' if same else 'DIFFERENT':9} {name}: {len(out_b):,} bytes, exit {code_a}/{code_b}, "
-              f"{time_a:.1f} s / {time_b:.1f} s")
+        print(
+            f"{'same' if same else 'DIFFERENT':9} {name}: {len(out_b):,} bytes, exit {code_a}/{code_b}, "
+            f"{time_a:.1f} s / {time_b:.1f} s"
+        )
         if not same:
             different += 1
-            diff = difflib.unified_diff(out_a.decode(errors="replace").splitlines(),
-                                        out_b.decode(errors="replace").splitlines(), lineterm="", n=0)
+            diff = difflib.unified_diff(
+                out_a.decode(errors="replace").splitlines(),
+                out_b.decode(errors="replace").splitlines(),
+                lineterm="",
+                n=0,
+            )
             for line in list(diff)[2:8]:
                 print("          " + line)
     print(f"{len(commands) - different} of {len(commands)} outputs the same")

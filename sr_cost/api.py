@@ -30,10 +30,18 @@ from sr_cost.inputs.survey import staff_coverage, validate_survey
 from sr_cost.inputs.unit_costs import build_table, load_table
 
 
-def run_estimate(forms: str | Path, *, unit_costs: str | Path | None = None, params: str | Path | None = None,
-                 rounds_per_year: int = DEFAULT_ROUNDS_PER_YEAR, mileage_rate: Decimal = DEFAULT_MILEAGE_RATE,
-                 encoding: str = "utf-8-sig", savings_assumptions: SavingsAssumptions = SavingsAssumptions(),
-                 progress: Progress | None = None, require_survey: bool = False) -> EstimateRun:
+def run_estimate(
+    forms: str | Path,
+    *,
+    unit_costs: str | Path | None = None,
+    params: str | Path | None = None,
+    rounds_per_year: int = DEFAULT_ROUNDS_PER_YEAR,
+    mileage_rate: Decimal = DEFAULT_MILEAGE_RATE,
+    encoding: str = "utf-8-sig",
+    savings_assumptions: SavingsAssumptions = SavingsAssumptions(),
+    progress: Progress | None = None,
+    require_survey: bool = False,
+) -> EstimateRun:
     """Read and validate the forms, and cost them; with a survey, work out the savings too.
     Raises DataError with every problem found."""
     if rounds_per_year < 1:
@@ -68,18 +76,34 @@ def run_estimate(forms: str | Path, *, unit_costs: str | Path | None = None, par
     if survey is not None:
         survey = staff_coverage(survey, {(la.la, la.phase) for la in result.las})
     if survey is None and require_survey:
-        raise DataError(Problem(file=bundle.path, sheet="survey", message="the forms have no survey (or it is empty)",
-                                fix="Add a 'survey' sheet (or survey.csv) with one row per respondent, and a 'staff' "
-                                    "sheet with the staff randomised per LA and phase"))
+        raise DataError(
+            Problem(
+                file=bundle.path,
+                sheet="survey",
+                message="the forms have no survey (or it is empty)",
+                fix="Add a 'survey' sheet (or survey.csv) with one row per respondent, and a 'staff' "
+                "sheet with the staff randomised per LA and phase",
+            )
+        )
     result_savings = savings(survey, result, a, progress) if survey else None
     return EstimateRun(table=table, forms=cost_forms, estimate=result, survey=survey, savings=result_savings)
 
 
-def run_compare(forms: str | Path, forms_b: str | Path | None = None, *, by: str | None = None,
-                phases: tuple[str, ...] | None = None, labels: tuple[str, ...] | None = None,
-                years: int = 3, discount_rate_pct: Decimal = Decimal("3.5"),
-                uplift_to: int | None = None, index: str | Path | None = None, uplift_pct: Decimal | None = None,
-                sensitivity: bool = False, **estimate_options) -> CompareRun:
+def run_compare(
+    forms: str | Path,
+    forms_b: str | Path | None = None,
+    *,
+    by: str | None = None,
+    phases: tuple[str, ...] | None = None,
+    labels: tuple[str, ...] | None = None,
+    years: int = 3,
+    discount_rate_pct: Decimal = Decimal("3.5"),
+    uplift_to: int | None = None,
+    index: str | Path | None = None,
+    uplift_pct: Decimal | None = None,
+    sensitivity: bool = False,
+    **estimate_options,
+) -> CompareRun:
     """Cost one forms set (in-person against virtual rounds, or two phases) or two forms sets, and
     compare the two options over the horizon [years] at ``discount_rate_pct`` [% a year], re-priced
     to ``uplift_to`` with a price index file or a flat ``uplift_pct`` [% a year];
@@ -108,8 +132,11 @@ def run_compare(forms: str | Path, forms_b: str | Path | None = None, *, by: str
     sets = tuple(FormsSet(run.forms, run.estimate, run.survey, run.savings) for run in runs)
     names = tuple(Path(f).stem or str(f) for f in paths)
     specs = option_specs(sets, basis, phases=phases, labels=labels, names=names)
-    comparison = compare(specs, basis, Settings(uplift=uplift, years=years, discount_rate=discount_rate_pct / 100,
-                                                sensitivity=sensitivity))
+    comparison = compare(
+        specs,
+        basis,
+        Settings(uplift=uplift, years=years, discount_rate=discount_rate_pct / 100, sensitivity=sensitivity),
+    )
     return CompareRun(table=table, runs=runs, comparison=comparison, index=price_index)
 
 
@@ -118,20 +145,29 @@ def unit_cost_table(unit_costs: str | Path | None = None, params: str | Path | N
     return load_table(Path(unit_costs) if unit_costs else None, Path(params) if params else None)
 
 
-def derive_role(role: str, unit_costs: str | Path | None = None,
-                params: str | Path | None = None) -> tuple[UnitCostTable, UnitCost, Derivation | None]:
+def derive_role(
+    role: str, unit_costs: str | Path | None = None, params: str | Path | None = None
+) -> tuple[UnitCostTable, UnitCost, Derivation | None]:
     """One role of the table and the derivation of its hourly cost from its salary (None when the
     row gives no salary). An unknown role is a DataError that suggests close matches."""
     table = unit_cost_table(unit_costs, params)
     found = table.find(role)
     if found is None:
-        raise DataError(Problem(file=table.path, column="role", value=role, message="no such role in the unit-cost table",
-                                fix=table.unknown_role_fix(role)))
+        raise DataError(
+            Problem(
+                file=table.path,
+                column="role",
+                value=role,
+                message="no such role in the unit-cost table",
+                fix=table.unknown_role_fix(role),
+            )
+        )
     return table, found, derive(found.salary, table.params) if found.salary is not None else None
 
 
-def check_unit_costs(unit_costs: str | Path | None = None,
-                     params: str | Path | None = None) -> tuple[UnitCostTable, list[Mismatch]]:
+def check_unit_costs(
+    unit_costs: str | Path | None = None, params: str | Path | None = None
+) -> tuple[UnitCostTable, list[Mismatch]]:
     """The table, and every figure that differs from its derivation from the role's salary."""
     table = unit_cost_table(unit_costs, params)
     return table, check_table(table)

@@ -25,8 +25,10 @@ def soffice() -> str:
     path = soffice_path()
     if path is None:
         if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-            pytest.fail("LibreOffice (soffice) is required in CI to recalculate the exported workbooks; "
-                        "install libreoffice-calc-nogui (.ci/run does)")
+            pytest.fail(
+                "LibreOffice (soffice) is required in CI to recalculate the exported workbooks; "
+                "install libreoffice-calc-nogui (.ci/run does)"
+            )
         pytest.skip("LibreOffice (soffice) is not installed")
     return path
 
@@ -37,9 +39,21 @@ def convert(soffice: str, files: list[Path], out_dir: Path, to: str = "xlsx") ->
     out_dir.mkdir(parents=True, exist_ok=True)
     profile = out_dir / ".lo-profile"
     result = subprocess.run(
-        [soffice, "--headless", "--calc", f"-env:UserInstallation={profile.resolve().as_uri()}",
-         "--convert-to", to, "--outdir", str(out_dir), *map(str, files)],
-        capture_output=True, text=True, timeout=300)
+        [
+            soffice,
+            "--headless",
+            "--calc",
+            f"-env:UserInstallation={profile.resolve().as_uri()}",
+            "--convert-to",
+            to,
+            "--outdir",
+            str(out_dir),
+            *map(str, files),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     outputs = [out_dir / (f.stem + "." + to.split(":")[0]) for f in files]
     missing = [p for p in outputs if not p.is_file()]
     assert result.returncode == 0 and not missing, f"soffice failed: {result.stdout}\n{result.stderr}"

@@ -39,9 +39,17 @@ def _squash(text: str) -> str:
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
-    return subprocess.run([sys.executable, "-m", "sr_cost", *args], cwd=cwd, capture_output=True, text=True,
-                          encoding="utf-8", errors="replace", timeout=TIMEOUT, env=env,
-                          preexec_fn=_limit_memory if sys.platform != "win32" else None)
+    return subprocess.run(
+        [sys.executable, "-m", "sr_cost", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=TIMEOUT,
+        env=env,
+        preexec_fn=_limit_memory if sys.platform != "win32" else None,
+    )
 
 
 def _params():
@@ -84,8 +92,9 @@ def test_bad_input(name: str, case: dict, tmp_path: Path):
     else:
         json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8"))
         after = _snapshot(tmp_path)
-        assert {k: v for k, v in after.items() if k != "out/result.json"} == \
-               {k: v for k, v in before.items() if k != "out/result.json"}
+        assert {k: v for k, v in after.items() if k != "out/result.json"} == {
+            k: v for k, v in before.items() if k != "out/result.json"
+        }
     if "then" in case:
         again = _run(case["then"], tmp_path)
         assert again.returncode == 0, again.stderr

@@ -47,8 +47,9 @@ def test_output_to_a_reader_that_stops_early_ends_quietly_as_other_tools_do():
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     read, write = os.pipe()
     fcntl.fcntl(write, 1031, 4096)  # F_SETPIPE_SZ
-    process = subprocess.Popen([sys.executable, "-m", "sr_cost", "estimate", str(TRIAL)], stdout=write,
-                               stderr=subprocess.PIPE, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sr_cost", "estimate", str(TRIAL)], stdout=write, stderr=subprocess.PIPE, env=env
+    )
     os.close(write)
     with os.fdopen(read, "rb") as reader:
         first = reader.read(100)

@@ -25,8 +25,12 @@ def test_list_json_and_search(runner):
     payload = json.loads(result.stdout)
     assert payload["unit_costs"]["price_year"] == 2019
     assert [r["role"] for r in payload["roles"]] == [
-        "Consultant social worker", "Principal social worker", "Senior social worker",
-        "Social work assistant", "Social worker"]
+        "Consultant social worker",
+        "Principal social worker",
+        "Senior social worker",
+        "Social work assistant",
+        "Social worker",
+    ]
     assert payload["roles"][-1]["unit_cost_hour"] == "44.55"
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sr_cost.core.columns import factorize, first_equal, joint_keys
 
@@ -28,8 +29,11 @@ def reference_keys(tables: list[list[tuple[int, ...]]]):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(1, 4).flatmap(lambda width: st.lists(
-    st.lists(st.tuples(*[CODES] * width), min_size=1, max_size=40), min_size=1, max_size=3)))
+@given(
+    st.integers(1, 4).flatmap(
+        lambda width: st.lists(st.lists(st.tuples(*[CODES] * width), min_size=1, max_size=40), min_size=1, max_size=3)
+    )
+)
 def test_joint_keys_number_tuples_in_order_of_first_appearance(tables):
     width = len(tables[0][0])
     parts = [[np.array([row[j] for row in rows], dtype=np.int64) for j in range(width)] for rows in tables]
@@ -57,8 +61,9 @@ def test_first_equal_points_each_row_at_the_first_identical_row(rows):
     assert first_equal(columns).tolist() == want
 
 
-@given(st.lists(st.one_of(st.none(), st.text(alphabet=" \t\u00a0x1", max_size=3), st.integers()), min_size=1,
-                max_size=20))
+@given(
+    st.lists(st.one_of(st.none(), st.text(alphabet=" \t\u00a0x1", max_size=3), st.integers()), min_size=1, max_size=20)
+)
 def test_blank_is_nonblanks_opposite(values):
     from sr_cost.inputs.tables import CellColumn as Column
     from sr_cost.inputs.tables import nonblank

@@ -30,15 +30,14 @@ from hypothesis import strategies as st
 
 from sr_cost.api import run_compare, run_estimate
 from sr_cost.core.compare import compare, option_specs
-from sr_cost.core.comparison import FormsSet, Settings, Subset
-from sr_cost.core.options import horizon
-from sr_cost.core.comparison import Basis, Figures, discount_factor
-from sr_cost.errors import DataError, UsageError
+from sr_cost.core.comparison import Basis, Figures, FormsSet, Settings, Subset, discount_factor
 from sr_cost.core.lines import FormKind, Mode
-from sr_cost.money import to_penny
+from sr_cost.core.options import horizon
 from sr_cost.core.prices import flat_uplift, no_uplift
 from sr_cost.core.savings import SavingsAssumptions
 from sr_cost.core.sensitivity import Scenario, is_catering, run_scenario, transform_forms
+from sr_cost.errors import DataError, UsageError
+from sr_cost.money import to_penny
 
 from conftest import ROOT, TRIAL
 
@@ -87,8 +86,12 @@ def test_horizon_and_discounting_by_hand():
 
 
 @settings(max_examples=60, deadline=None)
-@given(setup=st.decimals(0, 100000, places=2), annual=st.decimals(0, 100000, places=2),
-       years=st.integers(1, 15), rate=st.decimals(0, D("0.2"), places=3))
+@given(
+    setup=st.decimals(0, 100000, places=2),
+    annual=st.decimals(0, 100000, places=2),
+    years=st.integers(1, 15),
+    rate=st.decimals(0, D("0.2"), places=3),
+)
 def test_horizon_properties(setup, annual, years, rate):
     h = horizon(setup, annual, years, rate)
     assert h.total == setup + annual * years
@@ -182,11 +185,16 @@ def test_break_even_attendance_unreachable():
 
     c = _small().comparison
     a, b = c.options
-    cheap = dataclasses.replace(b, per_round=b.per_round.scaled(D("0.01")),
-                                horizon=horizon(b.setup, 12 * b.per_round.total * D("0.01"), 3, D("0.035"),
-                                                b.horizon.attendances_per_year))
-    empty = dataclasses.replace(a, per_round=type(a.per_round)(round=D(230)),
-                                horizon=horizon(a.setup, 12 * D(230), 3, D("0.035"), a.horizon.attendances_per_year))
+    cheap = dataclasses.replace(
+        b,
+        per_round=b.per_round.scaled(D("0.01")),
+        horizon=horizon(b.setup, 12 * b.per_round.total * D("0.01"), 3, D("0.035"), b.horizon.attendances_per_year),
+    )
+    empty = dataclasses.replace(
+        a,
+        per_round=type(a.per_round)(round=D(230)),
+        horizon=horizon(a.setup, 12 * D(230), 3, D("0.035"), a.horizon.attendances_per_year),
+    )
     assert break_even_attendance(a, empty, cheap).attendees_needed is None
 
 
@@ -205,11 +213,20 @@ def test_transformations_keep_the_forms_frozen_and_touch_only_their_lines():
     assert t.records(FormKind.training) == forms.records(FormKind.training)
 
 
-@pytest.mark.parametrize("item,catering", [
-    ("catering (sandwich lunch)", True), ("Refreshments", True), ("food", True), ("buffet lunch", True),
-    ("coffee and biscuits", True), ("facilitator", False), ("attendance", False), ("room hire", False),
-    ("lunchtime slot", False),
-])
+@pytest.mark.parametrize(
+    "item,catering",
+    [
+        ("catering (sandwich lunch)", True),
+        ("Refreshments", True),
+        ("food", True),
+        ("buffet lunch", True),
+        ("coffee and biscuits", True),
+        ("facilitator", False),
+        ("attendance", False),
+        ("room hire", False),
+        ("lunchtime slot", False),
+    ],
+)
 def test_the_catering_rule(item, catering):
     assert is_catering(item) is catering
 
@@ -236,9 +253,13 @@ def test_savings_net_cost_and_their_sensitivity(with_survey):
     assert s.metric == "net annual cost"
     rows = {r.key: r for r in s.rows}
     assert [(sw.low, sw.high) for sw in rows["hours_per_day"].swings] == [
-        (D("-10605.00"), D("-11941.50")), (D("-15552.60"), D("-16889.10"))]
+        (D("-10605.00"), D("-11941.50")),
+        (D("-15552.60"), D("-16889.10")),
+    ]
     assert (to_penny(rows["unit_costs"].swings[0].low), to_penny(rows["unit_costs"].swings[0].high)) == (
-        D("-10471.35"), D("-13411.65"))
+        D("-10471.35"),
+        D("-13411.65"),
+    )
     # the saving at the ends of its bootstrap interval, straight from the savings engine
     ci = run.runs[0].savings.phases[0].saving_ci
     low, high = rows["saving_interval"].swings[0].low, rows["saving_interval"].swings[0].high
@@ -293,13 +314,16 @@ def test_uplift_with_an_index_and_a_flat_rate():
     assert flat_uplift(D(2), 2019, 2018).factor == 1 / D("1.02")
 
 
-@pytest.mark.parametrize("text,message", [
-    ("year,index\n2019,100\n2019,101\n2024,120\n", "2019 appears twice (first on row 2)"),
-    ("year,index\n2019,100\n2024,a lot\n", "index is not a number"),
-    ("year,index\n2019,100\n2024,-5\n", "index is not positive"),
-    ("year,index\nlast year,100\n2024,120\n", "year is not a year"),
-    ("year,value\n2019,100\n", "the required column 'index' is missing"),
-])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("year,index\n2019,100\n2019,101\n2024,120\n", "2019 appears twice (first on row 2)"),
+        ("year,index\n2019,100\n2024,a lot\n", "index is not a number"),
+        ("year,index\n2019,100\n2024,-5\n", "index is not positive"),
+        ("year,index\nlast year,100\n2024,120\n", "year is not a year"),
+        ("year,value\n2019,100\n", "the required column 'index' is missing"),
+    ],
+)
 def test_bad_index_files(tmp_path, text, message):
     path = tmp_path / "index.csv"
     path.write_text(text)
@@ -315,16 +339,19 @@ def test_index_without_the_years_names_the_file():
     assert problem.file == str(INDEX) and "no row for 2030" in problem.message and "2018 to 2024" in problem.fix
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    (dict(uplift_pct=D(2)), "need --uplift-to"),
-    (dict(uplift_to=2024), "--uplift-to needs"),
-    (dict(uplift_to=2024, uplift_pct=D(2), index=INDEX), "not both"),
-    (dict(labels=("only one",)), "two labels"),
-    (dict(labels=("same", "same")), "two different"),
-    (dict(phases=("1", "2")), "--phases goes with --by phase"),
-    (dict(years=0), "--years"),
-    (dict(discount_rate_pct=D(100)), "--discount-rate"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        (dict(uplift_pct=D(2)), "need --uplift-to"),
+        (dict(uplift_to=2024), "--uplift-to needs"),
+        (dict(uplift_to=2024, uplift_pct=D(2), index=INDEX), "not both"),
+        (dict(labels=("only one",)), "two labels"),
+        (dict(labels=("same", "same")), "two different"),
+        (dict(phases=("1", "2")), "--phases goes with --by phase"),
+        (dict(years=0), "--years"),
+        (dict(discount_rate_pct=D(100)), "--discount-rate"),
+    ],
+)
 def test_usage_errors(kwargs, message):
     with pytest.raises(UsageError, match=message.replace("(", r"\(")):
         _small(**kwargs)
@@ -334,7 +361,7 @@ def test_a_forms_set_without_one_mode_or_one_phase(tmp_path):
     target = tmp_path / "forms"
     shutil.copytree(SMALL, target)
     rounds = (target / "rounds.csv").read_text().splitlines()
-    (target / "rounds.csv").write_text("\n".join(l for l in rounds if "virtual" not in l) + "\n")
+    (target / "rounds.csv").write_text("\n".join(line for line in rounds if "virtual" not in line) + "\n")
     with pytest.raises(DataError, match="no virtual rounds"):
         _small(target)
     with pytest.raises(DataError, match="one phase"):

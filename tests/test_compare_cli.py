@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 
 from sr_cost.api import run_compare
 from sr_cost.cli.compare import CompareBy, CompareFormat
-from sr_cost.outputs.json_csv import compare_to_dict
 from sr_cost.core.savings import SavingsAssumptions
+from sr_cost.outputs.json_compare import compare_to_dict
 
 from conftest import ROOT, TRIAL, invoke
 
@@ -24,17 +24,38 @@ INDEX = ROOT / "tests" / "fixtures" / "compare_index.csv"
 
 
 def test_json_equals_the_library(runner):
-    result = invoke(runner, "compare", str(TRIAL), "--sensitivity", "--bootstrap", "300", "--format", "json",
-                    "--years", "5", "--discount-rate", "3%")
+    result = invoke(
+        runner,
+        "compare",
+        str(TRIAL),
+        "--sensitivity",
+        "--bootstrap",
+        "300",
+        "--format",
+        "json",
+        "--years",
+        "5",
+        "--discount-rate",
+        "3%",
+    )
     assert result.exit_code == 0, result.output
     got = json.loads(result.stdout)
-    run = run_compare(TRIAL, sensitivity=True, years=5, discount_rate_pct=D(3),
-                      savings_assumptions=SavingsAssumptions(bootstrap=300))
+    run = run_compare(
+        TRIAL, sensitivity=True, years=5, discount_rate_pct=D(3), savings_assumptions=SavingsAssumptions(bootstrap=300)
+    )
     assert got == json.loads(json.dumps(compare_to_dict(run)))
     assert {"options", "difference", "ratio", "horizon", "sensitivity"} <= set(got)
     for option in got["options"]:
-        for key in ("label", "setup", "mean_total_per_round", "attendees_per_round", "cost_per_attendee",
-                    "annual_cost", "horizon_cost", "present_value"):
+        for key in (
+            "label",
+            "setup",
+            "mean_total_per_round",
+            "attendees_per_round",
+            "cost_per_attendee",
+            "annual_cost",
+            "horizon_cost",
+            "present_value",
+        ):
             assert option[key] is not None, key
     assert got["prices"]["price_year"] == 2019 and got["unit_costs"]["price_year"] == 2019
     assert got["horizon"]["discount_rate"] == "0.0300" and len(got["horizon"]["options"][0]["by_year"]) == 5
@@ -71,8 +92,12 @@ def test_long_labels_still_fit(runner):
 
     from sr_cost.outputs.terminal_compare import print_compare
 
-    run = run_compare(SMALL, labels=("Authority plan with lunch", "Authority plan online"), sensitivity=True,
-                      savings_assumptions=SavingsAssumptions(bootstrap=0))
+    run = run_compare(
+        SMALL,
+        labels=("Authority plan with lunch", "Authority plan online"),
+        sensitivity=True,
+        savings_assumptions=SavingsAssumptions(bootstrap=0),
+    )
     buffer = io.StringIO()
     print_compare(run.comparison, Console(file=buffer, width=80, no_color=True))
     text = buffer.getvalue()
@@ -81,8 +106,18 @@ def test_long_labels_still_fit(runner):
 
 def test_excel_workbook(runner, tmp_path):
     path = tmp_path / "compare.xlsx"
-    result = invoke(runner, "compare", str(SMALL), "--sensitivity", "--excel", str(path), "--uplift-to", "2024",
-                    "--index", str(INDEX))
+    result = invoke(
+        runner,
+        "compare",
+        str(SMALL),
+        "--sensitivity",
+        "--excel",
+        str(path),
+        "--uplift-to",
+        "2024",
+        "--index",
+        str(INDEX),
+    )
     assert result.exit_code == 0, result.output
     book = load_workbook(path)
     assert book.sheetnames == ["Compare", "Horizon", "Sensitivity"]
@@ -102,15 +137,18 @@ def test_excel_without_sensitivity_says_how(runner, tmp_path):
     assert "--sensitivity" in load_workbook(path)["Sensitivity"]["A2"].value
 
 
-@pytest.mark.parametrize("args,code,message", [
-    (["--uplift", "2"], 2, "--uplift-to"),
-    (["--uplift-to", "2024"], 2, "--index"),
-    (["--by", "phase", "--phases", "1"], 2, "two different phases"),
-    (["--excel", "out.csv"], 2, ".xlsx"),
-    (["--discount-rate", "lots"], 2, "not a number"),
-    (["--uplift-to", "2031", "--index", str(INDEX)], 1, "no row for 2031"),
-    (["--by", "phase"], 1, "one phase"),
-])
+@pytest.mark.parametrize(
+    "args,code,message",
+    [
+        (["--uplift", "2"], 2, "--uplift-to"),
+        (["--uplift-to", "2024"], 2, "--index"),
+        (["--by", "phase", "--phases", "1"], 2, "two different phases"),
+        (["--excel", "out.csv"], 2, ".xlsx"),
+        (["--discount-rate", "lots"], 2, "not a number"),
+        (["--uplift-to", "2031", "--index", str(INDEX)], 1, "no row for 2031"),
+        (["--by", "phase"], 1, "one phase"),
+    ],
+)
 def test_exit_codes(runner, tmp_path, monkeypatch, args, code, message):
     monkeypatch.chdir(tmp_path)
     result = invoke(runner, "compare", str(SMALL), *args)
@@ -119,8 +157,19 @@ def test_exit_codes(runner, tmp_path, monkeypatch, args, code, message):
 
 
 def test_output_must_not_overwrite_an_input(runner):
-    result = invoke(runner, "compare", str(SMALL), "--excel", str(INDEX.with_suffix(".xlsx")), "--index",
-                    str(INDEX), "--uplift-to", "2020", "-o", str(INDEX))
+    result = invoke(
+        runner,
+        "compare",
+        str(SMALL),
+        "--excel",
+        str(INDEX.with_suffix(".xlsx")),
+        "--index",
+        str(INDEX),
+        "--uplift-to",
+        "2020",
+        "-o",
+        str(INDEX),
+    )
     assert result.exit_code == 2
 
 
@@ -136,8 +185,10 @@ def test_every_by_and_format(runner, by, fmt):
 
 
 def test_help_does_not_import_pandas_or_openpyxl():
-    code = ("import sys\nfrom sr_cost.cli import app\ntry:\n    app(['compare', '--help'])\nexcept SystemExit:\n"
-            "    pass\nprint(sorted(m for m in ('pandas', 'openpyxl', 'numpy') if m in sys.modules))\n")
+    code = (
+        "import sys\nfrom sr_cost.cli import app\ntry:\n    app(['compare', '--help'])\nexcept SystemExit:\n"
+        "    pass\nprint(sorted(m for m in ('pandas', 'openpyxl', 'numpy') if m in sys.modules))\n"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "[]"

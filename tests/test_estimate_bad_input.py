@@ -66,22 +66,36 @@ def one_line(forms, column: str, value: str):
     return forms
 
 
-@pytest.mark.parametrize("column,value,words", [
-    ("hours", "-1", "negative"), ("hours", "two", "not a number"), ("cost", "12.345", "decimal places"),
-    ("staff", "1e3", "not a number"), ("miles", "NaN", "not a number"), ("cost", "£1,234.5O", "not a number"),
-])
+@pytest.mark.parametrize(
+    "column,value,words",
+    [
+        ("hours", "-1", "negative"),
+        ("hours", "two", "not a number"),
+        ("cost", "12.345", "decimal places"),
+        ("staff", "1e3", "not a number"),
+        ("miles", "NaN", "not a number"),
+        ("cost", "£1,234.5O", "not a number"),
+    ],
+)
 def test_bad_numbers(forms, column, value, words):
     p = one(one_line(forms, column, value))
     assert (p.row, p.column, p.value) == (2, column, value)
     assert words in p.message
 
 
-@pytest.mark.parametrize("column,value,fix", [
-    ("staff", "two", "Write a number of zero or more in 'staff' (digits like 12 or 7.5)"),
-    ("hours", "an hour", "Write a number of zero or more in 'hours' (digits like 12 or 7.5)"),
-    ("cost", "lots", "Write an amount of zero or more in 'cost' (digits like 1234.50, optionally with £ and commas)"),
-    ("rate", "x", "Write an amount of zero or more in 'rate' (digits like 1234.50, optionally with £ and commas)"),
-])
+@pytest.mark.parametrize(
+    "column,value,fix",
+    [
+        ("staff", "two", "Write a number of zero or more in 'staff' (digits like 12 or 7.5)"),
+        ("hours", "an hour", "Write a number of zero or more in 'hours' (digits like 12 or 7.5)"),
+        (
+            "cost",
+            "lots",
+            "Write an amount of zero or more in 'cost' (digits like 1234.50, optionally with £ and commas)",
+        ),
+        ("rate", "x", "Write an amount of zero or more in 'rate' (digits like 1234.50, optionally with £ and commas)"),
+    ],
+)
 def test_a_number_that_cannot_be_read_gets_a_fix_for_its_kind(forms, column, value, fix):
     # counts and hours are not money: their fix does not talk of pounds
     p = one(one_line(forms, column, value))
@@ -103,7 +117,10 @@ def test_panel_tied_to_unknown_round_and_la_without_rounds(forms):
     (forms / "steering.csv").write_text(HEADER + "A,2,,,meeting,Team manager,,1,1,,\n")
     found = problems_of(forms)
     assert [(p.file.split("/")[-1], p.row, p.column) for p in found] == [
-        ("panel.csv", 2, "round"), ("panel.csv", 3, "la"), ("steering.csv", 2, "la")]
+        ("panel.csv", 2, "round"),
+        ("panel.csv", 3, "la"),
+        ("steering.csv", 2, "la"),
+    ]
     assert "R9" in found[0].message and "no rounds" in found[1].message
 
 
@@ -120,8 +137,9 @@ def test_round_with_no_lines(forms):
 
 
 def test_all_problems_at_once_and_cli_writes_nothing(forms, runner, tmp_path):
-    (forms / "rounds.csv").write_text(HEADER + "A,1,R1,virtual,attendance,Socail worker,,3,-1,,\n"
-                                               "A,1,R2,zoom,facilitator,,,1,1,,\n")
+    (forms / "rounds.csv").write_text(
+        HEADER + "A,1,R1,virtual,attendance,Socail worker,,3,-1,,\nA,1,R2,zoom,facilitator,,,1,1,,\n"
+    )
     out = tmp_path / "out.json"
     before = {p.name: p.read_bytes() for p in forms.iterdir()}
     result = invoke(runner, "estimate", str(forms), "-f", "json", "-o", str(out))

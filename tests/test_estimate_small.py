@@ -30,8 +30,8 @@ import json
 from decimal import Decimal as D
 
 from sr_cost.api import run_estimate
-from sr_cost.outputs.json_csv import estimate_to_dict
 from sr_cost.core.lines import Mode
+from sr_cost.outputs.json_csv import estimate_to_dict
 
 from conftest import ROOT, invoke
 
@@ -75,10 +75,32 @@ def test_json_equals_library_result(runner):
 
 def test_json_contract_and_rounding(runner):
     payload = json.loads(invoke(runner, "estimate", str(SMALL), "-f", "json").stdout)
-    assert set(payload) >= {"sr_cost_version", "unit_costs", "inputs", "assumptions", "las", "phases", "modes", "overall"}
+    assert set(payload) >= {
+        "sr_cost_version",
+        "unit_costs",
+        "inputs",
+        "assumptions",
+        "las",
+        "phases",
+        "modes",
+        "overall",
+    }
     a = payload["las"][0]
-    assert set(a) >= {"la", "phase", "rounds", "rounds_in_person", "rounds_virtual", "setup", "per_round",
-                      "attendances", "attendees_per_round", "cost_per_attendee", "annual_cost", "first_year_cost", "modes"}
+    assert set(a) >= {
+        "la",
+        "phase",
+        "rounds",
+        "rounds_in_person",
+        "rounds_virtual",
+        "setup",
+        "per_round",
+        "attendances",
+        "attendees_per_round",
+        "cost_per_attendee",
+        "annual_cost",
+        "first_year_cost",
+        "modes",
+    }
     assert a["per_round"] == {"panel": "95.87", "round": "506.96", "steering": "185.85", "total": "788.68"}
     assert a["cost_per_attendee"] == "98.58" and a["first_year_cost"] == "15150.38"
     assert a["modes"]["virtual"]["total_per_round"] == "539.42"  # 539.415 half-up
@@ -88,16 +110,29 @@ def test_json_contract_and_rounding(runner):
     assert [len(i["sha256"]) for i in payload["inputs"]] == [64] * 4
     assert {m["mode"] for m in payload["modes"]} == {"in-person", "virtual"}
     for phase in payload["phases"]:
-        assert set(phase) == {"phase", "las", "mean_total_per_round", "min_total_per_round", "max_total_per_round",
-                              "annual_cost", "mean_setup", "min_setup", "max_setup"}
+        assert set(phase) == {
+            "phase",
+            "las",
+            "mean_total_per_round",
+            "min_total_per_round",
+            "max_total_per_round",
+            "annual_cost",
+            "mean_setup",
+            "min_setup",
+            "max_setup",
+        }
 
 
 def test_csv_rows_per_la_and_mode(runner):
     lines = invoke(runner, "estimate", str(SMALL), "-f", "csv").stdout.splitlines()
     assert lines[0].startswith("la,phase,mode,rounds")
-    assert [l.split(",")[:4] for l in lines[1:]] == [["A", "1", "all", "2"], ["A", "1", "in-person", "1"],
-                                                     ["A", "1", "virtual", "1"], ["B", "2", "all", "1"],
-                                                     ["B", "2", "virtual", "1"]]
+    assert [line.split(",")[:4] for line in lines[1:]] == [
+        ["A", "1", "all", "2"],
+        ["A", "1", "in-person", "1"],
+        ["A", "1", "virtual", "1"],
+        ["B", "2", "all", "1"],
+        ["B", "2", "virtual", "1"],
+    ]
 
 
 def test_options_change_the_figures(runner):

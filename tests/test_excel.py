@@ -14,10 +14,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from sr_cost.excel import workbook as excel
-
-from sr_cost.excel import cells as excel_cells
 from sr_cost.api import run_estimate
+from sr_cost.excel import cells as excel_cells
+from sr_cost.excel import workbook as excel
 from sr_cost.outputs.json_csv import estimate_to_dict
 
 from conftest import ROOT, TRIAL, invoke
@@ -50,8 +49,9 @@ def test_by_la_holds_the_json_figures_as_numbers(trial_book):
     assert [r["LA"] for r in alls] == [la["la"] for la in payload["las"]]
     for r, la in zip(alls, payload["las"]):
         # Table 20 (columns Panel, Round, Steering, Total) and Table 19 (the three Set-up columns)
-        assert [f"{r[k]:.2f}" for k in ("Panel", "Round", "Steering")] == [la["per_round"][k] for k in
-                                                                          ("panel", "round", "steering")]
+        assert [f"{r[k]:.2f}" for k in ("Panel", "Round", "Steering")] == [
+            la["per_round"][k] for k in ("panel", "round", "steering")
+        ]
         assert isinstance(r["Annual cost"], (int, float)) and f"{r['Annual cost']:.2f}" == la["annual_cost"]
         assert r["Rounds"] == la["rounds"] and r["Attendances"] == la["attendances"]
         if la["setup"]:
@@ -88,7 +88,7 @@ def test_lines_rounds_checks_hold_formulas(trial_book):
     assert rounds.max_row == 3 + len(run.estimate.rounds)
     assert rounds["H4"].value.startswith('=SUMIFS(Lines!$T:$T,Lines!$D:$D,"panel",Lines!$V:$V,$A4)')
     checks = wb["Checks"]
-    assert checks["B3"].value.startswith('=IF(COUNTIF(I7:I')
+    assert checks["B3"].value.startswith("=IF(COUNTIF(I7:I")
     assert all(checks.cell(row=r, column=6).data_type == "f" for r in range(7, checks.max_row + 1))
     assert set(wb.defined_names) >= {"UnitCostRoles", "UnitCostRates", "MileageRate", "RoundsPerYear", "Tolerance"}
 
@@ -143,8 +143,11 @@ def assert_same_workbook(streamed, in_memory):
     assert {n: d.attr_text for n, d in a.defined_names.items()} == {n: d.attr_text for n, d in b.defined_names.items()}
     for x, y in zip(a.worksheets, b.worksheets):
         assert (x.max_row, x.max_column) == (y.max_row, y.max_column), x.title
-        assert (x.freeze_panes, x.auto_filter.ref, x.print_title_rows) == (y.freeze_panes, y.auto_filter.ref,
-                                                                           y.print_title_rows), x.title
+        assert (x.freeze_panes, x.auto_filter.ref, x.print_title_rows) == (
+            y.freeze_panes,
+            y.auto_filter.ref,
+            y.print_title_rows,
+        ), x.title
         assert sorted(map(str, x.merged_cells.ranges)) == sorted(map(str, y.merged_cells.ranges)), x.title
         assert [str(r.sqref) for r in x.conditional_formatting] == [str(r.sqref) for r in y.conditional_formatting]
         assert len(x._charts) == len(y._charts), x.title
@@ -153,8 +156,12 @@ def assert_same_workbook(streamed, in_memory):
         assert widths(x) == widths(y) and heights(x) == heights(y), x.title
         for p, q in zip(x.iter_rows(), y.iter_rows(), strict=True):
             for c, d in zip(p, q, strict=True):
-                assert (c.value, c.data_type, c.number_format, c.quotePrefix) == \
-                    (d.value, d.data_type, d.number_format, d.quotePrefix), (x.title, c.coordinate)
+                assert (c.value, c.data_type, c.number_format, c.quotePrefix) == (
+                    d.value,
+                    d.data_type,
+                    d.number_format,
+                    d.quotePrefix,
+                ), (x.title, c.coordinate)
                 styles = lambda c: [copy(s) for s in (c.font, c.alignment, c.fill, c.border, c.protection)]  # noqa: E731
                 assert styles(c) == styles(d), (x.title, c.coordinate)
                 assert (c.comment and c.comment.text) == (d.comment and d.comment.text), (x.title, c.coordinate)
@@ -174,8 +181,8 @@ def test_a_table_longer_than_a_worksheet_is_refused():
     rather than making a file Excel will not open."""
     from openpyxl.styles import Alignment
 
-    from sr_cost.excel import stream as excel_stream
     from sr_cost.errors import UsageError
+    from sr_cost.excel import stream as excel_stream
 
     ws = openpyxl.Workbook().active
     column = excel_stream.Column("n", "A", *excel_stream.style_ids(ws, None, Alignment()))
@@ -187,7 +194,7 @@ def test_a_table_longer_than_a_worksheet_is_refused():
 
 # --- safety ----------------------------------------------------------------------------------------
 
-NASTY = ["=HYPERLINK(\"http://x\",\"y\")", "+SUM(1,2)", "-2+3", "@cmd", "=1+1", "#REF!", "*", ">5"]
+NASTY = ['=HYPERLINK("http://x","y")', "+SUM(1,2)", "-2+3", "@cmd", "=1+1", "#REF!", "*", ">5"]
 
 
 @pytest.fixture
@@ -201,10 +208,13 @@ def nasty_forms(tmp_path):
         + '"=HYPERLINK(""http://x"",""y"")",1,=1+1,in-person,"+SUM(1,2)",@cmd,30,1,2,10,5\n'
         + '"=HYPERLINK(""http://x"",""y"")",1,#REF!,virtual,attendance,Team manager,,2,1,,\n'
         + "*,2,>5,virtual,-2+3,Social worker,,4,1,,\n"
-        + ">5,2,*,in-person,attendance,Social worker,,1,1,,12.50\n")
+        + ">5,2,*,in-person,attendance,Social worker,,1,1,,12.50\n"
+    )
     (forms / "panel.csv").write_text(
-        HEADER + '"=HYPERLINK(""http://x"",""y"")",1,,,@cmd,Social worker,,1,1,,\n'
-        + "*,2,>5,,=1+1,Team manager,,1,2,,\n")
+        HEADER
+        + '"=HYPERLINK(""http://x"",""y"")",1,,,@cmd,Social worker,,1,1,,\n'
+        + "*,2,>5,,=1+1,Team manager,,1,2,,\n"
+    )
     return forms
 
 
@@ -224,10 +234,44 @@ def test_user_text_is_never_a_formula(nasty_forms, tmp_path):
     excel.write_workbook(out, run)
     # every formula sr-cost authored is built from cell references, its own names and its own words;
     # none carries the user's text
-    allowed_words = {"IF", "ISNUMBER", "INDEX", "MATCH", "SUMIFS", "COUNTIFS", "COUNTIF", "ROWS", "AND", "ABS",
-                     "ROUND", "COUNT", "AVERAGE", "MIN", "MAX", "UnitCostRates", "UnitCostRoles", "MileageRate",
-                     "RoundsPerYear", "Tolerance", "Lines", "Rounds", "Checks", "By", "LA", "Summary", "PASS", "FAIL",
-                     "rounds", "panel", "steering", "training", "attendance", "in", "person", "virtual"}
+    allowed_words = {
+        "IF",
+        "ISNUMBER",
+        "INDEX",
+        "MATCH",
+        "SUMIFS",
+        "COUNTIFS",
+        "COUNTIF",
+        "ROWS",
+        "AND",
+        "ABS",
+        "ROUND",
+        "COUNT",
+        "AVERAGE",
+        "MIN",
+        "MAX",
+        "UnitCostRates",
+        "UnitCostRoles",
+        "MileageRate",
+        "RoundsPerYear",
+        "Tolerance",
+        "Lines",
+        "Rounds",
+        "Checks",
+        "By",
+        "LA",
+        "Summary",
+        "PASS",
+        "FAIL",
+        "rounds",
+        "panel",
+        "steering",
+        "training",
+        "attendance",
+        "in",
+        "person",
+        "virtual",
+    }
     found = _formulas(out)
     assert sum(len(f) for f in found.values()) > 50
     for formulas in found.values():

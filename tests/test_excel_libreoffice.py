@@ -15,13 +15,13 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from sr_cost.excel import workbook as excel
 from sr_cost.api import run_estimate
-from sr_cost.outputs.json_csv import estimate_csv, estimate_to_dict, savings_to_dict
-from sr_cost.money import money_str
 from sr_cost.core.costing import line_costs
 from sr_cost.core.savings import SavingsAssumptions, sickness_cost
 from sr_cost.core.unit_costs import AbsenceBasis
+from sr_cost.excel import workbook as excel
+from sr_cost.money import money_str
+from sr_cost.outputs.json_csv import estimate_csv, estimate_to_dict, savings_to_dict
 
 from conftest import ROOT, TRIAL
 from soffice import convert, soffice  # noqa: F401  (a fixture)
@@ -31,44 +31,74 @@ HEADER = "la,phase,round,mode,item,role,rate,staff,hours,miles,cost\n"
 TINY = Decimal("0.000001")
 QUICK = SavingsAssumptions(bootstrap=200)
 
-LA_FIGURES = {"Rounds": "rounds", "In-person rounds": "rounds_in_person", "Virtual rounds": "rounds_virtual",
-              "Set-up: direct": ("setup", "direct"), "Set-up: indirect": ("setup", "indirect"),
-              "Set-up: total": ("setup", "total"), "Mean per round: panel": ("per_round", "panel"),
-              "Mean per round: round": ("per_round", "round"), "Mean per round: steering": ("per_round", "steering"),
-              "Mean per round: total": ("per_round", "total"), "Attendances": "attendances",
-              "Attendees per round": "attendees_per_round", "Cost per attendee": "cost_per_attendee",
-              "Annual cost": "annual_cost", "First-year cost": "first_year_cost"}
-CSV_FIGURES = {"Rounds": "rounds", "Mean per round: panel": "panel_per_round", "Mean per round: round": "round_per_round",
-               "Mean per round: steering": "steering_per_round", "Mean per round: total": "total_per_round",
-               "Attendances": "attendances", "Attendees per round": "attendees_per_round",
-               "Cost per attendee": "cost_per_attendee", "Annual cost": "annual_cost"}
-GROUP_FIGURES = {"LAs": "las", "Mean per round: total": "mean_total_per_round",
-                 "Lowest LA per round": "min_total_per_round", "Highest LA per round": "max_total_per_round",
-                 "Annual cost": "annual_cost", "Set-up: mean": "mean_setup", "Set-up: lowest LA": "min_setup",
-                 "Set-up: highest LA": "max_setup", "Rounds": "rounds", "Attendances": "attendances",
-                 "Cost per attendee": "cost_per_attendee"}
+LA_FIGURES = {
+    "Rounds": "rounds",
+    "In-person rounds": "rounds_in_person",
+    "Virtual rounds": "rounds_virtual",
+    "Set-up: direct": ("setup", "direct"),
+    "Set-up: indirect": ("setup", "indirect"),
+    "Set-up: total": ("setup", "total"),
+    "Mean per round: panel": ("per_round", "panel"),
+    "Mean per round: round": ("per_round", "round"),
+    "Mean per round: steering": ("per_round", "steering"),
+    "Mean per round: total": ("per_round", "total"),
+    "Attendances": "attendances",
+    "Attendees per round": "attendees_per_round",
+    "Cost per attendee": "cost_per_attendee",
+    "Annual cost": "annual_cost",
+    "First-year cost": "first_year_cost",
+}
+CSV_FIGURES = {
+    "Rounds": "rounds",
+    "Mean per round: panel": "panel_per_round",
+    "Mean per round: round": "round_per_round",
+    "Mean per round: steering": "steering_per_round",
+    "Mean per round: total": "total_per_round",
+    "Attendances": "attendances",
+    "Attendees per round": "attendees_per_round",
+    "Cost per attendee": "cost_per_attendee",
+    "Annual cost": "annual_cost",
+}
+GROUP_FIGURES = {
+    "LAs": "las",
+    "Mean per round: total": "mean_total_per_round",
+    "Lowest LA per round": "min_total_per_round",
+    "Highest LA per round": "max_total_per_round",
+    "Annual cost": "annual_cost",
+    "Set-up: mean": "mean_setup",
+    "Set-up: lowest LA": "min_setup",
+    "Set-up: highest LA": "max_setup",
+    "Rounds": "rounds",
+    "Attendances": "attendances",
+    "Cost per attendee": "cost_per_attendee",
+}
 
 
 # the savings rows of Checks -> the key of the phase (or of "combined" / "pooled") in savings_to_dict
 SAVINGS_FIGURES = {
-    "Savings: respondents, intervention": "n_intervention", "Savings: respondents, control": "n_control",
+    "Savings: respondents, intervention": "n_intervention",
+    "Savings: respondents, control": "n_control",
     "Savings: mean sick days, intervention": "mean_sick_days_intervention",
     "Savings: mean sick days, control": "mean_sick_days_control",
     "Savings: mean sickness cost, intervention": "mean_cost_intervention",
     "Savings: mean sickness cost, control": "mean_cost_control",
     "Savings: saving per staff member": "saving_per_staff",
     "Savings: annual saving per staff member": "annual_saving_per_staff",
-    "Savings: LAs counted": "las_with_staff", "Savings: intervention staff": "intervention_staff",
-    "Savings: annual saving total": "annual_saving_total", "Savings: annual running cost": "annual_running_cost",
-    "Savings: net annual cost": "net_annual_cost", "Savings: break-even sick days": "break_even_sick_days_per_staff",
+    "Savings: LAs counted": "las_with_staff",
+    "Savings: intervention staff": "intervention_staff",
+    "Savings: annual saving total": "annual_saving_total",
+    "Savings: annual running cost": "annual_running_cost",
+    "Savings: net annual cost": "net_annual_cost",
+    "Savings: break-even sick days": "break_even_sick_days_per_staff",
 }
 
 
 def expected_saving(payload: dict, figure: str, phase: str):
     """What ``savings_to_dict`` says for one savings row of Checks."""
     key = SAVINGS_FIGURES[figure]
-    entry = payload[phase] if phase in ("combined", "pooled") else next(
-        p for p in payload["phases"] if p["phase"] == phase)
+    entry = (
+        payload[phase] if phase in ("combined", "pooled") else next(p for p in payload["phases"] if p["phase"] == phase)
+    )
     return len(entry[key]) if key == "las_with_staff" else entry[key]
 
 
@@ -109,8 +139,17 @@ def expected_for(payload: dict, csv_rows: list[dict], figure: str, la: str, phas
 
 def checks_rows(ws):
     header = [c.value for c in ws[6]]
-    assert header[:9] == ["Figure", "LA-phase no.", "LA", "Phase", "Mode", "Recomputed", "sr-cost", "Difference",
-                          "Result"]
+    assert header[:9] == [
+        "Figure",
+        "LA-phase no.",
+        "LA",
+        "Phase",
+        "Mode",
+        "Recomputed",
+        "sr-cost",
+        "Difference",
+        "Result",
+    ]
     return [dict(zip(header, r)) for r in ws.iter_rows(min_row=7, values_only=True) if r[0]]
 
 
@@ -141,9 +180,14 @@ def verify(recalculated, run) -> int:
     got_rounds = [dict(zip(header, r)) for r in rounds.iter_rows(min_row=4, values_only=True)]
     assert len(got_rounds) == len(run.estimate.rounds)
     for got, rc in zip(got_rounds, run.estimate.rounds):
-        for name, want in (("Panel (£)", rc.components.panel), ("Round (£)", rc.components.round),
-                           ("Steering (£)", rc.components.steering), ("Total (£)", rc.total),
-                           ("Attendance", rc.attendance), ("Lines", Decimal(rc.lines))):
+        for name, want in (
+            ("Panel (£)", rc.components.panel),
+            ("Round (£)", rc.components.round),
+            ("Steering (£)", rc.components.steering),
+            ("Total (£)", rc.total),
+            ("Attendance", rc.attendance),
+            ("Lines", Decimal(rc.lines)),
+        ):
             assert abs(exact(got[name]) - want) < TINY, (rc, name, got[name], want)
             compared += 1
     # each line's cost
@@ -167,8 +211,10 @@ def verify_respondents(wb, run) -> int:
     cost against the library's exact figures."""
     ws = wb["Savings"]
     header = [c.value for c in ws[4]]
-    rows = [dict(zip(header, r)) for r in ws.iter_rows(min_row=5, max_row=4 + len(run.savings.respondents),
-                                                           values_only=True)]
+    rows = [
+        dict(zip(header, r))
+        for r in ws.iter_rows(min_row=5, max_row=4 + len(run.savings.respondents), values_only=True)
+    ]
     hours = run.savings.assumptions.hours_per_day
     for got, r in zip(rows, run.savings.respondents, strict=True):
         assert (got["Row"], str(got["Respondent"])) == (r.row, r.respondent)
@@ -182,8 +228,9 @@ def trial(soffice, tmp_path_factory):  # noqa: F811
     folder = tmp_path_factory.mktemp("lo-trial")
     run = run_estimate(TRIAL, savings_assumptions=QUICK)
     path = folder / "trial.xlsx"
-    excel.write_workbook(path, run, command="sr-cost estimate examples/trial --bootstrap 200 --excel trial.xlsx",
-                         savings=run.savings)
+    excel.write_workbook(
+        path, run, command="sr-cost estimate examples/trial --bootstrap 200 --excel trial.xlsx", savings=run.savings
+    )
     (recalculated,) = convert(soffice, [path], folder / "recalc")
     return run, recalculated
 
@@ -200,8 +247,11 @@ def test_trial_savings_recalculated_equal_the_json(trial):
     saving totals, running costs, net costs and break-even days."""
     run, recalculated = trial
     saved = savings_to_dict(run.savings)
-    rows = [r for r in checks_rows(openpyxl.load_workbook(recalculated, data_only=True)["Checks"])
-            if r["Figure"].startswith("Savings:")]
+    rows = [
+        r
+        for r in checks_rows(openpyxl.load_workbook(recalculated, data_only=True)["Checks"])
+        if r["Figure"].startswith("Savings:")
+    ]
     assert len(rows) == 14 * 2 + 3 * 2  # every figure of both phases, and combined and pooled
     got = {(r["Figure"], str(r["Phase"])): as_json(r["Recomputed"]) for r in rows}
     assert all(r["Result"] == "PASS" for r in rows)
@@ -210,10 +260,20 @@ def test_trial_savings_recalculated_equal_the_json(trial):
         assert value == want or money_str(exact(value)) == want, (figure, phase, value, want)
     # the report's Table 21, and the net figures
     mean = "Savings: mean sickness cost, "
-    assert [got[(mean + g, p)] for p in ("1", "2", "combined") for g in ("intervention", "control")] == \
-        ["1862.84", "2129.55", "1247.40", "1331.78", "1555.12", "1730.67"]
-    assert [got[("Savings: saving per staff member", p)] for p in ("1", "2", "combined", "pooled")] == \
-        ["266.71", "84.38", "175.55", "244.11"]
+    assert [got[(mean + g, p)] for p in ("1", "2", "combined") for g in ("intervention", "control")] == [
+        "1862.84",
+        "2129.55",
+        "1247.40",
+        "1331.78",
+        "1555.12",
+        "1730.67",
+    ]
+    assert [got[("Savings: saving per staff member", p)] for p in ("1", "2", "combined", "pooled")] == [
+        "266.71",
+        "84.38",
+        "175.55",
+        "244.11",
+    ]
     assert got[("Savings: net annual cost", "1")] == "-455515.52"
     assert got[("Savings: break-even sick days", "1")] == "0.31"
 
@@ -221,8 +281,11 @@ def test_trial_savings_recalculated_equal_the_json(trial):
 def test_headline_figures_after_recalculation(trial):
     _, recalculated = trial
     rows = checks_rows(openpyxl.load_workbook(recalculated, data_only=True)["Checks"])
-    phase = {(r["Figure"], str(r["Phase"])): money_str(exact(r["Recomputed"])) for r in rows if r["LA"] == "all"
-             and r["Mode"] == "all"}
+    phase = {
+        (r["Figure"], str(r["Phase"])): money_str(exact(r["Recomputed"]))
+        for r in rows
+        if r["LA"] == "all" and r["Mode"] == "all"
+    }
     assert phase[("Mean per round: total", "1")] == "1885.17"
     assert phase[("Mean per round: total", "2")] == "429.21"
     assert phase[("Annual cost", "1")] == "22622.04" and phase[("Annual cost", "2")] == "5150.52"
@@ -242,23 +305,33 @@ def test_awkward_labels_and_wildcard_roles_recalculate(soffice, tmp_path):  # no
         + '"=HYPERLINK(""http://x"",""y"")",1,#REF!,virtual,attendance,Senior*,,2,1,,\n'
         + "*,2,>5,virtual,-2+3,Worker?,,4,1,,\n"
         + ">5,2,*,in-person,Attendance,Social worker,,1,1.5,,12.50\n"
-        + ">5,2,~1,virtual,attendance,Social worker,,2,1,7,\n")
+        + ">5,2,~1,virtual,attendance,Social worker,,2,1,7,\n"
+    )
     (forms / "panel.csv").write_text(
-        HEADER + '"=HYPERLINK(""http://x"",""y"")",1,,,@cmd,Social worker,,1,1,,\n'
-        + "*,2,>5,,=1+1,Senior*,,1,2,,\n" + ">5,2,,,x,Worker?,,1,1,,\n")
+        HEADER
+        + '"=HYPERLINK(""http://x"",""y"")",1,,,@cmd,Social worker,,1,1,,\n'
+        + "*,2,>5,,=1+1,Senior*,,1,2,,\n"
+        + ">5,2,,,x,Worker?,,1,1,,\n"
+    )
     (forms / "steering.csv").write_text(HEADER + ">5,2,~1,,meeting,Social worker,,3,1,,\n")
     (forms / "survey.csv").write_text(
         "la,phase,respondent,group,role,salary,sick_days\n"
         '"=HYPERLINK(""http://x"",""y"")",1,=1+1,intervention,Senior*,,2\n'
         '"=HYPERLINK(""http://x"",""y"")",1,@cmd,control,Social worker,,3.5\n'
         '"=HYPERLINK(""http://x"",""y"")",1,*,control,=1+1,30000,1\n'
-        "*,2,>5,intervention,Worker?,,4\n" "*,2,~1,control,Social worker,,1\n" ">5,2,R1,intervention,,27500.50,2.5\n")
-    (forms / "staff.csv").write_text("la,phase,intervention_staff,control_staff\n"
-                                     '"=HYPERLINK(""http://x"",""y"")",1,5,5\n*,2,3,3\n>5,2,2,2\n')
+        "*,2,>5,intervention,Worker?,,4\n"
+        "*,2,~1,control,Social worker,,1\n"
+        ">5,2,R1,intervention,,27500.50,2.5\n"
+    )
+    (forms / "staff.csv").write_text(
+        'la,phase,intervention_staff,control_staff\n"=HYPERLINK(""http://x"",""y"")",1,5,5\n*,2,3,3\n>5,2,2,2\n'
+    )
     table = tmp_path / "costs.csv"
-    table.write_text("role,salary,on_costs,overheads,unit_cost_hour\n"
-                     "Social worker,34748.00,10000,20000,44.55\nSenior worker,1,1,1,10.00\nSenior*,1,1,1,20.00\n"
-                     "Worker1,1,1,1,5.00\nWorker?,1,1,1,7.77\n")
+    table.write_text(
+        "role,salary,on_costs,overheads,unit_cost_hour\n"
+        "Social worker,34748.00,10000,20000,44.55\nSenior worker,1,1,1,10.00\nSenior*,1,1,1,20.00\n"
+        "Worker1,1,1,1,5.00\nWorker?,1,1,1,7.77\n"
+    )
     run = run_estimate(forms, unit_costs=table, savings_assumptions=SavingsAssumptions(bootstrap=50))
     path = tmp_path / "awkward.xlsx"
     excel.write_workbook(path, run, savings=run.savings)
@@ -314,9 +387,11 @@ def test_editing_hours_per_sick_day_changes_the_savings(soffice, tmp_path):  # n
     forms.mkdir()
     for f in SMALL.iterdir():
         (forms / f.name).write_bytes(f.read_bytes())
-    (forms / "survey.csv").write_text("la,phase,respondent,group,role,salary,sick_days\n"
-                                      "A,1,R1,intervention,Social worker,,2\nA,1,R2,control,Social worker,,4\n"
-                                      "A,1,R3,control,,34748,1\n")
+    (forms / "survey.csv").write_text(
+        "la,phase,respondent,group,role,salary,sick_days\n"
+        "A,1,R1,intervention,Social worker,,2\nA,1,R2,control,Social worker,,4\n"
+        "A,1,R3,control,,34748,1\n"
+    )
     (forms / "staff.csv").write_text("la,phase,intervention_staff,control_staff\nA,1,10,10\n")
     run = run_estimate(forms, savings_assumptions=SavingsAssumptions(bootstrap=0))
     path = tmp_path / "small.xlsx"
@@ -332,9 +407,15 @@ def test_editing_hours_per_sick_day_changes_the_savings(soffice, tmp_path):  # n
     assert out["Checks"]["B3"].value == "FAIL"
     rows = checks_rows(out["Checks"])
     failing = {r["Figure"] for r in rows if r["Result"] == "FAIL"}
-    assert failing == {"Savings: mean sickness cost, intervention", "Savings: mean sickness cost, control",
-                       "Savings: saving per staff member", "Savings: annual saving per staff member",
-                       "Savings: annual saving total", "Savings: net annual cost", "Savings: break-even sick days"}
+    assert failing == {
+        "Savings: mean sickness cost, intervention",
+        "Savings: mean sickness cost, control",
+        "Savings: saving per staff member",
+        "Savings: annual saving per staff member",
+        "Savings: annual saving total",
+        "Savings: net annual cost",
+        "Savings: break-even sick days",
+    }
     # 44.55 x 2 x 7 = 623.70 (was 668.25 at 7.5 hours)
     first = next(r for r in rows if r["Figure"] == "Savings: mean sickness cost, intervention")
     assert money_str(exact(first["Recomputed"])) == "623.70"
@@ -349,10 +430,12 @@ def test_a_phase_without_staff_numbers_and_no_bootstrap(soffice, tmp_path):  # n
     for f in SMALL.iterdir():
         text = f.read_text().replace("\nA,1,", "\nA,Year one,").replace("\nB,2,", "\nB,Year two,")
         (forms / f.name).write_text(text)
-    (forms / "survey.csv").write_text("la,phase,respondent,group,role,salary,sick_days\n"
-                                      "A,Year one,R1,intervention,Social worker,,2\nA,Year one,R2,control,,34748,4\n"
-                                      "B,Year two,R1,intervention,Social worker,,1\n"
-                                      "B,Year two,R2,control,Family support worker,,3\n")
+    (forms / "survey.csv").write_text(
+        "la,phase,respondent,group,role,salary,sick_days\n"
+        "A,Year one,R1,intervention,Social worker,,2\nA,Year one,R2,control,,34748,4\n"
+        "B,Year two,R1,intervention,Social worker,,1\n"
+        "B,Year two,R2,control,Family support worker,,3\n"
+    )
     (forms / "staff.csv").write_text("la,phase,intervention_staff,control_staff\nA,Year one,10,10\n")
     run = run_estimate(forms, savings_assumptions=SavingsAssumptions(bootstrap=0))
     assert run.savings.phases[1].annual_running_cost is None
@@ -360,10 +443,20 @@ def test_a_phase_without_staff_numbers_and_no_bootstrap(soffice, tmp_path):  # n
     excel.write_workbook(path, run, savings=run.savings)
     (recalculated,) = convert(soffice, [path], tmp_path / "recalc")
     verify(recalculated, run)
-    rows = [r for r in checks_rows(openpyxl.load_workbook(recalculated, data_only=True)["Checks"])
-            if r["Figure"].startswith("Savings:")]
+    rows = [
+        r
+        for r in checks_rows(openpyxl.load_workbook(recalculated, data_only=True)["Checks"])
+        if r["Figure"].startswith("Savings:")
+    ]
     assert {r["Figure"] for r in rows if r["Phase"] == "Year two"} == {
-        "Savings: respondents, intervention", "Savings: respondents, control", "Savings: mean sick days, intervention",
-        "Savings: mean sick days, control", "Savings: mean sickness cost, intervention",
-        "Savings: mean sickness cost, control", "Savings: saving per staff member",
-        "Savings: annual saving per staff member", "Savings: LAs counted", "Savings: intervention staff"}
+        "Savings: respondents, intervention",
+        "Savings: respondents, control",
+        "Savings: mean sick days, intervention",
+        "Savings: mean sick days, control",
+        "Savings: mean sickness cost, intervention",
+        "Savings: mean sickness cost, control",
+        "Savings: saving per staff member",
+        "Savings: annual saving per staff member",
+        "Savings: LAs counted",
+        "Savings: intervention staff",
+    }

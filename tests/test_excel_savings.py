@@ -10,14 +10,14 @@ import shutil
 
 import openpyxl
 import pytest
+from test_excel import NASTY, _formulas, assert_same_workbook
 
-from sr_cost.excel import workbook as excel
 from sr_cost.api import run_estimate
 from sr_cost.core.savings import SavingsAssumptions
 from sr_cost.core.unit_costs import AbsenceBasis
+from sr_cost.excel import workbook as excel
 
 from conftest import ROOT, TRIAL, invoke
-from test_excel import NASTY, _formulas, assert_same_workbook
 
 SMALL = ROOT / "tests" / "fixtures" / "small"
 SHEETS = ["Summary", "By LA", "Rounds", "Lines", "Unit costs", "Assumptions", "Checks"]
@@ -30,8 +30,9 @@ QUICK = SavingsAssumptions(bootstrap=200)
 def trial_savings(tmp_path_factory):
     path = tmp_path_factory.mktemp("excel-savings") / "trial.xlsx"
     run = run_estimate(TRIAL, savings_assumptions=QUICK)
-    excel.write_workbook(path, run, command="sr-cost savings examples/trial --bootstrap 200 --excel trial.xlsx",
-                         savings=run.savings)
+    excel.write_workbook(
+        path, run, command="sr-cost savings examples/trial --bootstrap 200 --excel trial.xlsx", savings=run.savings
+    )
     return path, run
 
 
@@ -62,9 +63,13 @@ def test_respondents_have_provenance_values_and_formulas(trial_savings):
     by_salary = next(r for r in rows if r["Salary (£ a year)"].value is not None)
     first = rows[0]
     respondent = run.savings.respondents[0]
-    assert (first["File"].value, first["Row"].value, first["LA"].value, first["Respondent"].value,
-            first["Group"].value) == ("survey.csv", respondent.row, respondent.la, respondent.respondent,
-                                      respondent.group.value)
+    assert (
+        first["File"].value,
+        first["Row"].value,
+        first["LA"].value,
+        first["Respondent"].value,
+        first["Group"].value,
+    ) == ("survey.csv", respondent.row, respondent.la, respondent.respondent, respondent.group.value)
     r = by_role["Hourly cost (£/hour)"].row
     assert by_role["Hourly cost (£/hour)"].value == f"=INDEX(UnitCostRates,MATCH(O{r},UnitCostRoles,0))"
     assert by_role["Hourly cost from"].value == "role's unit cost"
@@ -80,10 +85,13 @@ def test_respondents_have_provenance_values_and_formulas(trial_savings):
     assert first["Sickness cost (£)"].number_format == "£#,##0.00"
 
 
-@pytest.mark.parametrize("basis, salary_part, role_part", [
-    (AbsenceBasis.employer, "=ROUND((I{r}+I{r}*SuperannuationRate", "UnitCostOnCosts"),
-    (AbsenceBasis.salary, "=ROUND(I{r}/WorkingHoursPerYear,2)", "=ROUND(INDEX(UnitCostSalaries,"),
-])
+@pytest.mark.parametrize(
+    "basis, salary_part, role_part",
+    [
+        (AbsenceBasis.employer, "=ROUND((I{r}+I{r}*SuperannuationRate", "UnitCostOnCosts"),
+        (AbsenceBasis.salary, "=ROUND(I{r}/WorkingHoursPerYear,2)", "=ROUND(INDEX(UnitCostSalaries,"),
+    ],
+)
 def test_every_absence_basis_has_its_formula(basis, salary_part, role_part):
     run = run_estimate(TRIAL, savings_assumptions=SavingsAssumptions(bootstrap=0, absence_basis=basis))
     ws = excel.build_workbook(run, savings=run.savings)["Savings"]
@@ -101,8 +109,12 @@ def test_table_21_year_and_bootstrap_blocks(trial_savings):
     cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     # Table 21 by formula: AVERAGEIFS over the respondents by sr-cost's phase number and group
     formulas = [c.value for row in ws.iter_rows() for c in row if c.data_type == "f"]
-    assert '=AVERAGEIFS(SicknessCost,RespondentPhaseNo,$B{},RespondentGroup,"intervention")'.format(
-        cells["Combined (report)"].row - 2) in formulas
+    assert (
+        '=AVERAGEIFS(SicknessCost,RespondentPhaseNo,$B{},RespondentGroup,"intervention")'.format(
+            cells["Combined (report)"].row - 2
+        )
+        in formulas
+    )
     assert any(f.startswith("=AVERAGE(G") for f in formulas)  # combined: the mean of the phase figures
     assert '=AVERAGEIFS(SicknessCost,RespondentGroup,"control")' in formulas  # pooled
     assert any(f.endswith("*12/RecallMonths") for f in formulas)
@@ -113,10 +125,23 @@ def test_table_21_year_and_bootstrap_blocks(trial_savings):
     assert "How sure? 95% intervals from 200 bootstrap resamples (seed 2021)" in cells
     # the link from the top to the results
     assert ws["A3"].hyperlink.location.startswith("Savings!A")
-    assert set(wb.defined_names) >= {"HoursPerSickDay", "RecallMonths", "SicknessCost", "HourlyCost", "SickDays",
-                                     "RespondentGroup", "RespondentPhaseNo", "StaffAnnualCost", "StaffCounted",
-                                     "StaffIntervention", "StaffPhaseNo", "EmployerNiRate", "WorkingHoursPerYear",
-                                     "UnitCostSalaries", "UnitCostOnCosts"}
+    assert set(wb.defined_names) >= {
+        "HoursPerSickDay",
+        "RecallMonths",
+        "SicknessCost",
+        "HourlyCost",
+        "SickDays",
+        "RespondentGroup",
+        "RespondentPhaseNo",
+        "StaffAnnualCost",
+        "StaffCounted",
+        "StaffIntervention",
+        "StaffPhaseNo",
+        "EmployerNiRate",
+        "WorkingHoursPerYear",
+        "UnitCostSalaries",
+        "UnitCostOnCosts",
+    }
 
 
 def test_summary_savings_page_and_chart(trial_savings):
@@ -161,6 +186,7 @@ def test_assumptions_list_the_savings_parameters(trial_savings):
 
 
 # --- the CLI ---------------------------------------------------------------------------------------
+
 
 def test_savings_excel_option(runner, tmp_path):
     out = tmp_path / "savings.xlsx"
@@ -236,7 +262,8 @@ def nasty_survey(tmp_path):
         + "A,1,*,intervention,Team manager,,1\n"
         + 'A,1,>5,control,"+SUM(1,2)",25000,0\n'
         + "B,2,#REF!,intervention,-2+3,28000,4\n"
-        + "B,2,=1+1,control,Social worker,,1\n")
+        + "B,2,=1+1,control,Social worker,,1\n"
+    )
     (forms / "staff.csv").write_text("la,phase,intervention_staff,control_staff\nA,1,10,10\n>5,2,3,3\n")
     return forms
 
@@ -245,14 +272,68 @@ def test_survey_text_is_never_a_formula(nasty_survey, tmp_path):
     out = tmp_path / "nasty.xlsx"
     run = run_estimate(nasty_survey, savings_assumptions=SavingsAssumptions(bootstrap=50))
     excel.write_workbook(out, run, savings=run.savings)
-    allowed = {"IF", "ISNUMBER", "INDEX", "MATCH", "SUMIFS", "COUNTIFS", "COUNTIF", "ROWS", "AND", "ABS", "ROUND",
-               "COUNT", "AVERAGE", "AVERAGEIFS", "MIN", "MAX", "UnitCostRates", "UnitCostRoles", "MileageRate",
-               "RoundsPerYear", "Tolerance", "Lines", "Rounds", "Checks", "By", "LA", "Summary", "Savings", "PASS",
-               "FAIL", "rounds", "panel", "steering", "training", "attendance", "in", "person", "virtual",
-               "intervention", "control", "yes", "HoursPerSickDay", "RecallMonths", "SicknessCost", "SickDays",
-               "HourlyCost", "RespondentGroup", "RespondentPhaseNo", "StaffAnnualCost", "StaffCounted",
-               "StaffIntervention", "StaffPhaseNo", "SuperannuationRate", "EmployerNiRate", "NiThresholdPerWeek",
-               "DaysPerYear", "DirectOverheadsRate", "IndirectOverheadsRate", "CapitalOverheads", "WorkingHoursPerYear"}
+    allowed = {
+        "IF",
+        "ISNUMBER",
+        "INDEX",
+        "MATCH",
+        "SUMIFS",
+        "COUNTIFS",
+        "COUNTIF",
+        "ROWS",
+        "AND",
+        "ABS",
+        "ROUND",
+        "COUNT",
+        "AVERAGE",
+        "AVERAGEIFS",
+        "MIN",
+        "MAX",
+        "UnitCostRates",
+        "UnitCostRoles",
+        "MileageRate",
+        "RoundsPerYear",
+        "Tolerance",
+        "Lines",
+        "Rounds",
+        "Checks",
+        "By",
+        "LA",
+        "Summary",
+        "Savings",
+        "PASS",
+        "FAIL",
+        "rounds",
+        "panel",
+        "steering",
+        "training",
+        "attendance",
+        "in",
+        "person",
+        "virtual",
+        "intervention",
+        "control",
+        "yes",
+        "HoursPerSickDay",
+        "RecallMonths",
+        "SicknessCost",
+        "SickDays",
+        "HourlyCost",
+        "RespondentGroup",
+        "RespondentPhaseNo",
+        "StaffAnnualCost",
+        "StaffCounted",
+        "StaffIntervention",
+        "StaffPhaseNo",
+        "SuperannuationRate",
+        "EmployerNiRate",
+        "NiThresholdPerWeek",
+        "DaysPerYear",
+        "DirectOverheadsRate",
+        "IndirectOverheadsRate",
+        "CapitalOverheads",
+        "WorkingHoursPerYear",
+    }
     for formulas in _formulas(out).values():
         for f in formulas:
             words = set(re.findall(r"[A-Za-z_]{2,}", re.sub(r"\$?[A-Z]{1,3}\$?\d+", "", f)))
@@ -274,13 +355,18 @@ def test_survey_text_is_never_a_formula(nasty_survey, tmp_path):
 def test_streamed_savings_workbook_equals_the_one_built_in_memory(trial_savings, tmp_path):
     path, run = trial_savings
     in_memory = tmp_path / "in-memory.xlsx"
-    excel.build_workbook(run, command="sr-cost savings examples/trial --bootstrap 200 --excel trial.xlsx",
-                         savings=run.savings).save(in_memory)
+    excel.build_workbook(
+        run, command="sr-cost savings examples/trial --bootstrap 200 --excel trial.xlsx", savings=run.savings
+    ).save(in_memory)
     assert_same_workbook(path, in_memory)
 
 
 def _staff_rows(ws):
-    top = next(c.row for row in ws.iter_rows() for c in row if c.value == "Staff randomised (the staff sheet), and "
-               "the annual running cost of each LA counted")
+    top = next(
+        c.row
+        for row in ws.iter_rows()
+        for c in row
+        if c.value == "Staff randomised (the staff sheet), and the annual running cost of each LA counted"
+    )
     header = [c.value for c in ws[top + 1]]
     return [dict(zip(header, cells)) for cells in ws.iter_rows(min_row=top + 2) if cells[0].value]

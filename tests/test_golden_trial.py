@@ -37,8 +37,17 @@ TABLE_20 = {
     "LA12": ("546.05", "156.69", "0.00", "702.74"),
 }
 # Table 12: rounds held (in-person, virtual)
-TABLE_12 = {"LA1": (6, 0), "LA3": (6, 0), "LA4": (6, 0), "LA5": (6, 0), "LA6": (11, 0),
-            "LA7": (1, 2), "LA8": (1, 6), "LA9": (1, 3), "LA12": (0, 3)}
+TABLE_12 = {
+    "LA1": (6, 0),
+    "LA3": (6, 0),
+    "LA4": (6, 0),
+    "LA5": (6, 0),
+    "LA6": (11, 0),
+    "LA7": (1, 2),
+    "LA8": (1, 6),
+    "LA9": (1, 3),
+    "LA12": (0, 3),
+}
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +63,9 @@ def test_table_19_every_cell(payload):
 
 
 def test_table_20_every_cell(payload):
-    got = {la["la"]: tuple(la["per_round"][k] for k in ("panel", "round", "steering", "total"))
-           for la in payload["las"]}
+    got = {
+        la["la"]: tuple(la["per_round"][k] for k in ("panel", "round", "steering", "total")) for la in payload["las"]
+    }
     assert got == TABLE_20
 
 
@@ -69,15 +79,23 @@ def test_headline_figures(payload):
     assert overall["mean_total_per_round"] == "1238.08"
     p1, p2 = payload["phases"]
     assert (p1["phase"], p1["mean_total_per_round"], p1["min_total_per_round"], p1["max_total_per_round"]) == (
-        "1", "1885.17", "1145.96", "2711.60")
+        "1",
+        "1885.17",
+        "1145.96",
+        "2711.60",
+    )
     assert (p2["phase"], p2["mean_total_per_round"], p2["min_total_per_round"], p2["max_total_per_round"]) == (
-        "2", "429.21", "288.24", "702.74")
+        "2",
+        "429.21",
+        "288.24",
+        "702.74",
+    )
     assert (p1["annual_cost"], p2["annual_cost"]) == ("22622.04", "5150.52")
 
 
 def test_cli_json_matches(runner):
-    from sr_cost.outputs.json_csv import run_to_dict
     from sr_cost.core.savings import SavingsAssumptions
+    from sr_cost.outputs.json_csv import run_to_dict
 
     run = run_estimate(TRIAL, savings_assumptions=SavingsAssumptions(bootstrap=200))
     result = invoke(runner, "estimate", str(TRIAL), "--format", "json", "--bootstrap", "200")
@@ -86,10 +104,11 @@ def test_cli_json_matches(runner):
 
 
 def test_table_output_at_80_and_120_columns():
-    from rich.console import Console
     import io
 
-    from sr_cost.outputs.terminal import print_estimate
+    from rich.console import Console
+
+    from sr_cost.outputs.terminal_estimate import print_estimate
 
     run = run_estimate(TRIAL)
     for width in (80, 120):

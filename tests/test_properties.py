@@ -7,8 +7,6 @@ staff x hours x hourly rate + miles x 0.45 + cost, in Decimal.
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import os
 import re
 import subprocess
@@ -20,29 +18,38 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sr_cost.outputs import json_csv as export
 from sr_cost.api import run_estimate
 from sr_cost.core.costing import Assumptions, estimate
 from sr_cost.inputs.form_lines import validate_cost_forms
 from sr_cost.inputs.forms import COST_COLUMNS, FormsBundle
 from sr_cost.inputs.tables import RawRow, RawTable
 from sr_cost.inputs.unit_costs import load_table
+from sr_cost.outputs import json_csv as export
 
 from conftest import ROOT, TRIAL, invoke
 
 TABLE = load_table(None, None)
-ROLES = ["Social worker", "Team manager", "Family support worker", "Administration role/business support officer",
-         "Senior practitioner"]
+ROLES = [
+    "Social worker",
+    "Team manager",
+    "Family support worker",
+    "Administration role/business support officer",
+    "Senior practitioner",
+]
 MILEAGE = Decimal("0.45")
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 staff_st = st.one_of(st.integers(0, 15).map(str), st.sampled_from(["", "0.5", "1.5", "2.25"]))
 hours_st = st.sampled_from(["", "0", "0.25", "0.5", "0.75", "1", "1.5", "2", "7.5", "14"])
 miles_st = st.one_of(st.just(""), st.integers(0, 300).map(str), st.sampled_from(["12.5", "291.3"]))
-cost_st = st.one_of(st.just(""), st.integers(0, 500_000).map(lambda p: f"{p // 100}.{p % 100:02d}"),
-                    st.sampled_from(["£1,234.50", "5000"]))
-rate_st = st.one_of(st.just(""), st.integers(100, 9_000).map(lambda p: f"{p // 100}.{p % 100:02d}"),
-                    st.sampled_from(["30.1234"]))
+cost_st = st.one_of(
+    st.just(""),
+    st.integers(0, 500_000).map(lambda p: f"{p // 100}.{p % 100:02d}"),
+    st.sampled_from(["£1,234.50", "5000"]),
+)
+rate_st = st.one_of(
+    st.just(""), st.integers(100, 9_000).map(lambda p: f"{p // 100}.{p % 100:02d}"), st.sampled_from(["30.1234"])
+)
 
 
 @st.composite
@@ -50,23 +57,33 @@ def paid_line(draw, item: str) -> dict:
     """A line that is valid whatever its numbers: time is costed by a role or a rate."""
     rate = draw(rate_st)
     role = draw(st.sampled_from(ROLES)) if not rate or draw(st.booleans()) else ""
-    return {"item": item, "role": role, "rate": rate, "staff": draw(staff_st), "hours": draw(hours_st),
-            "miles": draw(miles_st), "cost": draw(cost_st)}
+    return {
+        "item": item,
+        "role": role,
+        "rate": rate,
+        "staff": draw(staff_st),
+        "hours": draw(hours_st),
+        "miles": draw(miles_st),
+        "cost": draw(cost_st),
+    }
 
 
 @st.composite
 def forms_rows(draw) -> dict[str, list[dict]]:
     """Rows of the four forms for 1-4 LAs, 1-2 phases each, 1-4 rounds each."""
     out: dict[str, list[dict]] = {"training": [], "rounds": [], "panel": [], "steering": []}
-    for la in draw(st.lists(st.sampled_from(["LA1", "LA2", "LA3", "LA12", "Kent"]), min_size=1, max_size=4,
-                            unique=True)):
+    for la in draw(
+        st.lists(st.sampled_from(["LA1", "LA2", "LA3", "LA12", "Kent"]), min_size=1, max_size=4, unique=True)
+    ):
         for phase in draw(st.lists(st.sampled_from(["1", "2"]), min_size=1, max_size=2, unique=True)):
             base = {"la": la, "phase": phase}
             rounds = [f"R{i}" for i in range(1, draw(st.integers(1, 4)) + 1)]
             for rid in rounds:
                 mode = draw(st.sampled_from(["in-person", "virtual"]))
-                lines = [{**draw(paid_line("attendance")), "role": role, "rate": ""}
-                         for role in draw(st.lists(st.sampled_from(ROLES), min_size=1, max_size=3, unique=True))]
+                lines = [
+                    {**draw(paid_line("attendance")), "role": role, "rate": ""}
+                    for role in draw(st.lists(st.sampled_from(ROLES), min_size=1, max_size=3, unique=True))
+                ]
                 lines += [draw(paid_line(f"item {k}")) for k in range(draw(st.integers(0, 3)))]
                 lines[0]["cost"] = lines[0]["cost"] or "1.00"  # every round costs something
                 for k, line in enumerate(lines):
@@ -87,9 +104,13 @@ def bundle(rows: dict[str, list[dict]], order: list[str] | None = None) -> Forms
         found = rows[form]
         if not found and form != "rounds":
             continue
-        tables[form] = RawTable(file=f"{form}.csv", sheet="", headers={c: c for c in COST_COLUMNS}, letters={},
-                                rows=[RawRow(row=i + 2, values={c: r.get(c, "") for c in COST_COLUMNS})
-                                      for i, r in enumerate(found)])
+        tables[form] = RawTable(
+            file=f"{form}.csv",
+            sheet="",
+            headers={c: c for c in COST_COLUMNS},
+            letters={},
+            rows=[RawRow(row=i + 2, values={c: r.get(c, "") for c in COST_COLUMNS}) for i, r in enumerate(found)],
+        )
     return FormsBundle(path="generated", inputs=(), tables=tables)
 
 
@@ -105,8 +126,11 @@ def number(text: str, default: str) -> Decimal:
 def line_cost(r: dict) -> tuple[Decimal, Decimal, Decimal]:
     """(staff time, mileage, direct cost) of a generated line, worked out independently."""
     rate = number(r["rate"], "0") if r["rate"] else (TABLE.find(r["role"]).unit_cost_hour if r["role"] else Decimal(0))
-    return (number(r["staff"], "1") * number(r["hours"], "0") * rate, number(r["miles"], "0") * MILEAGE,
-            number(r["cost"], "0"))
+    return (
+        number(r["staff"], "1") * number(r["hours"], "0") * rate,
+        number(r["miles"], "0") * MILEAGE,
+        number(r["cost"], "0"),
+    )
 
 
 def as_dict(est) -> dict:
@@ -119,8 +143,9 @@ def test_totals_are_the_sums_of_components_and_of_lines_exactly(rows):
     forms, est = run(rows)
     for la in est.las:
         mine = {form: [r for r in rows[form] if (r["la"], r["phase"]) == (la.la, la.phase)] for form in rows}
-        by_form = {form: sum((sum(line_cost(r), Decimal(0)) for r in found), Decimal(0))
-                   for form, found in mine.items()}
+        by_form = {
+            form: sum((sum(line_cost(r), Decimal(0)) for r in found), Decimal(0)) for form, found in mine.items()
+        }
         assert la.total_cost == by_form["rounds"] + by_form["panel"] + by_form["steering"]
         assert abs(la.per_round.round * la.rounds - by_form["rounds"]) < Decimal("1e-20")  # a mean: a division
         rounds = [r for r in est.rounds if (r.la, r.phase) == (la.la, la.phase)]
@@ -136,8 +161,9 @@ def test_totals_are_the_sums_of_components_and_of_lines_exactly(rows):
             assert (la.setup.direct, la.setup.indirect, la.setup.total) == (direct, indirect, direct + indirect)
         else:
             assert la.setup is None
-        assert la.attendances == sum((number(r["staff"], "1") for r in mine["rounds"] if r["item"] == "attendance"),
-                                     Decimal(0))
+        assert la.attendances == sum(
+            (number(r["staff"], "1") for r in mine["rounds"] if r["item"] == "attendance"), Decimal(0)
+        )
 
 
 @SETTINGS
@@ -206,7 +232,7 @@ def test_increasing_any_cost_never_lowers_a_total(rows, data):
         line["hours"] = str(number(line["hours"], "0") + Decimal("0.25") * data.draw(st.integers(1, 8)))
         if not line["role"] and not line["rate"]:
             line["role"] = ROLES[0]
-    more = {**rows, form: rows[form][:i] + [line] + rows[form][i + 1:]}
+    more = {**rows, form: rows[form][:i] + [line] + rows[form][i + 1 :]}
     _, before = run(rows)
     _, after = run(more)
     for a, b in zip(before.las, after.las):
@@ -249,8 +275,12 @@ def write_both(rows: dict[str, list[dict]], folder: Path) -> tuple[Path, Path]:
         ws = wb.create_sheet(form)
         ws.append(list(COST_COLUMNS))
         for r in found:
-            ws.append([r.get(c, "") if c in ("la", "round", "mode", "item", "role") else _typed(r.get(c, ""))
-                       for c in COST_COLUMNS])
+            ws.append(
+                [
+                    r.get(c, "") if c in ("la", "round", "mode", "item", "role") else _typed(r.get(c, ""))
+                    for c in COST_COLUMNS
+                ]
+            )
     xlsx = folder / "forms.xlsx"
     wb.save(xlsx)
     return csv_dir, xlsx
@@ -282,8 +312,11 @@ def test_csv_and_xlsx_of_the_trial_give_identical_results(tmp_path):
         ws = wb.create_sheet(path.stem)
         with open(path, newline="", encoding="utf-8") as handle:
             for i, row in enumerate(csv.reader(handle)):  # numbers as numbers, as Excel holds them
-                ws.append(row if i == 0 else [_typed(v) if re.fullmatch(r"[0-9]+(\.[0-9]+)?", v) else (v or None)
-                                              for v in row])
+                ws.append(
+                    row
+                    if i == 0
+                    else [_typed(v) if re.fullmatch(r"[0-9]+(\.[0-9]+)?", v) else (v or None) for v in row]
+                )
     wb.save(tmp_path / "trial.xlsx")
     a = export.run_to_dict(run_estimate(TRIAL, savings_assumptions=_boot(200)))
     b = export.run_to_dict(run_estimate(tmp_path / "trial.xlsx", savings_assumptions=_boot(200)))
@@ -299,12 +332,19 @@ def _boot(n: int):
 @pytest.mark.parametrize("fmt", ["json", "table"])
 def test_results_do_not_depend_on_timezone_locale_or_hash_seed(fmt):
     outputs = set()
-    for env in ({"TZ": "UTC", "LANG": "C", "LC_ALL": "C", "PYTHONHASHSEED": "0"},
-                {"TZ": "Pacific/Kiritimati", "LANG": "de_DE.UTF-8", "LC_ALL": "", "PYTHONHASHSEED": "12345"},
-                {"TZ": "America/St_Johns", "LANG": "tr_TR.UTF-8", "LC_ALL": "", "PYTHONHASHSEED": "random"}):
-        result = subprocess.run([sys.executable, "-m", "sr_cost", "estimate", "examples/trial", "-f", fmt,
-                                 "--bootstrap", "200"], cwd=ROOT, capture_output=True, text=True,
-                                encoding="utf-8", env={**os.environ, "COLUMNS": "120", **env})
+    for env in (
+        {"TZ": "UTC", "LANG": "C", "LC_ALL": "C", "PYTHONHASHSEED": "0"},
+        {"TZ": "Pacific/Kiritimati", "LANG": "de_DE.UTF-8", "LC_ALL": "", "PYTHONHASHSEED": "12345"},
+        {"TZ": "America/St_Johns", "LANG": "tr_TR.UTF-8", "LC_ALL": "", "PYTHONHASHSEED": "random"},
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "sr_cost", "estimate", "examples/trial", "-f", fmt, "--bootstrap", "200"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**os.environ, "COLUMNS": "120", **env},
+        )
         assert result.returncode == 0, result.stderr
         outputs.add(result.stdout)
     assert len(outputs) == 1

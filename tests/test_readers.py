@@ -48,22 +48,47 @@ def test_a_numeric_header_is_text_too(tmp_path, monkeypatch):
 
 
 cell = st.one_of(
-    st.sampled_from(["", " ", "1", "1.0", "01", "1e3", "-2", "NaN", "TRUE", "LA 1", "£1,234.50", "a,b",
-                     'say "hi"', "2019-05-21", "  padded  ", "Ünïcødé", "x" * 40]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "1",
+            "1.0",
+            "01",
+            "1e3",
+            "-2",
+            "NaN",
+            "TRUE",
+            "LA 1",
+            "£1,234.50",
+            "a,b",
+            'say "hi"',
+            "2019-05-21",
+            "  padded  ",
+            "Ünïcødé",
+            "x" * 40,
+        ]
+    ),
     st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x00"), max_size=8),
 )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(header=st.lists(st.sampled_from(["la", "phase", "staff", "cost", "notes", "Role", " hours "]),
-                       min_size=1, max_size=5, unique=True),
-       rows=st.lists(st.lists(cell, min_size=0, max_size=6), max_size=25))
+@given(
+    header=st.lists(
+        st.sampled_from(["la", "phase", "staff", "cost", "notes", "Role", " hours "]),
+        min_size=1,
+        max_size=5,
+        unique=True,
+    ),
+    rows=st.lists(st.lists(cell, min_size=0, max_size=6), max_size=25),
+)
 def test_the_fast_reader_gives_what_the_exact_reader_gives(tmp_path, monkeypatch, header, rows):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(row[:len(header)])  # ragged short rows, blank lines, never too long
+        writer.writerow(row[: len(header)])  # ragged short rows, blank lines, never too long
     path = tmp_path / "t.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8")
     fast, exact = read_both(path, monkeypatch)

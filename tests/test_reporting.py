@@ -11,10 +11,11 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from conftest import TRIAL, invoke
 from sr_cost.api import run_estimate
 from sr_cost.money import gbp
-from sr_cost.outputs import terminal
+from sr_cost.outputs import terminal, terminal_estimate
+
+from conftest import TRIAL, invoke
 
 
 def shown(renderable, width: int) -> str:
@@ -44,9 +45,9 @@ def test_each_savings_table_starts_apart_from_the_note_above_it(runner):
 def test_many_la_phases_get_a_summary_and_say_where_every_row_is(monkeypatch):
     run = run_estimate(TRIAL)
     est = run.estimate
-    monkeypatch.setattr(terminal, "MAX_LA_ROWS", 5)
-    monkeypatch.setattr(terminal, "EXTREMES", 2)
-    text = shown_all(terminal.estimate_renderables(est, run.table), 120)
+    monkeypatch.setattr(terminal_estimate, "MAX_LA_ROWS", 5)
+    monkeypatch.setattr(terminal_estimate, "EXTREMES", 2)
+    text = shown_all(terminal_estimate.estimate_renderables(est, run.table), 120)
     assert "9 LA-phases: the 2 with the highest and the 2 with the lowest mean cost per round" in text
     assert "--format csv" in text and "--excel" in text
     # the highest are LA5 (£2,711.60) and LA4 (£2,071.18); the lowest LA7 (£340.58) and LA9 (£288.24)
@@ -59,7 +60,7 @@ def test_many_la_phases_get_a_summary_and_say_where_every_row_is(monkeypatch):
 
 def test_few_la_phases_are_shown_one_by_one():
     run = run_estimate(TRIAL)
-    text = shown_all(terminal.estimate_renderables(run.estimate, run.table), 120)
+    text = shown_all(terminal_estimate.estimate_renderables(run.estimate, run.table), 120)
     assert "report Table 19" in text and "report Table 20" in text
     assert all(f"LA{n} " in text for n in (1, 3, 4, 5, 6, 7, 8, 9, 12))
 

@@ -13,11 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sr_cost.api import run_estimate
+from sr_cost.core.respondents import Group, Survey
+from sr_cost.core.savings import SavingsAssumptions, savings
+from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.errors import DataError
 from sr_cost.outputs.json_csv import savings_only_dict
-from sr_cost.core.savings import SavingsAssumptions, savings
-from sr_cost.core.respondents import Group, Survey
-from sr_cost.core.unit_costs import AbsenceBasis
 
 from conftest import ROOT, TRIAL, invoke
 
@@ -60,7 +60,10 @@ def test_small_by_hand(forms):
     assert (p1.intervention.n, p1.control.n) == (2, 2)
     assert (p1.intervention.mean_sick_days, p1.control.mean_sick_days) == (D(1), D("2.5"))
     assert (p1.intervention.mean_cost, p1.control.mean_cost, p1.saving_per_staff) == (
-        D("334.125"), D("835.3125"), D("501.1875"))
+        D("334.125"),
+        D("835.3125"),
+        D("501.1875"),
+    )
     assert p1.annual_saving_per_staff == D("1002.375")
     assert (p1.intervention_staff, p1.annual_saving_total) == (10, D("10023.75"))
     assert p1.annual_running_cost == D("9464.13")
@@ -70,7 +73,10 @@ def test_small_by_hand(forms):
     assert (p2.annual_saving_total, p2.net_annual_cost, p2.las_with_staff) == (None, None, ())
     assert (s.combined.mean_cost_control, s.combined.saving_per_staff) == (D("851.90625"), D("517.78125"))
     assert (s.pooled.mean_cost_intervention, s.pooled.mean_cost_control, s.pooled.saving_per_staff) == (
-        D("334.125"), D("846.375"), D("512.25"))
+        D("334.125"),
+        D("846.375"),
+        D("512.25"),
+    )
 
 
 def test_absence_bases(forms):
@@ -97,11 +103,16 @@ def test_bootstrap_repeats_exactly_with_the_same_seed(forms):
 def test_golden_table_21():
     run = run_estimate(TRIAL, savings_assumptions=SavingsAssumptions(bootstrap=200))
     d = savings_only_dict(run)["savings"]
-    got = [(p["phase"], p["mean_cost_intervention"], p["mean_cost_control"], p["saving_per_staff"]) for p in d["phases"]]
+    got = [
+        (p["phase"], p["mean_cost_intervention"], p["mean_cost_control"], p["saving_per_staff"]) for p in d["phases"]
+    ]
     assert got == [("1", "1862.84", "2129.55", "266.71"), ("2", "1247.40", "1331.78", "84.38")]
     c = d["combined"]
     assert (c["mean_cost_intervention"], c["mean_cost_control"], c["saving_per_staff"]) == (
-        "1555.12", "1730.67", "175.55")
+        "1555.12",
+        "1730.67",
+        "175.55",
+    )
     assert sum(p["n_intervention"] + p["n_control"] for p in d["phases"]) == 236
 
 
@@ -114,15 +125,37 @@ def test_cli_json_equals_library_and_estimate_includes_savings(runner):
     est = json.loads(invoke(runner, "estimate", str(TRIAL), "--format", "json", *args).stdout)
     assert est["savings"] == json.loads(result.stdout)["savings"]
     phase = est["savings"]["phases"][0]
-    assert set(phase) >= {"phase", "n_intervention", "n_control", "mean_sick_days_intervention",
-                          "mean_sick_days_control", "mean_cost_intervention", "mean_cost_control",
-                          "saving_per_staff", "saving_ci_low", "saving_ci_high", "p_saving_positive",
-                          "annual_saving_per_staff", "intervention_staff", "annual_saving_total",
-                          "annual_running_cost", "net_annual_cost", "net_ci_low", "net_ci_high",
-                          "p_pays_for_itself", "break_even_sick_days_per_staff"}
-    assert est["savings"]["assumptions"] == {"hours_per_day": "7.50", "recall_months": 6, "absence_basis": "unit-cost",
-                                             "bootstrap": 300, "seed": 5, "confidence": "0.95",
-                                             "resampling": "respondents, within group and phase"}
+    assert set(phase) >= {
+        "phase",
+        "n_intervention",
+        "n_control",
+        "mean_sick_days_intervention",
+        "mean_sick_days_control",
+        "mean_cost_intervention",
+        "mean_cost_control",
+        "saving_per_staff",
+        "saving_ci_low",
+        "saving_ci_high",
+        "p_saving_positive",
+        "annual_saving_per_staff",
+        "intervention_staff",
+        "annual_saving_total",
+        "annual_running_cost",
+        "net_annual_cost",
+        "net_ci_low",
+        "net_ci_high",
+        "p_pays_for_itself",
+        "break_even_sick_days_per_staff",
+    }
+    assert est["savings"]["assumptions"] == {
+        "hours_per_day": "7.50",
+        "recall_months": 6,
+        "absence_basis": "unit-cost",
+        "bootstrap": 300,
+        "seed": 5,
+        "confidence": "0.95",
+        "resampling": "respondents, within group and phase",
+    }
 
 
 def test_savings_table_reads_at_80_columns(runner):
@@ -130,7 +163,7 @@ def test_savings_table_reads_at_80_columns(runner):
     assert result.exit_code == 0
     assert "£266.71" in result.stdout and "£175.55" in result.stdout and "95%" in result.stdout
     assert "…" not in result.stdout
-    assert max(len(l) for l in result.stdout.splitlines()) <= 80
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
 
 
 def test_savings_without_survey_is_an_error(runner):
@@ -140,27 +173,48 @@ def test_savings_without_survey_is_an_error(runner):
 
 # --- properties -----------------------------------------------------------------------------
 
+
 def _base_run():
     return run_estimate(SMALL, savings_assumptions=SavingsAssumptions(bootstrap=0))
 
 
-respondent = st.tuples(st.sampled_from(["1", "2"]), st.sampled_from([Group.intervention, Group.control]),
-                       st.sampled_from([D("29.04"), D("44.55"), D("61.95"), D("38.60")]),
-                       st.decimals(min_value=0, max_value=60, places=1))
+respondent = st.tuples(
+    st.sampled_from(["1", "2"]),
+    st.sampled_from([Group.intervention, Group.control]),
+    st.sampled_from([D("29.04"), D("44.55"), D("61.95"), D("38.60")]),
+    st.decimals(min_value=0, max_value=60, places=1),
+)
 
 
 def _survey(rows):
     from sr_cost.core.respondents import Respondent
 
-    people = [Respondent(la="A" if ph == "1" else "B", phase=ph, respondent=f"R{i}", group=g, role=None,
-                         salary=None, sick_days=days, rounds_attended=None, hourly_cost=rate, hourly_source="test",
-                         file="t", sheet="", row=i + 2) for i, (ph, g, rate, days) in enumerate(rows)]
+    people = [
+        Respondent(
+            la="A" if ph == "1" else "B",
+            phase=ph,
+            respondent=f"R{i}",
+            group=g,
+            role=None,
+            salary=None,
+            sick_days=days,
+            rounds_attended=None,
+            hourly_cost=rate,
+            hourly_source="test",
+            file="t",
+            sheet="",
+            row=i + 2,
+        )
+        for i, (ph, g, rate, days) in enumerate(rows)
+    ]
     return Survey.of(people)
 
 
 def _both_groups(rows):
-    return all({g for ph, g, *_ in rows if ph == phase} == {Group.intervention, Group.control}
-               for phase in {r[0] for r in rows})
+    return all(
+        {g for ph, g, *_ in rows if ph == phase} == {Group.intervention, Group.control}
+        for phase in {r[0] for r in rows}
+    )
 
 
 @settings(max_examples=60, deadline=None)
@@ -188,6 +242,7 @@ def test_scaling_sick_days_scales_the_saving(rows, k):
 
 # --- bad input ------------------------------------------------------------------------------
 
+
 def _errors(forms, survey=None, staff=None):
     if survey is not None:
         (forms / "survey.csv").write_text(survey)
@@ -202,19 +257,24 @@ HEAD = "la,phase,respondent,group,role,salary,sick_days,rounds_attended\n"
 
 
 def test_bad_survey_rows_all_reported(forms):
-    survey = SURVEY + ("A,1,R5,treatment,Social worker,,1,0\n"     # row 8: unknown group
-                       "A,1,R6,control,,,1,0\n"                   # row 9: neither role nor salary
-                       "A,1,R7,control,Social worker,,-2,0\n"     # row 10: negative days
-                       "A,1,R8,control,Social worker,,lots,0\n"   # row 11: non-numeric
-                       "A,1,R1,control,Social worker,,1,0\n"      # row 12: duplicate respondent
-                       "A,1,R9,control,Socal worker,,1,0\n")      # row 13: unknown role
+    survey = SURVEY + (
+        "A,1,R5,treatment,Social worker,,1,0\n"  # row 8: unknown group
+        "A,1,R6,control,,,1,0\n"  # row 9: neither role nor salary
+        "A,1,R7,control,Social worker,,-2,0\n"  # row 10: negative days
+        "A,1,R8,control,Social worker,,lots,0\n"  # row 11: non-numeric
+        "A,1,R1,control,Social worker,,1,0\n"  # row 12: duplicate respondent
+        "A,1,R9,control,Socal worker,,1,0\n"
+    )  # row 13: unknown role
     found = [(p.row, p.column) for p in _errors(forms, survey)]
-    assert found == [(8, "group"), (9, "role"), (10, "sick_days"), (11, "sick_days"), (12, "respondent"),
-                     (13, "role")]
+    assert found == [(8, "group"), (9, "role"), (10, "sick_days"), (11, "sick_days"), (12, "respondent"), (13, "role")]
 
 
 def test_phase_with_one_group_cannot_be_computed(forms):
-    survey = HEAD + "A,1,R1,intervention,Social worker,,2,2\nB,2,R1,control,Social worker,,1,0\nB,2,R2,intervention,Social worker,,1,0\n"
+    survey = (
+        HEAD
+        + "A,1,R1,intervention,Social worker,,2,2\nB,2,R1,control,Social worker,,1,0\n"
+        + "B,2,R2,intervention,Social worker,,1,0\n"
+    )
     (p,) = _errors(forms, survey)
     assert "intervention group only" in p.message and "cannot be computed" in p.message
 

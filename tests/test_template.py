@@ -10,10 +10,10 @@ import openpyxl
 import pytest
 
 from sr_cost.api import run_estimate
-from sr_cost.outputs.json_csv import estimate_to_dict
-from sr_cost.money import parse_number
 from sr_cost.excel.template import FORM_COLUMNS, INSTRUCTIONS, ROLES, build_template
 from sr_cost.inputs.unit_costs import load_table
+from sr_cost.money import parse_number
+from sr_cost.outputs.json_csv import estimate_to_dict
 
 from conftest import ROOT, TRIAL, invoke
 from soffice import convert, soffice  # noqa: F401  (a fixture)
@@ -34,8 +34,16 @@ def test_sheets_and_headers(table):
         ws = wb[name]
         assert [c.value for c in ws[1]] == list(FORM_COLUMNS[name])
         assert ws.max_row == 1 and ws.freeze_panes == "A2"
-    assert FORM_COLUMNS["survey"] == ("la", "phase", "respondent", "group", "role", "salary", "sick_days",
-                                      "rounds_attended")
+    assert FORM_COLUMNS["survey"] == (
+        "la",
+        "phase",
+        "respondent",
+        "group",
+        "role",
+        "salary",
+        "sick_days",
+        "rounds_attended",
+    )
     assert FORM_COLUMNS["staff"] == ("la", "phase", "intervention_staff", "control_staff")
 
 
@@ -43,7 +51,7 @@ def test_instructions_explain_every_column_with_an_example(table):
     ws = build_template(table)[INSTRUCTIONS]
     rows = list(ws.iter_rows(values_only=True))
     top = next(i for i, r in enumerate(rows) if r[:5] == ("Sheet", "Column", "Required", "What to write", "Example"))
-    explained = {(r[0], r[1]): r for r in rows[top + 1:] if r[1]}
+    explained = {(r[0], r[1]): r for r in rows[top + 1 :] if r[1]}
     for sheet, columns in FORM_COLUMNS.items():
         for column in columns:
             _, _, required, meaning, example = explained[(sheet, column)]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from sr_cost.errors import DataError
 from sr_cost.core.unit_costs import Params, check_table, derive, unit_cost_hours
+from sr_cost.errors import DataError
 from sr_cost.inputs.unit_costs import build_table, load_table
 
 from conftest import ROOT, UNIT_COSTS
@@ -74,8 +74,10 @@ def test_bundled_table_is_the_published_appendix():
     table = load_table()
     assert table.price_year == 2019
     assert len(table.roles) == 48
-    got = {r.role: (f"{r.salary:.2f}", f"{r.on_costs:.2f}", f"{r.overheads:.2f}", f"{r.unit_cost_hour:.2f}")
-           for r in table.roles}
+    got = {
+        r.role: (f"{r.salary:.2f}", f"{r.on_costs:.2f}", f"{r.overheads:.2f}", f"{r.unit_cost_hour:.2f}")
+        for r in table.roles
+    }
     assert got == PUBLISHED
 
 
@@ -88,8 +90,10 @@ def test_derivation_reproduces_every_published_row(role):
     assert abs(d.overheads - overheads) <= D("0.01")
 
 
-@given(st.lists(st.decimals(min_value=0, max_value=500_000, places=2), max_size=30),
-       st.decimals(min_value=0, max_value=500, places=2))
+@given(
+    st.lists(st.decimals(min_value=0, max_value=500_000, places=2), max_size=30),
+    st.decimals(min_value=0, max_value=500, places=2),
+)
 def test_unit_cost_hours_is_derive_for_every_salary(salaries, weekly_threshold):
     """The batch used for a survey's salaries gives exactly ``derive``'s unit cost, including for
     salaries at and below the NI threshold (none of the NI rate is charged below it)."""
@@ -118,8 +122,9 @@ def test_check_passes_on_bundled_table():
 
 
 def test_check_finds_an_edited_row(tmp_path):
-    text = UNIT_COSTS.read_text().replace("Social worker,34748.00,9536.68,23119.10,44.55",
-                                          "Social worker,34748.00,9536.68,23119.10,44.56")
+    text = UNIT_COSTS.read_text().replace(
+        "Social worker,34748.00,9536.68,23119.10,44.55", "Social worker,34748.00,9536.68,23119.10,44.56"
+    )
     (tmp_path / "t.csv").write_text(text)
     mismatches = check_table(load_table(tmp_path / "t.csv"))
     assert [(m.role, m.field, str(m.published)) for m in mismatches] == [("Social worker", "unit_cost_hour", "44.56")]
@@ -141,7 +146,9 @@ def test_table_with_only_salaries_is_derived(tmp_path):
 
 def test_params_beside_table_are_used(tmp_path):
     (tmp_path / "mine.csv").write_text("role,salary\nSocial worker,34748\n")
-    (tmp_path / "mine.toml").write_text("[source]\nname='mine'\nprice_year=2024\n[parameters]\nworking_hours_per_year=1000\n")
+    (tmp_path / "mine.toml").write_text(
+        "[source]\nname='mine'\nprice_year=2024\n[parameters]\nworking_hours_per_year=1000\n"
+    )
     table = load_table(tmp_path / "mine.csv")
     # 67,403.784 / 1,000 = 67.40
     assert table.find("Social worker").unit_cost_hour == D("67.40")

@@ -167,6 +167,7 @@ def test_values_beside_the_form_are_listed_up_to_twenty_then_counted(tmp_path):
 def test_a_formatted_empty_cell_far_away_is_not_a_value(tmp_path):
     """Formatting the sheet's last cell (no value) writes it into the XML, and makes the sheet's
     dimension A1:XFD1048576; it is neither reported nor read as a million rows."""
+
     def edit(wb, ws):
         ws["XFD1048576"].fill = PatternFill("solid", fgColor="FFFF00")
         ws["M2"].number_format = "0.00"
@@ -180,6 +181,7 @@ def test_a_formatted_empty_cell_far_away_is_not_a_value(tmp_path):
 
 def test_values_beside_the_form_saved_by_libreoffice_are_named(soffice, tmp_path):  # noqa: F811
     """LibreOffice keeps text in the shared-strings table, not in the cell: the value is looked up."""
+
     def edit(wb, ws):
         ws["L3"] = "paid by HR"
         ws["N5"] = 12.5
@@ -199,13 +201,16 @@ def _with_member(path: Path, member: str, edit) -> Path:
     return out
 
 
-LAUGHS = (b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
-          b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+LAUGHS = (
+    b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+)
 
 
 @pytest.mark.parametrize("member", ["xl/workbook.xml", "xl/worksheets/sheet1.xml"])
 def test_entity_declarations_are_refused_naming_the_part(tmp_path, member):
     """Whether openpyxl meets the DTD while opening the workbook or while reading the sheet."""
+
     def declare(data: bytes) -> bytes:  # the DTD goes after the XML declaration, if there is one
         at = data.index(b"?>") + 2 if data.startswith(b"<?xml") else 0
         return data[:at] + LAUGHS + data[at:]
@@ -233,8 +238,10 @@ def test_reading_problems_and_the_other_rows_problems_come_in_one_run(tmp_path):
     # a cell that cannot be read is reported with the problems of every other row, in one go; the
     # row it is in is checked once it is put right (a merged or unreadable cell would make its
     # row's other problems misleading)
-    rows = ROUNDS + [["A", 1, "R2", "virtual", "attendance", "Social wroker", None, 2, 1, None, None],
-                     ["A", 1, "R2", "virtual", "attendance", "Team manager", None, "two", 1, None, None]]
+    rows = ROUNDS + [
+        ["A", 1, "R2", "virtual", "attendance", "Social wroker", None, 2, 1, None, None],
+        ["A", 1, "R2", "virtual", "attendance", "Team manager", None, "two", 1, None, None],
+    ]
 
     def edit(wb, ws):
         ws["H2"] = "#REF!"
@@ -243,10 +250,15 @@ def test_reading_problems_and_the_other_rows_problems_come_in_one_run(tmp_path):
         ws.merge_cells("E5:F5")
 
     found = [(p.cell, p.message) for p in errors(workbook(tmp_path / "f.xlsx", edit, rows=rows))]
-    assert found[:3] == [("H2", "holds a spreadsheet error value"), ("I3", "holds a formula with no saved value"),
-                         ("E5:F5", "merged cells in the form: only the first cell of a merge holds a value")]
+    assert found[:3] == [
+        ("H2", "holds a spreadsheet error value"),
+        ("I3", "holds a formula with no saved value"),
+        ("E5:F5", "merged cells in the form: only the first cell of a merge holds a value"),
+    ]
     assert sorted((cell, message.split(" (")[0]) for cell, message in found[3:]) == [
-        ("F6", "unknown role"), ("H7", "staff is not a number")]
+        ("F6", "unknown role"),
+        ("H7", "staff is not a number"),
+    ]
 
 
 def survey_workbook(path: Path, edit) -> Path:
@@ -285,6 +297,7 @@ def test_a_reading_problem_on_a_survey_sheet_without_respondents_is_reported(tmp
 
 def test_formulas_saved_by_libreoffice_are_read_by_value(soffice, tmp_path):  # noqa: F811
     """A form whose numbers are formulas, once saved by a spreadsheet program, reads as their values."""
+
     def edit(wb, ws):
         ws["H2"] = "=4+6"  # 10 attending
         ws["I3"] = "=SUM(0.5,1.5)"  # the facilitator's 2 hours

@@ -23,8 +23,8 @@ app = typer.Typer(
     rich_markup_mode=None,
     name="sr-cost",
     help="What Schwartz Rounds cost a UK local authority, and what they may save.\n\n"
-         "Costs follow the method of the 2021 trial in English children's services, with staff time "
-         "priced from a unit-cost table (bundled: PSSRU 2019 method, 2019 prices).",
+    "Costs follow the method of the 2021 trial in English children's services, with staff time "
+    "priced from a unit-cost table (bundled: PSSRU 2019 method, 2019 prices).",
     no_args_is_help=True,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -44,8 +44,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Show the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show a full traceback when something goes wrong."),
 ) -> None:
     """sr-cost: cost Schwartz Rounds from the trial's economic forms."""

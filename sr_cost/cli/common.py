@@ -8,11 +8,11 @@ from __future__ import annotations
 import io
 import shlex
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from pathlib import Path
-from typing import Callable, Iterator, Optional
 
 import typer
 
@@ -36,30 +36,42 @@ class _State:
 
 state = _State()
 
-UNIT_COSTS_HELP = ("A unit-cost table (CSV or XLSX: role,salary[,on_costs,overheads,unit_cost_hour]). "
-                   "Default: the bundled PSSRU 2019 table.")
-PARAMS_HELP = ("Parameters TOML for the table (default: the .toml beside it with the same stem, else the 2019 "
-               "parameters).")
-FORMS_HELP = ("The forms: an .xlsx workbook with sheets rounds (required), training, panel, steering and optionally "
-              "survey and staff, or a folder of CSV files with the same names (rounds.csv, ...).")
+UNIT_COSTS_HELP = (
+    "A unit-cost table (CSV or XLSX: role,salary[,on_costs,overheads,unit_cost_hour]). "
+    "Default: the bundled PSSRU 2019 table."
+)
+PARAMS_HELP = (
+    "Parameters TOML for the table (default: the .toml beside it with the same stem, else the 2019 parameters)."
+)
+FORMS_HELP = (
+    "The forms: an .xlsx workbook with sheets rounds (required), training, panel, steering and optionally "
+    "survey and staff, or a folder of CSV files with the same names (rounds.csv, ...)."
+)
 OUTPUT_HELP = "Write the result to this file instead of the terminal."
 ENCODING_HELP = "Text encoding of CSV forms (e.g. cp1252 for older Excel)."
 
 # the options of the commands that read forms (estimate, savings, compare)
 UNIT_COSTS_OPT = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP)
 PARAMS_OPT = typer.Option(None, "--params", help=PARAMS_HELP)
-ROUNDS_PER_YEAR_OPT = typer.Option(12, "--rounds-per-year", min=1, max=365,
-                                   help="Rounds a year, for the annual cost [rounds/year].")
-MILEAGE_RATE_OPT = typer.Option(None, "--mileage-rate", metavar="<number>",
-                                help="Mileage rate [£/mile]. Default 0.45, the report's rate.")
+ROUNDS_PER_YEAR_OPT = typer.Option(
+    12, "--rounds-per-year", min=1, max=365, help="Rounds a year, for the annual cost [rounds/year]."
+)
+MILEAGE_RATE_OPT = typer.Option(
+    None, "--mileage-rate", metavar="<number>", help="Mileage rate [£/mile]. Default 0.45, the report's rate."
+)
 ENCODING_OPT = typer.Option("utf-8-sig", "--encoding", help=ENCODING_HELP)
-HOURS_PER_DAY_OPT = typer.Option("7.5", "--hours-per-day", metavar="<number>",
-                                 help="Hours in a day of sickness absence [hours/day].")
-RECALL_MONTHS_OPT = typer.Option(6, "--recall-months", min=1, max=120,
-                                 help="Months the survey's sick days cover [months].")
-ABSENCE_BASIS_OPT = typer.Option(AbsenceBasis.unit_cost, "--absence-basis",
-                                 help="Hourly cost of absence: unit-cost (salary + on-costs + overheads, as the "
-                                      "report), employer (salary + on-costs) or salary.")
+HOURS_PER_DAY_OPT = typer.Option(
+    "7.5", "--hours-per-day", metavar="<number>", help="Hours in a day of sickness absence [hours/day]."
+)
+RECALL_MONTHS_OPT = typer.Option(
+    6, "--recall-months", min=1, max=120, help="Months the survey's sick days cover [months]."
+)
+ABSENCE_BASIS_OPT = typer.Option(
+    AbsenceBasis.unit_cost,
+    "--absence-basis",
+    help="Hourly cost of absence: unit-cost (salary + on-costs + overheads, as the "
+    "report), employer (salary + on-costs) or salary.",
+)
 BOOTSTRAP_OPT = typer.Option(10_000, "--bootstrap", min=0, help="Bootstrap resamples for the intervals (0: none).")
 SEED_OPT = typer.Option(2021, "--seed", help="Random seed of the bootstrap; the same seed repeats exactly.")
 
@@ -91,7 +103,7 @@ def reported() -> Iterator[None]:
         raise typer.Exit(EXIT_DATA) from None
 
 
-def decimal_option(value: Optional[str], name: str) -> Optional[Decimal]:
+def decimal_option(value: str | None, name: str) -> Decimal | None:
     """A number option as an exact Decimal (a pound sign is allowed)."""
     if value is None:
         return None
@@ -104,16 +116,19 @@ def decimal_option(value: Optional[str], name: str) -> Optional[Decimal]:
     return number
 
 
-def savings_assumptions(hours_per_day: str, recall_months: int, absence_basis: AbsenceBasis, bootstrap: int,
-                        seed: int):
+def savings_assumptions(hours_per_day: str, recall_months: int, absence_basis: AbsenceBasis, bootstrap: int, seed: int):
     from sr_cost.core.savings import SavingsAssumptions
 
-    return SavingsAssumptions(hours_per_day=decimal_option(hours_per_day, "--hours-per-day"),
-                              recall_months=recall_months, absence_basis=absence_basis, bootstrap=bootstrap,
-                              seed=seed)
+    return SavingsAssumptions(
+        hours_per_day=decimal_option(hours_per_day, "--hours-per-day"),
+        recall_months=recall_months,
+        absence_basis=absence_basis,
+        bootstrap=bootstrap,
+        seed=seed,
+    )
 
 
-def check_output(output: Optional[Path], inputs: list[Path]) -> None:
+def check_output(output: Path | None, inputs: list[Path]) -> None:
     """An output must not be one of the inputs (nor a form file inside an input folder)."""
     from sr_cost.errors import UsageError
 
@@ -122,12 +137,13 @@ def check_output(output: Optional[Path], inputs: list[Path]) -> None:
     target = output.resolve()
     for path in inputs:
         p = path.resolve()
-        if target == p or (p.is_dir() and p in target.parents and target.suffix.lower() == ".csv"
-                           and target.stem.lower() in FORM_FILES):
+        if target == p or (
+            p.is_dir() and p in target.parents and target.suffix.lower() == ".csv" and target.stem.lower() in FORM_FILES
+        ):
             raise UsageError(f"the output {output} is one of the inputs; choose another name")
 
 
-def check_excel(excel: Optional[Path], inputs: list[Path]) -> None:
+def check_excel(excel: Path | None, inputs: list[Path]) -> None:
     """An Excel output must be .xlsx and none of the inputs (nor the other output)."""
     from sr_cost.errors import UsageError
 
@@ -156,7 +172,7 @@ def command_line(ctx: typer.Context) -> str:
     return shlex.join(words)
 
 
-def emit(text: Optional[str], output: Optional[Path], render: Callable) -> None:
+def emit(text: str | None, output: Path | None, render: Callable) -> None:
     """Print ``text`` (or the rich rendering, ``render(console)``) to stdout, or write it to
     ``output`` whole or not at all."""
     from sr_cost.outputs.files import write_text_atomic

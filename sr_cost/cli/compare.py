@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-from sr_cost.cli.common import (ABSENCE_BASIS_OPT, BOOTSTRAP_OPT, HOURS_PER_DAY_OPT, MILEAGE_RATE_OPT,
-                                    OUTPUT_HELP, PARAMS_OPT, RECALL_MONTHS_OPT, ROUNDS_PER_YEAR_OPT, SEED_OPT,
-                                    UNIT_COSTS_OPT, check_excel, check_output, decimal_option, emit, reported,
-                                    savings_assumptions)
+from sr_cost.cli.common import (
+    ABSENCE_BASIS_OPT,
+    BOOTSTRAP_OPT,
+    HOURS_PER_DAY_OPT,
+    MILEAGE_RATE_OPT,
+    OUTPUT_HELP,
+    PARAMS_OPT,
+    RECALL_MONTHS_OPT,
+    ROUNDS_PER_YEAR_OPT,
+    SEED_OPT,
+    UNIT_COSTS_OPT,
+    check_excel,
+    check_output,
+    decimal_option,
+    emit,
+    reported,
+    savings_assumptions,
+)
 from sr_cost.core.unit_costs import AbsenceBasis
 
 
@@ -29,42 +42,56 @@ class CompareFormat(str, Enum):
     json = "json"
 
 
-def _pair(value: Optional[str]) -> Optional[tuple[str, ...]]:
+def _pair(value: str | None) -> tuple[str, ...] | None:
     return None if value is None else tuple(part.strip() for part in value.split(","))
 
 
-def _percent_option(value: Optional[str], name: str):
+def _percent_option(value: str | None, name: str):
     return None if value is None else decimal_option(value.rstrip().rstrip("%"), name)
 
 
 def compare_cmd(
     forms: Path = typer.Argument(..., help="The forms (an .xlsx workbook or a folder of CSV files)."),
-    forms_b: Optional[Path] = typer.Argument(None, help="A second forms set: compare the two sets, A against B."),
-    by: Optional[CompareBy] = typer.Option(None, "--by", help="With one forms set: mode (in-person against "
-                                                              "virtual rounds, the default) or phase."),
-    phases: Optional[str] = typer.Option(None, "--phases", help="With --by phase: the two phases, e.g. 1,2 "
-                                                                "(default: the forms' two phases)."),
-    labels: Optional[str] = typer.Option(None, "--labels", help="Names of the two options, comma-separated, "
-                                                                "e.g. \"plan A,plan B\"."),
-    years: int = typer.Option(3, "--years", min=1, max=50,
-                              help="Planning horizon [years]. Default 3, the usual appraisal period."),
-    discount_rate: str = typer.Option("3.5", "--discount-rate", metavar="<number>",
-                                      help="Discount rate [% a year]. Default 3.5, HM Treasury Green Book."),
-    uplift_to: Optional[int] = typer.Option(None, "--uplift-to", help="Re-price every figure to this year's "
-                                                                      "prices (with --index or --uplift)."),
-    index: Optional[Path] = typer.Option(None, "--index", help="A price index, CSV or XLSX with columns "
-                                                               "year,index (e.g. the PSSRU pay and prices index)."),
-    uplift: Optional[str] = typer.Option(None, "--uplift", metavar="<number>",
-                                         help="A flat uplift instead of an index [% a year]."),
-    sensitivity: bool = typer.Option(False, "--sensitivity", help="Vary one assumption at a time (tornado) and "
-                                                                  "find the break-even attendance."),
+    forms_b: Path | None = typer.Argument(None, help="A second forms set: compare the two sets, A against B."),
+    by: CompareBy | None = typer.Option(
+        None, "--by", help="With one forms set: mode (in-person against virtual rounds, the default) or phase."
+    ),
+    phases: str | None = typer.Option(
+        None, "--phases", help="With --by phase: the two phases, e.g. 1,2 (default: the forms' two phases)."
+    ),
+    labels: str | None = typer.Option(
+        None, "--labels", help='Names of the two options, comma-separated, e.g. "plan A,plan B".'
+    ),
+    years: int = typer.Option(
+        3, "--years", min=1, max=50, help="Planning horizon [years]. Default 3, the usual appraisal period."
+    ),
+    discount_rate: str = typer.Option(
+        "3.5",
+        "--discount-rate",
+        metavar="<number>",
+        help="Discount rate [% a year]. Default 3.5, HM Treasury Green Book.",
+    ),
+    uplift_to: int | None = typer.Option(
+        None, "--uplift-to", help="Re-price every figure to this year's prices (with --index or --uplift)."
+    ),
+    index: Path | None = typer.Option(
+        None,
+        "--index",
+        help="A price index, CSV or XLSX with columns year,index (e.g. the PSSRU pay and prices index).",
+    ),
+    uplift: str | None = typer.Option(
+        None, "--uplift", metavar="<number>", help="A flat uplift instead of an index [% a year]."
+    ),
+    sensitivity: bool = typer.Option(
+        False, "--sensitivity", help="Vary one assumption at a time (tornado) and find the break-even attendance."
+    ),
     fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", "-f", help="table or json."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
-    excel: Optional[Path] = typer.Option(None, "--excel", help="Also write an Excel workbook (.xlsx) with charts."),
-    unit_costs: Optional[Path] = UNIT_COSTS_OPT,
-    params: Optional[Path] = PARAMS_OPT,
+    output: Path | None = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
+    excel: Path | None = typer.Option(None, "--excel", help="Also write an Excel workbook (.xlsx) with charts."),
+    unit_costs: Path | None = UNIT_COSTS_OPT,
+    params: Path | None = PARAMS_OPT,
     rounds_per_year: int = ROUNDS_PER_YEAR_OPT,
-    mileage_rate: Optional[str] = MILEAGE_RATE_OPT,
+    mileage_rate: str | None = MILEAGE_RATE_OPT,
     encoding: str = typer.Option("utf-8-sig", "--encoding", help="Text encoding of CSV forms (e.g. cp1252)."),
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
@@ -82,28 +109,41 @@ def compare_cmd(
     with reported():
         from sr_cost.api import run_compare
         from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
-        from sr_cost.outputs import json_csv, terminal, terminal_compare
+        from sr_cost.outputs import json_compare, json_csv, terminal, terminal_compare
 
-        inputs = [forms] + ([forms_b] if forms_b else []) + ([unit_costs] if unit_costs else []) \
-            + ([index] if index else [])
+        inputs = (
+            [forms] + ([forms_b] if forms_b else []) + ([unit_costs] if unit_costs else []) + ([index] if index else [])
+        )
         check_output(output, inputs)
         check_excel(excel, inputs + ([output] if output else []))
         rate = decimal_option(mileage_rate, "--mileage-rate")
         assumptions = savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed)
         with terminal.progress_bar("bootstrap") as progress:
-            run = run_compare(forms, forms_b, by=by.value if by else None, phases=_pair(phases),
-                              labels=_pair(labels), years=years,
-                              discount_rate_pct=_percent_option(discount_rate, "--discount-rate"),
-                              uplift_to=uplift_to, index=index, uplift_pct=_percent_option(uplift, "--uplift"),
-                              sensitivity=sensitivity, unit_costs=unit_costs, params=params,
-                              rounds_per_year=rounds_per_year,
-                              mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate, encoding=encoding,
-                              savings_assumptions=assumptions, progress=progress)
+            run = run_compare(
+                forms,
+                forms_b,
+                by=by.value if by else None,
+                phases=_pair(phases),
+                labels=_pair(labels),
+                years=years,
+                discount_rate_pct=_percent_option(discount_rate, "--discount-rate"),
+                uplift_to=uplift_to,
+                index=index,
+                uplift_pct=_percent_option(uplift, "--uplift"),
+                sensitivity=sensitivity,
+                unit_costs=unit_costs,
+                params=params,
+                rounds_per_year=rounds_per_year,
+                mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate,
+                encoding=encoding,
+                savings_assumptions=assumptions,
+                progress=progress,
+            )
         terminal.print_warnings(run.warnings)
         if excel is not None:
             from sr_cost.excel.compare import write_compare_workbook
 
             write_compare_workbook(excel, run)
             typer.echo(f"Wrote {excel}", err=True)
-        text = json_csv.to_json(json_csv.compare_to_dict(run)) if fmt is CompareFormat.json else None
+        text = json_csv.to_json(json_compare.compare_to_dict(run)) if fmt is CompareFormat.json else None
         emit(text, output, lambda console: terminal_compare.print_compare(run.comparison, console))

@@ -3,21 +3,49 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
-from sr_cost.cli.common import (ABSENCE_BASIS_OPT, BOOTSTRAP_OPT, ENCODING_OPT, FORMS_HELP, HOURS_PER_DAY_OPT,
-                                    MILEAGE_RATE_OPT, OUTPUT_HELP, PARAMS_OPT, RECALL_MONTHS_OPT,
-                                    ROUNDS_PER_YEAR_OPT, SEED_OPT, UNIT_COSTS_HELP, UNIT_COSTS_OPT, OutputFormat,
-                                    check_excel, check_output, command_line, decimal_option, emit, reported,
-                                    savings_assumptions)
+from sr_cost.cli.common import (
+    ABSENCE_BASIS_OPT,
+    BOOTSTRAP_OPT,
+    ENCODING_OPT,
+    FORMS_HELP,
+    HOURS_PER_DAY_OPT,
+    MILEAGE_RATE_OPT,
+    OUTPUT_HELP,
+    PARAMS_OPT,
+    RECALL_MONTHS_OPT,
+    ROUNDS_PER_YEAR_OPT,
+    SEED_OPT,
+    UNIT_COSTS_HELP,
+    UNIT_COSTS_OPT,
+    OutputFormat,
+    check_excel,
+    check_output,
+    command_line,
+    decimal_option,
+    emit,
+    reported,
+    savings_assumptions,
+)
 from sr_cost.core.unit_costs import AbsenceBasis
 
 
-def _run_forms(ctx: typer.Context, forms: Path, unit_costs: Optional[Path], params: Optional[Path],
-               rounds_per_year: int, mileage_rate: Optional[str], encoding: str, assumptions,
-               output: Optional[Path], excel: Optional[Path], *, require_survey: bool):
+def _run_forms(
+    ctx: typer.Context,
+    forms: Path,
+    unit_costs: Path | None,
+    params: Path | None,
+    rounds_per_year: int,
+    mileage_rate: str | None,
+    encoding: str,
+    assumptions,
+    output: Path | None,
+    excel: Path | None,
+    *,
+    require_survey: bool,
+):
     """What `estimate` and `savings` share: refuse outputs that are inputs, cost the forms (with the
     savings when there is a survey), show the warnings and write the workbook."""
     from sr_cost.api import run_estimate
@@ -29,9 +57,17 @@ def _run_forms(ctx: typer.Context, forms: Path, unit_costs: Optional[Path], para
     check_excel(excel, inputs + ([output] if output else []))
     rate = decimal_option(mileage_rate, "--mileage-rate")
     with terminal.progress_bar("bootstrap") as progress:
-        run = run_estimate(forms, unit_costs=unit_costs, params=params, rounds_per_year=rounds_per_year,
-                           mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate, encoding=encoding,
-                           savings_assumptions=assumptions, progress=progress, require_survey=require_survey)
+        run = run_estimate(
+            forms,
+            unit_costs=unit_costs,
+            params=params,
+            rounds_per_year=rounds_per_year,
+            mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate,
+            encoding=encoding,
+            savings_assumptions=assumptions,
+            progress=progress,
+            require_survey=require_survey,
+        )
     if run.warnings:
         terminal.print_warnings(run.warnings)
     if excel is not None:
@@ -45,14 +81,18 @@ def _run_forms(ctx: typer.Context, forms: Path, unit_costs: Optional[Path], para
 def estimate_cmd(
     ctx: typer.Context,
     forms: Path = typer.Argument(..., help=FORMS_HELP),
-    unit_costs: Optional[Path] = UNIT_COSTS_OPT,
-    params: Optional[Path] = PARAMS_OPT,
+    unit_costs: Path | None = UNIT_COSTS_OPT,
+    params: Path | None = PARAMS_OPT,
     rounds_per_year: int = ROUNDS_PER_YEAR_OPT,
-    mileage_rate: Optional[str] = MILEAGE_RATE_OPT,
+    mileage_rate: str | None = MILEAGE_RATE_OPT,
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
-    excel: Optional[Path] = typer.Option(None, "--excel", help="Also write an auditable Excel workbook (.xlsx): "
-                                         "figures, charts, every input line and formulas that recompute them."),
+    output: Path | None = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
+    excel: Path | None = typer.Option(
+        None,
+        "--excel",
+        help="Also write an auditable Excel workbook (.xlsx): "
+        "figures, charts, every input line and formulas that recompute them.",
+    ),
     encoding: str = ENCODING_OPT,
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
@@ -67,11 +107,21 @@ def estimate_cmd(
     Example: sr-cost estimate examples/trial --format json -o estimate.json
     """
     with reported():
-        from sr_cost.outputs import json_csv, terminal
+        from sr_cost.outputs import json_csv, terminal_estimate
 
-        run = _run_forms(ctx, forms, unit_costs, params, rounds_per_year, mileage_rate, encoding,
-                         savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
-                         output, excel, require_survey=False)
+        run = _run_forms(
+            ctx,
+            forms,
+            unit_costs,
+            params,
+            rounds_per_year,
+            mileage_rate,
+            encoding,
+            savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
+            output,
+            excel,
+            require_survey=False,
+        )
         if fmt is OutputFormat.json:
             text = json_csv.to_json(json_csv.run_to_dict(run))
         elif fmt is OutputFormat.csv:
@@ -80,10 +130,10 @@ def estimate_cmd(
             text = None
 
         def render(console):
-            terminal.print_estimate(run.estimate, run.table, console)
+            terminal_estimate.print_estimate(run.estimate, run.table, console)
             if run.savings is not None:
                 console.print()  # the savings' tables start apart from the estimate's closing note
-                terminal.print_savings(run.savings, console)
+                terminal_estimate.print_savings(run.savings, console)
 
         emit(text, output, render)
 
@@ -91,21 +141,26 @@ def estimate_cmd(
 def savings_cmd(
     ctx: typer.Context,
     forms: Path = typer.Argument(..., help="The forms, with a survey sheet (and a staff sheet for the totals)."),
-    unit_costs: Optional[Path] = UNIT_COSTS_OPT,
-    params: Optional[Path] = PARAMS_OPT,
-    rounds_per_year: int = typer.Option(12, "--rounds-per-year", min=1, max=365,
-                                        help="Rounds a year, for the annual running cost [rounds/year]."),
-    mileage_rate: Optional[str] = MILEAGE_RATE_OPT,
+    unit_costs: Path | None = UNIT_COSTS_OPT,
+    params: Path | None = PARAMS_OPT,
+    rounds_per_year: int = typer.Option(
+        12, "--rounds-per-year", min=1, max=365, help="Rounds a year, for the annual running cost [rounds/year]."
+    ),
+    mileage_rate: str | None = MILEAGE_RATE_OPT,
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
-    excel: Optional[Path] = typer.Option(None, "--excel", help="Also write an auditable Excel workbook (.xlsx), the "
-                                         "same as estimate's: the costing, and sheet Savings with every respondent, "
-                                         "Table 21 and the annual figures by formula."),
+    output: Path | None = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
+    excel: Path | None = typer.Option(
+        None,
+        "--excel",
+        help="Also write an auditable Excel workbook (.xlsx), the "
+        "same as estimate's: the costing, and sheet Savings with every respondent, "
+        "Table 21 and the annual figures by formula.",
+    ),
     encoding: str = ENCODING_OPT,
 ) -> None:
     """Sickness-absence savings (report Table 21), net annual cost, break-even sick days, and
@@ -114,26 +169,40 @@ def savings_cmd(
     Example: sr-cost savings examples/trial --bootstrap 2000 --seed 7 --excel savings.xlsx
     """
     with reported():
-        from sr_cost.outputs import json_csv, terminal
+        from sr_cost.outputs import json_csv, terminal_estimate
 
-        run = _run_forms(ctx, forms, unit_costs, params, rounds_per_year, mileage_rate, encoding,
-                         savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
-                         output, excel, require_survey=True)
+        run = _run_forms(
+            ctx,
+            forms,
+            unit_costs,
+            params,
+            rounds_per_year,
+            mileage_rate,
+            encoding,
+            savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
+            output,
+            excel,
+            require_survey=True,
+        )
         if fmt is OutputFormat.json:
             text = json_csv.to_json(json_csv.savings_only_dict(run))
         elif fmt is OutputFormat.csv:
             text = json_csv.savings_csv(run.savings)
         else:
             text = None
-        emit(text, output, lambda console: terminal.print_savings(run.savings, console))
+        emit(text, output, lambda console: terminal_estimate.print_savings(run.savings, console))
 
 
 def template_cmd(
     path: Path = typer.Argument(..., help="Where to write the template workbook (.xlsx)."),
-    example: bool = typer.Option(False, "--example", help="Fill the forms with one typical in-person round and "
-                                                          "one typical virtual round, to change into a plan."),
-    unit_costs: Optional[Path] = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP + " Its roles make the "
-                                                                                          "role drop-down."),
+    example: bool = typer.Option(
+        False,
+        "--example",
+        help="Fill the forms with one typical in-person round and one typical virtual round, to change into a plan.",
+    ),
+    unit_costs: Path | None = typer.Option(
+        None, "--unit-costs", help=UNIT_COSTS_HELP + " Its roles make the role drop-down."
+    ),
 ) -> None:
     """Write a workbook of the forms for an authority to fill in: the sheets training, rounds, panel,
     steering, survey and staff with their headers, instructions for every column, and drop-downs.
@@ -147,5 +216,8 @@ def template_cmd(
 
         check_excel(path, [unit_costs] if unit_costs else [])
         write_template(path, unit_cost_table(unit_costs), example=example)
-        typer.echo(f"Wrote {path}" + (" (with an example)" if example else "") + f": fill it in, then run "
-                   f"sr-cost estimate {path}", err=True)
+        typer.echo(
+            f"Wrote {path}" + (" (with an example)" if example else "") + f": fill it in, then run "
+            f"sr-cost estimate {path}",
+            err=True,
+        )

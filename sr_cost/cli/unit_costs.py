@@ -4,7 +4,6 @@ check the table, or build one from pay scales."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -13,17 +12,17 @@ from sr_cost.cli.common import EXIT_DATA, PARAMS_HELP, PARAMS_OPT, UNIT_COSTS_OP
 unit_app = typer.Typer(
     rich_markup_mode=None,
     help="The staff unit-cost table: list it, show how a role's hourly cost is derived, check it, "
-         "or build one from your own pay scales.",
+    "or build one from your own pay scales.",
     no_args_is_help=True,
 )
 
 
 @unit_app.command("list")
 def unit_costs_list(
-    search: Optional[str] = typer.Option(None, "--search", "-s", help="Only roles whose name contains this text."),
+    search: str | None = typer.Option(None, "--search", "-s", help="Only roles whose name contains this text."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
-    unit_costs: Optional[Path] = UNIT_COSTS_OPT,
-    params: Optional[Path] = PARAMS_OPT,
+    unit_costs: Path | None = UNIT_COSTS_OPT,
+    params: Path | None = PARAMS_OPT,
 ) -> None:
     """List the roles of the unit-cost table with salary, on-costs, overheads and hourly cost.
 
@@ -46,8 +45,8 @@ def unit_costs_list(
 @unit_app.command("show")
 def unit_costs_show(
     role: str = typer.Argument(..., help="A role of the table (case and spacing do not matter)."),
-    unit_costs: Optional[Path] = UNIT_COSTS_OPT,
-    params: Optional[Path] = PARAMS_OPT,
+    unit_costs: Path | None = UNIT_COSTS_OPT,
+    params: Path | None = PARAMS_OPT,
 ) -> None:
     """Show one role and derive its hourly unit cost step by step from its salary.
 
@@ -63,8 +62,8 @@ def unit_costs_show(
 
 @unit_app.command("check")
 def unit_costs_check(
-    unit_costs: Optional[Path] = UNIT_COSTS_OPT,
-    params: Optional[Path] = PARAMS_OPT,
+    unit_costs: Path | None = UNIT_COSTS_OPT,
+    params: Path | None = PARAMS_OPT,
 ) -> None:
     """Re-derive every role from its salary and list those that differ (exit 1 if any do).
 
@@ -84,8 +83,9 @@ def unit_costs_check(
 def unit_costs_build(
     salaries: Path = typer.Argument(..., help="CSV or XLSX with columns role,salary (your pay scales)."),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the full table (CSV)."),
-    params: Optional[Path] = typer.Option(None, "--params", help=PARAMS_HELP.replace(
-        "the .toml beside it with the same stem, else ", "")),
+    params: Path | None = typer.Option(
+        None, "--params", help=PARAMS_HELP.replace("the .toml beside it with the same stem, else ", "")
+    ),
 ) -> None:
     """Build a full unit-cost table from role,salary rows with the PSSRU method.
 

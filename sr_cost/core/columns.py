@@ -15,10 +15,10 @@ from __future__ import annotations
 import decimal
 import re
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
-from typing import Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -101,7 +101,7 @@ def joint_keys(parts: Sequence[Sequence[np.ndarray]]) -> tuple[list[np.ndarray],
         bound *= m
     combined, n, first = factorize(combined, bound)
     starts = np.cumsum([0] + lengths)
-    out = [combined[starts[t]:starts[t + 1]] for t in range(len(parts))]
+    out = [combined[starts[t] : starts[t + 1]] for t in range(len(parts))]
     table_of = np.searchsorted(starts, first, side="right") - 1
     return out, n, table_of, first - starts[table_of]
 
@@ -183,7 +183,7 @@ class Exact:
     exp: int
 
     @classmethod
-    def of(cls, values: Sequence[Decimal], codes: np.ndarray) -> "Exact":
+    def of(cls, values: Sequence[Decimal], codes: np.ndarray) -> Exact:
         """Rows' decimals, given the distinct values and each row's code."""
         exps = [v.as_tuple().exponent for v in values]
         exp = min([e for e in exps if isinstance(e, int)] + [0])
@@ -193,7 +193,7 @@ class Exact:
         return cls(table[codes] if len(table) else np.zeros(len(codes), dtype=np.int64), exp)
 
     @classmethod
-    def constant(cls, value: Decimal, n: int) -> "Exact":
+    def constant(cls, value: Decimal, n: int) -> Exact:
         return cls.of([value], np.zeros(n, dtype=np.int32))
 
     def _bound(self) -> int:
@@ -201,13 +201,13 @@ class Exact:
             return 0
         return int(np.max(np.abs(self.ints)))
 
-    def __mul__(self, other: "Exact") -> "Exact":
+    def __mul__(self, other: Exact) -> Exact:
         a, b = self.ints, other.ints
         if self._bound() * other._bound() >= _INT64_SAFE:
             a, b = a.astype(object), b.astype(object)
         return Exact(a * b, self.exp + other.exp)
 
-    def where(self, mask: np.ndarray) -> "Exact":
+    def where(self, mask: np.ndarray) -> Exact:
         """Zero on the rows outside ``mask``."""
         return Exact(np.where(mask, self.ints, 0).astype(self.ints.dtype), self.exp)
 

@@ -27,6 +27,7 @@ from sr_cost.core.sensitivity import sensitivity
 from sr_cost.errors import DataError, UsageError
 from sr_cost.money import ZERO
 
+
 def _difference(x: Decimal, y: Decimal) -> Decimal:
     return y - x
 
@@ -44,37 +45,51 @@ def compare(specs: tuple[OptionSpec, OptionSpec], basis: Basis, settings: Settin
         raise UsageError(f"--discount-rate must be from 0% to below 100% (got {settings.discount_rate * 100}%)")
     a_spec, b_spec = specs
     if not a_spec.label.strip() or not b_spec.label.strip() or a_spec.label == b_spec.label:
-        raise UsageError(f"the two options need two different, non-blank labels (got {a_spec.label!r} and "
-                         f"{b_spec.label!r})")
+        raise UsageError(
+            f"the two options need two different, non-blank labels (got {a_spec.label!r} and {b_spec.label!r})"
+        )
     if a_spec.forms.estimate.assumptions != b_spec.forms.estimate.assumptions:
         raise UsageError("both forms sets must be costed with the same assumptions")
     options = tuple(build_option(s, s.forms.estimate, s.forms.savings, settings) for s in specs)
     a, b = options
     notes = _notes(basis, options, specs)
     sens = sensitivity(specs, options, settings) if settings.sensitivity else None
-    return Comparison(basis=basis, options=options,
-                      difference=Figures.combine(Figures.of(a), Figures.of(b), _difference),
-                      ratio=Figures.combine(Figures.of(a), Figures.of(b), _ratio), years=settings.years,
-                      discount_rate=settings.discount_rate, uplift=settings.uplift, notes=notes, sensitivity=sens)
+    return Comparison(
+        basis=basis,
+        options=options,
+        difference=Figures.combine(Figures.of(a), Figures.of(b), _difference),
+        ratio=Figures.combine(Figures.of(a), Figures.of(b), _ratio),
+        years=settings.years,
+        discount_rate=settings.discount_rate,
+        uplift=settings.uplift,
+        notes=notes,
+        sensitivity=sens,
+    )
 
 
 def _notes(basis: Basis, options: tuple[Option, ...], specs: tuple[OptionSpec, ...]) -> tuple[str, ...]:
     notes = []
     if basis is Basis.mode:
-        notes.append("Set-up cost: the mean over all the LAs with training lines, the same for both modes "
-                     "(training is needed whichever way the rounds are delivered).")
+        notes.append(
+            "Set-up cost: the mean over all the LAs with training lines, the same for both modes "
+            "(training is needed whichever way the rounds are delivered)."
+        )
     for o in options:
         if not o.setup_las:
             notes.append(f"{o.label}: the forms have no training lines, so the set-up cost is taken as £0.")
     if any(o.saving for o in options):
         for o in options:
             if o.saving is not None:
-                notes.append(f"{o.label}: saving from the {o.saving.source}, for "
-                             f"{o.saving.staff_per_la.normalize():f} intervention staff per LA (mean over LAs with "
-                             f"a staff row).")
+                notes.append(
+                    f"{o.label}: saving from the {o.saving.source}, for "
+                    f"{o.saving.staff_per_la.normalize():f} intervention staff per LA (mean over LAs with "
+                    f"a staff row)."
+                )
         if basis is Basis.mode:
-            notes.append("The survey does not record how rounds were delivered: each mode takes the saving of the "
-                         "survey phase(s) where most rounds were of that mode.")
+            notes.append(
+                "The survey does not record how rounds were delivered: each mode takes the saving of the "
+                "survey phase(s) where most rounds were of that mode."
+            )
     for o, s in zip(options, specs):
         if o.saving is None and s.forms.survey is not None:
             notes.append(f"{o.label}: the survey has no matching phase with a staff row, so no saving is shown.")
@@ -85,13 +100,21 @@ def phases_of(est: Estimate) -> list[str]:
     return sorted({la.phase for la in est.las}, key=natural_key)
 
 
-def option_specs(sets: tuple[FormsSet, ...], basis: Basis, *, phases: tuple[str, ...] | None = None,
-                 labels: tuple[str, ...] | None = None, names: tuple[str, ...] = ()) -> tuple[OptionSpec, OptionSpec]:
+def option_specs(
+    sets: tuple[FormsSet, ...],
+    basis: Basis,
+    *,
+    phases: tuple[str, ...] | None = None,
+    labels: tuple[str, ...] | None = None,
+    names: tuple[str, ...] = (),
+) -> tuple[OptionSpec, OptionSpec]:
     """The two options: in-person and virtual rounds, two phases, or two whole forms sets.
     ``names`` are the default labels of two forms sets (e.g. their folder names)."""
     if labels is not None and (len(labels) != 2 or not all(label.strip() for label in labels)):
-        raise UsageError(f"--labels needs two labels separated by a comma, e.g. --labels \"plan A,plan B\" "
-                         f"(got {', '.join(map(repr, labels))})")
+        raise UsageError(
+            f'--labels needs two labels separated by a comma, e.g. --labels "plan A,plan B" '
+            f"(got {', '.join(map(repr, labels))})"
+        )
     if phases is not None and basis is not Basis.phase:
         raise UsageError("--phases goes with --by phase")
     if basis is Basis.sets:
@@ -101,8 +124,9 @@ def option_specs(sets: tuple[FormsSet, ...], basis: Basis, *, phases: tuple[str,
         subsets = (Subset(), Subset())
     else:
         if len(sets) != 1:
-            raise UsageError(f"--by {basis.value} compares the options within one forms set; with two sets, "
-                             "leave --by out")
+            raise UsageError(
+                f"--by {basis.value} compares the options within one forms set; with two sets, leave --by out"
+            )
         est, path = sets[0].estimate, sets[0].forms.path
         if basis is Basis.mode:
             subsets = (Subset(mode=Mode.in_person), Subset(mode=Mode.virtual))
@@ -111,19 +135,28 @@ def option_specs(sets: tuple[FormsSet, ...], basis: Basis, *, phases: tuple[str,
             have = phases_of(est)
             if phases is not None:
                 if len(phases) != 2 or phases[0] == phases[1]:
-                    raise UsageError(f"--phases needs two different phases separated by a comma, e.g. --phases 1,2 "
-                                     f"(the forms have {', '.join(have)})")
+                    raise UsageError(
+                        f"--phases needs two different phases separated by a comma, e.g. --phases 1,2 "
+                        f"(the forms have {', '.join(have)})"
+                    )
                 chosen = tuple(phases)
             elif len(have) == 2:
                 chosen = tuple(have)
             elif len(have) > 2:
-                raise UsageError(f"the forms have {len(have)} phases ({', '.join(have)}); choose two with "
-                                 f"--phases, e.g. --phases {have[0]},{have[-1]}")
+                raise UsageError(
+                    f"the forms have {len(have)} phases ({', '.join(have)}); choose two with "
+                    f"--phases, e.g. --phases {have[0]},{have[-1]}"
+                )
             else:
-                raise DataError(rounds_problem(path, column="phase", value=have[0],
-                                        message=f"the forms have one phase ({have[0]}), so there is nothing to "
-                                                "compare by phase",
-                                        fix="Compare by mode (--by mode), or compare two forms sets"))
+                raise DataError(
+                    rounds_problem(
+                        path,
+                        column="phase",
+                        value=have[0],
+                        message=f"the forms have one phase ({have[0]}), so there is nothing to compare by phase",
+                        fix="Compare by mode (--by mode), or compare two forms sets",
+                    )
+                )
             subsets = tuple(Subset(phase=p) for p in chosen)
             default = tuple(f"phase {p}" for p in chosen)
         sets = (sets[0], sets[0])

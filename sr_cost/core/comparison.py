@@ -11,10 +11,10 @@ total per round, the difference is B - A for every figure, and the tornado is wi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from enum import Enum
-from typing import Callable
 
 from sr_cost.core.estimate import Components, Estimate
 from sr_cost.core.lines import CostForms, Mode
@@ -28,8 +28,6 @@ DEFAULT_DISCOUNT_RATE = Decimal("0.035")  # [1/year] HM Treasury Green Book disc
 
 
 _TOLERANCE = Decimal("1e-12")  # exact arithmetic, up to Decimal's 28 significant digits in divisions
-
-
 
 
 class Basis(str, Enum):
@@ -78,7 +76,6 @@ class Settings:
     years: int = DEFAULT_YEARS  # [years]
     discount_rate: Decimal = DEFAULT_DISCOUNT_RATE  # [1/year], 0.035 = 3.5%
     sensitivity: bool = False
-
 
 
 @dataclass(frozen=True)
@@ -141,11 +138,14 @@ class SavingBasis:
     def annual_saving(self) -> Decimal:
         return self.annual_per_staff * self.staff_per_la
 
-    def scaled(self, factor: Decimal) -> "SavingBasis":
+    def scaled(self, factor: Decimal) -> SavingBasis:
         """Money re-priced by ``factor``."""
-        return replace(self, annual_per_staff=self.annual_per_staff * factor, mean_hourly=self.mean_hourly * factor,
-                       interval=None if self.interval is None else (self.interval[0] * factor,
-                                                                    self.interval[1] * factor))
+        return replace(
+            self,
+            annual_per_staff=self.annual_per_staff * factor,
+            mean_hourly=self.mean_hourly * factor,
+            interval=None if self.interval is None else (self.interval[0] * factor, self.interval[1] * factor),
+        )
 
 
 @dataclass(frozen=True)
@@ -244,18 +244,28 @@ class Figures:
     NOT_MONEY = ("attendees_per_round", "break_even_sick_days")
 
     @classmethod
-    def of(cls, o: Option) -> "Figures":
-        return cls(setup=o.setup, panel_per_round=o.per_round.panel, round_per_round=o.per_round.round,
-                   steering_per_round=o.per_round.steering, mean_total_per_round=o.mean_total_per_round,
-                   attendees_per_round=o.attendees_per_round, cost_per_attendee=o.cost_per_attendee,
-                   pooled_cost_per_attendee=o.pooled_cost_per_attendee,
-                   annual_cost=o.annual_cost, horizon_cost=o.horizon.total, present_value=o.horizon.present_value,
-                   horizon_cost_per_attendee=o.horizon.cost_per_attendee, annual_saving=o.annual_saving,
-                   net_annual_cost=o.net_annual_cost, net_cost_present_value=o.net_cost_present_value,
-                   break_even_sick_days=o.break_even_sick_days)
+    def of(cls, o: Option) -> Figures:
+        return cls(
+            setup=o.setup,
+            panel_per_round=o.per_round.panel,
+            round_per_round=o.per_round.round,
+            steering_per_round=o.per_round.steering,
+            mean_total_per_round=o.mean_total_per_round,
+            attendees_per_round=o.attendees_per_round,
+            cost_per_attendee=o.cost_per_attendee,
+            pooled_cost_per_attendee=o.pooled_cost_per_attendee,
+            annual_cost=o.annual_cost,
+            horizon_cost=o.horizon.total,
+            present_value=o.horizon.present_value,
+            horizon_cost_per_attendee=o.horizon.cost_per_attendee,
+            annual_saving=o.annual_saving,
+            net_annual_cost=o.net_annual_cost,
+            net_cost_present_value=o.net_cost_present_value,
+            break_even_sick_days=o.break_even_sick_days,
+        )
 
     @classmethod
-    def combine(cls, a: "Figures", b: "Figures", op: Callable[[Decimal, Decimal], Decimal | None]) -> "Figures":
+    def combine(cls, a: Figures, b: Figures, op: Callable[[Decimal, Decimal], Decimal | None]) -> Figures:
         values = {}
         for f in fields(cls):
             x, y = getattr(a, f.name), getattr(b, f.name)
@@ -317,7 +327,6 @@ class Sensitivity:
         widths = [r.width for r in self.rows]
         if widths != sorted(widths, reverse=True):
             raise AssertionError("sensitivity rows must be ordered by their swing, widest first")
-
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,19 @@ from decimal import Decimal
 import numpy as np
 
 from sr_cost.core.columns import UNBOUNDED, Exact, add, joint_keys, natural_key, sum_terms
-from sr_cost.core.estimate import (Assumptions, Components, Estimate, LaEstimate, ModeEstimate, ModeFigures,
-                                   OverallEstimate, PhaseEstimate, RoundCosts, Setup, Spread)
+from sr_cost.core.estimate import (
+    Assumptions,
+    Components,
+    Estimate,
+    LaEstimate,
+    ModeEstimate,
+    ModeFigures,
+    OverallEstimate,
+    PhaseEstimate,
+    RoundCosts,
+    Setup,
+    Spread,
+)
 from sr_cost.core.lines import MODES, CostForms, FormKind, FormLines, Mode
 from sr_cost.money import ZERO
 
@@ -57,8 +68,11 @@ def line_sums(forms: CostForms, assumptions: Assumptions) -> LineSums:
     rate = assumptions.mileage_rate
     kinds = [k for k in (FormKind.rounds, FormKind.panel, FormKind.steering, FormKind.training) if k in tables]
     if FormKind.rounds not in tables:
-        return LineSums(RoundCosts(la=[], phase=[], round=[], mode=[], panel=[], own=[], steering=[], attendance=[],
-                                lines=[]), {}, {})
+        return LineSums(
+            RoundCosts(la=[], phase=[], round=[], mode=[], panel=[], own=[], steering=[], attendance=[], lines=[]),
+            {},
+            {},
+        )
     labels = tables[FormKind.rounds].vocab.labels
     terms = {k: line_terms(tables[k], rate) for k in kinds}
     # keys: (la, phase) of every line of every form; (la, phase, round) of the rounds form's lines
@@ -66,13 +80,16 @@ def line_sums(forms: CostForms, assumptions: Assumptions) -> LineSums:
     # are 0..n-1 in order of first appearance.
     lp, n_lp, lp_table, lp_row = joint_keys([[tables[k].la, tables[k].phase] for k in kinds])
     lp_of = dict(zip(kinds, lp))
-    lp_label = [(labels[tables[kinds[t]].la[i]], labels[tables[kinds[t]].phase[i]])
-                for t, i in zip(lp_table.tolist(), lp_row.tolist())]
+    lp_label = [
+        (labels[tables[kinds[t]].la[i]], labels[tables[kinds[t]].phase[i]])
+        for t, i in zip(lp_table.tolist(), lp_row.tolist())
+    ]
     tied_kinds = [k for k in (FormKind.panel, FormKind.steering) if k in tables]
     tied_rows = {k: tables[k].round >= 0 for k in tied_kinds}
     rounds = tables[FormKind.rounds]
     parts = [[rounds.la, rounds.phase, rounds.round]] + [
-        [tables[k].la[tied_rows[k]], tables[k].phase[tied_rows[k]], tables[k].round[tied_rows[k]]] for k in tied_kinds]
+        [tables[k].la[tied_rows[k]], tables[k].phase[tied_rows[k]], tables[k].round[tied_rows[k]]] for k in tied_kinds
+    ]
     rk, _, rk_table, rk_row = joint_keys(parts)
     n_rounds = int(np.count_nonzero(rk_table == 0))  # keys of the rounds form come first
     key = rk[0]
@@ -97,25 +114,31 @@ def line_sums(forms: CostForms, assumptions: Assumptions) -> LineSums:
         tied_sums = sum_terms([Exact(x.ints[tied][inside], x.exp) for x in terms[kind]], rk[j][inside], n_rounds)
         untied_sums = sum_terms([Exact(x.ints[untied], x.exp) for x in terms[kind]], lp_of[kind][untied], n_lp)
         share = [u / Decimal(int(n)) if n else u for u, n in zip(untied_sums, per_lp.tolist())]
-        parts_of[kind.value] = [tied_sums[r] + share[l] for r, l in enumerate(round_lp.tolist())]
+        parts_of[kind.value] = [tied_sums[r] + share[k] for r, k in enumerate(round_lp.tolist())]
     names = [(labels[rounds.la[i]], labels[rounds.phase[i]], labels[rounds.round[i]]) for i in first.tolist()]
     nat = {label: natural_key(label) for label in {label for name in names for label in name}}  # once a label
     order = sorted(range(n_rounds), key=lambda r: (nat[names[r][1]], nat[names[r][0]], nat[names[r][2]], r))
     modes = mode_of.tolist()
     panel, steering = parts_of["panel"], parts_of["steering"]
-    out = RoundCosts(la=[names[r][0] for r in order], phase=[names[r][1] for r in order],
-                     round=[names[r][2] for r in order], mode=[MODES[modes[r]] for r in order],
-                     panel=[panel[r] for r in order], own=[own[r] for r in order],
-                     steering=[steering[r] for r in order], attendance=[attendance[r] for r in order],
-                     lines=[n_lines[r] for r in order])
+    out = RoundCosts(
+        la=[names[r][0] for r in order],
+        phase=[names[r][1] for r in order],
+        round=[names[r][2] for r in order],
+        mode=[MODES[modes[r]] for r in order],
+        panel=[panel[r] for r in order],
+        own=[own[r] for r in order],
+        steering=[steering[r] for r in order],
+        attendance=[attendance[r] for r in order],
+        lines=[n_lines[r] for r in order],
+    )
     by_la: dict[tuple[str, str], dict[str, Decimal]] = {}
     for kind in (FormKind.rounds, FormKind.panel, FormKind.steering):
         if kind not in tables:
             continue
         sums = sum_terms(terms[kind], lp_of[kind], n_lp)
         present = np.bincount(lp_of[kind], minlength=n_lp) > 0
-        for l in np.flatnonzero(present).tolist():
-            by_la.setdefault(lp_label[l], {})[kind.value] = sums[l]
+        for k in np.flatnonzero(present).tolist():
+            by_la.setdefault(lp_label[k], {})[kind.value] = sums[k]
     setups: dict[tuple[str, str], Setup] = {}
     if FormKind.training in tables:
         staff_time, mileage, direct = terms[FormKind.training]
@@ -123,8 +146,8 @@ def line_sums(forms: CostForms, assumptions: Assumptions) -> LineSums:
         indirect = sum_terms([staff_time, mileage], keys, n_lp)
         directs = direct.sums(keys, n_lp)
         present = np.bincount(keys, minlength=n_lp) > 0
-        for l in np.flatnonzero(present).tolist():
-            setups[lp_label[l]] = Setup(direct=directs[l], indirect=indirect[l])
+        for k in np.flatnonzero(present).tolist():
+            setups[lp_label[k]] = Setup(direct=directs[k], indirect=indirect[k])
     return LineSums(out, by_la, setups)
 
 
@@ -136,11 +159,17 @@ def _mode_figures(t: RoundCosts, rounds: list[int]) -> dict[Mode, ModeFigures]:
         mine = [i for i in rounds if t.mode[i] is m]
         if not mine:
             continue
-        total = Components(panel=sum((t.panel[i] for i in mine), ZERO), round=sum((t.own[i] for i in mine), ZERO),
-                           steering=sum((t.steering[i] for i in mine), ZERO))
-        out[m] = ModeFigures(rounds=len(mine), per_round=total.divided(len(mine)),
-                             attendances=sum((t.attendance[i] for i in mine), ZERO),
-                             total_cost=sum((t.total[i] for i in mine), ZERO))
+        total = Components(
+            panel=sum((t.panel[i] for i in mine), ZERO),
+            round=sum((t.own[i] for i in mine), ZERO),
+            steering=sum((t.steering[i] for i in mine), ZERO),
+        )
+        out[m] = ModeFigures(
+            rounds=len(mine),
+            per_round=total.divided(len(mine)),
+            attendances=sum((t.attendance[i] for i in mine), ZERO),
+            total_cost=sum((t.total[i] for i in mine), ZERO),
+        )
     return out
 
 
@@ -164,37 +193,70 @@ def _estimate(forms: CostForms, assumptions: Assumptions) -> Estimate:
     las = []
     for (la, phase), mine in grouped.items():
         sums = found.by_la.get((la, phase), {})
-        total = Components(panel=sums.get("panel", ZERO), round=sums.get("rounds", ZERO),
-                           steering=sums.get("steering", ZERO))
+        total = Components(
+            panel=sums.get("panel", ZERO), round=sums.get("rounds", ZERO), steering=sums.get("steering", ZERO)
+        )
         per_round = total.divided(len(mine))
         modes = _mode_figures(rounds, mine)
-        las.append(LaEstimate(
-            la=la, phase=phase, rounds=len(mine),
-            rounds_in_person=modes[Mode.in_person].rounds if Mode.in_person in modes else 0,
-            rounds_virtual=modes[Mode.virtual].rounds if Mode.virtual in modes else 0,
-            setup=setups.get((la, phase)), per_round=per_round,
-            attendances=sum((rounds.attendance[i] for i in mine), ZERO), total_cost=total.total,
-            annual_cost=rpy * per_round.total, modes=modes,
-        ))
+        las.append(
+            LaEstimate(
+                la=la,
+                phase=phase,
+                rounds=len(mine),
+                rounds_in_person=modes[Mode.in_person].rounds if Mode.in_person in modes else 0,
+                rounds_virtual=modes[Mode.virtual].rounds if Mode.virtual in modes else 0,
+                setup=setups.get((la, phase)),
+                per_round=per_round,
+                attendances=sum((rounds.attendance[i] for i in mine), ZERO),
+                total_cost=total.total,
+                annual_cost=rpy * per_round.total,
+                modes=modes,
+            )
+        )
     phases = []
     for phase in sorted({la.phase for la in las}, key=natural_key):
         mine = [la for la in las if la.phase == phase]
         spread = _spread([la.per_round.total for la in mine])
-        phases.append(PhaseEstimate(phase=phase, las=len(mine), total_per_round=spread,
-                                    annual_cost=rpy * spread.mean,
-                                    setup=_spread([la.setup.total for la in mine if la.setup is not None])))
+        phases.append(
+            PhaseEstimate(
+                phase=phase,
+                las=len(mine),
+                total_per_round=spread,
+                annual_cost=rpy * spread.mean,
+                setup=_spread([la.setup.total for la in mine if la.setup is not None]),
+            )
+        )
     modes = []
     for m in Mode:
         mine = [la.modes[m] for la in las if m in la.modes]
         if not mine:
             continue
         mean = sum((f.total_per_round for f in mine), ZERO) / Decimal(len(mine))
-        modes.append(ModeEstimate(mode=m, las=len(mine), rounds=sum(f.rounds for f in mine),
-                                  mean_total_per_round=mean, annual_cost=rpy * mean,
-                                  attendances=sum((f.attendances for f in mine), ZERO),
-                                  total_cost=sum((f.total_cost for f in mine), ZERO)))
+        modes.append(
+            ModeEstimate(
+                mode=m,
+                las=len(mine),
+                rounds=sum(f.rounds for f in mine),
+                mean_total_per_round=mean,
+                annual_cost=rpy * mean,
+                attendances=sum((f.attendances for f in mine), ZERO),
+                total_cost=sum((f.total_cost for f in mine), ZERO),
+            )
+        )
     overall_spread = _spread([la.per_round.total for la in las])
-    overall = OverallEstimate(las=len(las), total_per_round=overall_spread, annual_cost=rpy * overall_spread.mean,
-                              setup=_spread([la.setup.total for la in las if la.setup is not None]))
-    return Estimate(path=forms.path, inputs=forms.inputs, assumptions=assumptions, round_table=rounds,
-                    las=tuple(las), phases=tuple(phases), modes=tuple(modes), overall=overall)
+    overall = OverallEstimate(
+        las=len(las),
+        total_per_round=overall_spread,
+        annual_cost=rpy * overall_spread.mean,
+        setup=_spread([la.setup.total for la in las if la.setup is not None]),
+    )
+    return Estimate(
+        path=forms.path,
+        inputs=forms.inputs,
+        assumptions=assumptions,
+        round_table=rounds,
+        las=tuple(las),
+        phases=tuple(phases),
+        modes=tuple(modes),
+        overall=overall,
+    )

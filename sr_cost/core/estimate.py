@@ -14,7 +14,6 @@ from decimal import Decimal
 from sr_cost.core.lines import InputFile, Mode
 from sr_cost.money import ZERO
 
-
 COMPONENTS = ("panel", "round", "steering")
 DEFAULT_MILEAGE_RATE = Decimal("0.45")  # [£/mile] the report's rate ("Economic evaluation")
 DEFAULT_ROUNDS_PER_YEAR = 12  # [rounds/year] one a month, as the report assumes
@@ -38,13 +37,13 @@ class Components:
     def total(self) -> Decimal:
         return self.panel + self.round + self.steering
 
-    def __add__(self, other: "Components") -> "Components":
+    def __add__(self, other: Components) -> Components:
         return Components(self.panel + other.panel, self.round + other.round, self.steering + other.steering)
 
-    def scaled(self, factor: Decimal) -> "Components":
+    def scaled(self, factor: Decimal) -> Components:
         return Components(self.panel * factor, self.round * factor, self.steering * factor)
 
-    def divided(self, n: int) -> "Components":
+    def divided(self, n: int) -> Components:
         d = Decimal(n)
         return Components(self.panel / d, self.round / d, self.steering / d)
 
@@ -81,9 +80,19 @@ class RoundCosts:
     records made only when something asks for them (the Excel Rounds sheet, compare by phase): a
     national estimate has ten thousand rounds and needs only their sums."""
 
-    def __init__(self, *, la: list[str], phase: list[str], round: list[str], mode: list[Mode],
-                 panel: list[Decimal], own: list[Decimal], steering: list[Decimal],
-                 attendance: list[Decimal], lines: list[int]) -> None:
+    def __init__(
+        self,
+        *,
+        la: list[str],
+        phase: list[str],
+        round: list[str],
+        mode: list[Mode],
+        panel: list[Decimal],
+        own: list[Decimal],
+        steering: list[Decimal],
+        attendance: list[Decimal],
+        lines: list[int],
+    ) -> None:
         self.la, self.phase, self.round, self.mode = la, phase, round, mode
         self.panel, self.own, self.steering = panel, own, steering
         self.attendance, self.lines = attendance, lines
@@ -98,11 +107,27 @@ class RoundCosts:
     def records(self) -> tuple[RoundCost, ...]:
         if self._records is None:
             self._records = tuple(
-                    RoundCost(la=la, phase=phase, round=name, mode=mode,
-                              components=Components(panel=p, round=o, steering=t), attendance=a, lines=n)
-                    for la, phase, name, mode, p, o, t, a, n in zip(
-                        self.la, self.phase, self.round, self.mode, self.panel, self.own, self.steering,
-                        self.attendance, self.lines))
+                RoundCost(
+                    la=la,
+                    phase=phase,
+                    round=name,
+                    mode=mode,
+                    components=Components(panel=p, round=o, steering=t),
+                    attendance=a,
+                    lines=n,
+                )
+                for la, phase, name, mode, p, o, t, a, n in zip(
+                    self.la,
+                    self.phase,
+                    self.round,
+                    self.mode,
+                    self.panel,
+                    self.own,
+                    self.steering,
+                    self.attendance,
+                    self.lines,
+                )
+            )
         return self._records
 
     def groups(self) -> dict[tuple[str, str], list[int]]:
@@ -225,8 +250,12 @@ class Estimate:
         by_la = t.groups()
         for la in self.las:
             mine = by_la.get((la.la, la.phase), [])
-            if not (len(mine) == la.rounds == la.rounds_in_person + la.rounds_virtual
-                    == sum(m.rounds for m in la.modes.values())):
+            if not (
+                len(mine)
+                == la.rounds
+                == la.rounds_in_person + la.rounds_virtual
+                == sum(m.rounds for m in la.modes.values())
+            ):
                 raise AssertionError(f"round counts of {la.la} phase {la.phase} disagree")
             if abs(sum((t.total[i] for i in mine), ZERO) - la.total_cost) > tolerance:
                 raise AssertionError(f"rounds of {la.la} phase {la.phase} do not add up to its total")

@@ -117,8 +117,11 @@ class FormLines:
         return lookup([v > 0 for v in values], codes, dtype=bool)
 
     def is_attendance(self) -> np.ndarray:
-        return self.items_matching(lambda item: item.casefold() == ATTENDANCE_ITEM) if self.form is FormKind.rounds \
+        return (
+            self.items_matching(lambda item: item.casefold() == ATTENDANCE_ITEM)
+            if self.form is FormKind.rounds
             else np.zeros(len(self), dtype=bool)
+        )
 
     def items_matching(self, test) -> np.ndarray:
         """The lines whose item passes ``test`` (each distinct label is tested once)."""
@@ -126,12 +129,24 @@ class FormLines:
             return np.zeros(0, dtype=bool)
         return lookup([test(label) for label in self.vocab.labels], self.item, dtype=bool)
 
-    def with_numbers(self, **changed: tuple[np.ndarray, tuple[Decimal, ...]]) -> "FormLines":
+    def with_numbers(self, **changed: tuple[np.ndarray, tuple[Decimal, ...]]) -> FormLines:
         """The same lines with some number columns replaced (a sensitivity scenario)."""
-        return FormLines(form=self.form, vocab=self.vocab, file=self.file, sheet=self.sheet, letters=self.letters,
-                         row=self.row, la=self.la, phase=self.phase, round=self.round, item=self.item,
-                         role=self.role, mode=self.mode, own_rate=self.own_rate,
-                         numbers={**self.numbers, **changed})
+        return FormLines(
+            form=self.form,
+            vocab=self.vocab,
+            file=self.file,
+            sheet=self.sheet,
+            letters=self.letters,
+            row=self.row,
+            la=self.la,
+            phase=self.phase,
+            round=self.round,
+            item=self.item,
+            role=self.role,
+            mode=self.mode,
+            own_rate=self.own_rate,
+            numbers={**self.numbers, **changed},
+        )
 
     def records(self) -> list[Line]:
         """The lines as ``Line`` records, in order."""
@@ -143,14 +158,41 @@ class FormLines:
         cols = {name: [values[c] for c in codes.tolist()] for name, (codes, values) in self.numbers.items()}
         mode = [None if m < 0 else MODES[m] for m in self.mode.tolist()]
         return [
-            Line(form=self.form, la=la, phase=phase, round=rid, mode=m, item=item, role=role, rate=rate,
-                 own_rate=own, staff=staff, hours=hours, miles=miles, cost=cost, file=self.file,
-                 sheet=self.sheet, row=row,
-                 cells={c: f"{letter}{row}" for c, letter in self.letters.items()} if self.sheet else {})
+            Line(
+                form=self.form,
+                la=la,
+                phase=phase,
+                round=rid,
+                mode=m,
+                item=item,
+                role=role,
+                rate=rate,
+                own_rate=own,
+                staff=staff,
+                hours=hours,
+                miles=miles,
+                cost=cost,
+                file=self.file,
+                sheet=self.sheet,
+                row=row,
+                cells={c: f"{letter}{row}" for c, letter in self.letters.items()} if self.sheet else {},
+            )
             for la, phase, rid, m, item, role, rate, own, staff, hours, miles, cost, row in zip(
-                label(self.la), label(self.phase), label(self.round), mode, label(self.item),
-                label(self.role), cols["rate"], self.own_rate.tolist(), cols["staff"], cols["hours"],
-                cols["miles"], cols["cost"], self.row.tolist())]
+                label(self.la),
+                label(self.phase),
+                label(self.round),
+                mode,
+                label(self.item),
+                label(self.role),
+                cols["rate"],
+                self.own_rate.tolist(),
+                cols["staff"],
+                cols["hours"],
+                cols["miles"],
+                cols["cost"],
+                self.row.tolist(),
+            )
+        ]
 
 
 @dataclass(frozen=True)

@@ -17,19 +17,35 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
 
-from sr_cost.core.comparison import Horizon, Option, OptionSpec, SavingBasis, Settings, Subset, YearCost, discount_factor
+from sr_cost.core.comparison import (
+    Horizon,
+    Option,
+    OptionSpec,
+    SavingBasis,
+    Settings,
+    Subset,
+    YearCost,
+    discount_factor,
+)
 from sr_cost.core.estimate import Components, Estimate
 from sr_cost.core.savings import Savings
 from sr_cost.errors import DataError, Problem
 from sr_cost.money import ZERO
 
-def horizon(setup: Decimal, annual: Decimal, years: int, rate: Decimal,
-            attendances_per_year: Decimal = ZERO) -> Horizon:
-    """Year 1: set-up + running cost; later years: running cost; each discounted to year 1."""
-    return Horizon(tuple(YearCost(year=t + 1, setup=setup if t == 0 else ZERO, running=annual,
-                                  discount_factor=discount_factor(rate, t)) for t in range(years)),
-                   attendances_per_year)
 
+def horizon(
+    setup: Decimal, annual: Decimal, years: int, rate: Decimal, attendances_per_year: Decimal = ZERO
+) -> Horizon:
+    """Year 1: set-up + running cost; later years: running cost; each discounted to year 1."""
+    return Horizon(
+        tuple(
+            YearCost(
+                year=t + 1, setup=setup if t == 0 else ZERO, running=annual, discount_factor=discount_factor(rate, t)
+            )
+            for t in range(years)
+        ),
+        attendances_per_year,
+    )
 
 
 @dataclass(frozen=True)
@@ -69,27 +85,46 @@ def _costs(est: Estimate, subset: Subset, path: str) -> _Costs:
     if subset.mode is not None:
         mine = [la.modes[subset.mode] for la in est.las if subset.mode in la.modes]
         if not mine:
-            raise DataError(rounds_problem(path, column="mode", value=subset.mode.value,
-                                    message=f"the forms have no {subset.mode.value} rounds, so there is nothing "
-                                            f"to compare by mode",
-                                    fix="Compare two forms sets (sr-cost compare A B), or use --by phase"))
+            raise DataError(
+                rounds_problem(
+                    path,
+                    column="mode",
+                    value=subset.mode.value,
+                    message=f"the forms have no {subset.mode.value} rounds, so there is nothing to compare by mode",
+                    fix="Compare two forms sets (sr-cost compare A B), or use --by phase",
+                )
+            )
         setup = est.overall.setup
-        return _Costs(las=len(mine), rounds=sum(f.rounds for f in mine),
-                      setup=setup.mean if setup else ZERO, setup_las=setup.n if setup else 0,
-                      per_round=_mean_components([f.per_round for f in mine]),
-                      attendees_per_round=_mean([f.attendances / Decimal(f.rounds) for f in mine]),
-                      pooled_cost_per_attendee=_pooled([f.total_cost for f in mine], [f.attendances for f in mine]))
+        return _Costs(
+            las=len(mine),
+            rounds=sum(f.rounds for f in mine),
+            setup=setup.mean if setup else ZERO,
+            setup_las=setup.n if setup else 0,
+            per_round=_mean_components([f.per_round for f in mine]),
+            attendees_per_round=_mean([f.attendances / Decimal(f.rounds) for f in mine]),
+            pooled_cost_per_attendee=_pooled([f.total_cost for f in mine], [f.attendances for f in mine]),
+        )
     las = [la for la in est.las if subset.phase is None or la.phase == subset.phase]
     if not las:
-        raise DataError(rounds_problem(path, column="phase", value=subset.phase or "",
-                                message=f"the forms have no rounds in phase {subset.phase}",
-                                fix="Choose phases the rounds form has (--phases)"))
+        raise DataError(
+            rounds_problem(
+                path,
+                column="phase",
+                value=subset.phase or "",
+                message=f"the forms have no rounds in phase {subset.phase}",
+                fix="Choose phases the rounds form has (--phases)",
+            )
+        )
     setups = [la.setup.total for la in las if la.setup is not None]
-    return _Costs(las=len(las), rounds=sum(la.rounds for la in las),
-                  setup=_mean(setups) if setups else ZERO, setup_las=len(setups),
-                  per_round=_mean_components([la.per_round for la in las]),
-                  attendees_per_round=_mean([la.attendees_per_round for la in las]),
-                  pooled_cost_per_attendee=_pooled([la.total_cost for la in las], [la.attendances for la in las]))
+    return _Costs(
+        las=len(las),
+        rounds=sum(la.rounds for la in las),
+        setup=_mean(setups) if setups else ZERO,
+        setup_las=len(setups),
+        per_round=_mean_components([la.per_round for la in las]),
+        attendees_per_round=_mean([la.attendees_per_round for la in las]),
+        pooled_cost_per_attendee=_pooled([la.total_cost for la in las], [la.attendances for la in las]),
+    )
 
 
 def saving_phases(est: Estimate, subset: Subset, survey_phases: list[str]) -> list[str]:
@@ -123,13 +158,20 @@ def _saving_basis(sav: Savings | None, est: Estimate, subset: Subset) -> SavingB
     interval = None
     if len(mine) == 1 and mine[0].saving_ci is not None:
         interval = (mine[0].saving_ci.low * per_year, mine[0].saving_ci.high * per_year)
-    source = (f"survey phase {mine[0].phase}" if len(mine) == 1
-              else f"survey phases {', '.join(p.phase for p in mine)} (mean of the phases)")
-    return SavingBasis(source=source, phases=tuple(p.phase for p in mine),
-                       annual_per_staff=_mean([p.annual_saving_per_staff for p in mine]), interval=interval,
-                       staff_per_la=Decimal(sum(p.intervention_staff for p in mine)) / Decimal(counted),
-                       mean_hourly=_mean([p.intervention.mean_hourly for p in mine]),
-                       hours_per_day=sav.assumptions.hours_per_day)
+    source = (
+        f"survey phase {mine[0].phase}"
+        if len(mine) == 1
+        else f"survey phases {', '.join(p.phase for p in mine)} (mean of the phases)"
+    )
+    return SavingBasis(
+        source=source,
+        phases=tuple(p.phase for p in mine),
+        annual_per_staff=_mean([p.annual_saving_per_staff for p in mine]),
+        interval=interval,
+        staff_per_la=Decimal(sum(p.intervention_staff for p in mine)) / Decimal(counted),
+        mean_hourly=_mean([p.intervention.mean_hourly for p in mine]),
+        hours_per_day=sav.assumptions.hours_per_day,
+    )
 
 
 def build_option(spec: OptionSpec, est: Estimate, sav: Savings | None, settings: Settings) -> Option:
@@ -139,10 +181,20 @@ def build_option(spec: OptionSpec, est: Estimate, sav: Savings | None, settings:
     per_round = c.per_round.scaled(f)
     setup = c.setup * f
     saving = _saving_basis(sav, est, spec.subset)
-    return Option(label=spec.label, subset=spec.subset.describe(),
-                  path=spec.forms.forms.path, las=c.las, rounds=c.rounds, setup=setup, setup_las=c.setup_las,
-                  per_round=per_round, attendees_per_round=c.attendees_per_round, rounds_per_year=rpy,
-                  pooled_cost_per_attendee=None if c.pooled_cost_per_attendee is None else c.pooled_cost_per_attendee * f,
-                  horizon=horizon(setup, rpy * per_round.total, settings.years, settings.discount_rate,
-                                  c.attendees_per_round * rpy),
-                  saving=None if saving is None else saving.scaled(f))
+    return Option(
+        label=spec.label,
+        subset=spec.subset.describe(),
+        path=spec.forms.forms.path,
+        las=c.las,
+        rounds=c.rounds,
+        setup=setup,
+        setup_las=c.setup_las,
+        per_round=per_round,
+        attendees_per_round=c.attendees_per_round,
+        rounds_per_year=rpy,
+        pooled_cost_per_attendee=None if c.pooled_cost_per_attendee is None else c.pooled_cost_per_attendee * f,
+        horizon=horizon(
+            setup, rpy * per_round.total, settings.years, settings.discount_rate, c.attendees_per_round * rpy
+        ),
+        saving=None if saving is None else saving.scaled(f),
+    )

@@ -71,11 +71,15 @@ class Uplift:
         """One line for every output: which prices the figures are in, and how they got there."""
         if self.method is UpliftMethod.none:
             return f"{self.to_year} prices (the unit-cost table's price year)"
-        how = (f"index {self.index_path}: {self.index_to.normalize():f} / {self.index_from.normalize():f}"
-               if self.method is UpliftMethod.index
-               else f"a flat {self.rate_pct.normalize():f}% a year for {self.to_year - self.from_year} year(s)")
-        return (f"{self.to_year} prices, re-priced from {self.from_year} (the unit-cost table's) "
-                f"× {self.factor:.6f} ({how})")
+        how = (
+            f"index {self.index_path}: {self.index_to.normalize():f} / {self.index_from.normalize():f}"
+            if self.method is UpliftMethod.index
+            else f"a flat {self.rate_pct.normalize():f}% a year for {self.to_year - self.from_year} year(s)"
+        )
+        return (
+            f"{self.to_year} prices, re-priced from {self.from_year} (the unit-cost table's) "
+            f"× {self.factor:.6f} ({how})"
+        )
 
 
 def no_uplift(price_year: int) -> Uplift:
@@ -98,13 +102,29 @@ def index_uplift(index: PriceIndex, from_year: int, to_year: int) -> Uplift:
     if missing:
         have = sorted(index.values)
         span = f"{have[0]} to {have[-1]}" if have else "no years"
-        raise DataError([Problem(file=index.path, column="year", value=str(y),
-                                 message=f"the price index has no row for {y}"
-                                         + (" (the unit-cost table's price year)" if y == from_year else ""),
-                                 fix=f"Add a row '{y},<index>' (the file covers {span})") for y in missing])
-    return Uplift(UpliftMethod.index, from_year, to_year, index.values[to_year] / index.values[from_year],
-                  index_path=index.path, index_sha256=index.sha256, index_from=index.values[from_year],
-                  index_to=index.values[to_year])
+        raise DataError(
+            [
+                Problem(
+                    file=index.path,
+                    column="year",
+                    value=str(y),
+                    message=f"the price index has no row for {y}"
+                    + (" (the unit-cost table's price year)" if y == from_year else ""),
+                    fix=f"Add a row '{y},<index>' (the file covers {span})",
+                )
+                for y in missing
+            ]
+        )
+    return Uplift(
+        UpliftMethod.index,
+        from_year,
+        to_year,
+        index.values[to_year] / index.values[from_year],
+        index_path=index.path,
+        index_sha256=index.sha256,
+        index_from=index.values[from_year],
+        index_to=index.values[to_year],
+    )
 
 
 def _check_year(year: int) -> None:

@@ -4,11 +4,11 @@ and the staff counts. ``sr_cost.inputs.survey`` reads and checks a survey into t
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import Enum
 from functools import partial
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -64,9 +64,19 @@ class Respondents:
     50,000 respondents; its savings need four small arrays, not 50,000 records.
     """
 
-    def __init__(self, *, phase: np.ndarray, phases: list[str], group: np.ndarray, hourly: np.ndarray,
-                 hourly_values: list[Decimal], sick: np.ndarray, sick_values: list[Decimal], row: np.ndarray,
-                 make: Callable[[], tuple[Respondent, ...]]) -> None:
+    def __init__(
+        self,
+        *,
+        phase: np.ndarray,
+        phases: list[str],
+        group: np.ndarray,
+        hourly: np.ndarray,
+        hourly_values: list[Decimal],
+        sick: np.ndarray,
+        sick_values: list[Decimal],
+        row: np.ndarray,
+        make: Callable[[], tuple[Respondent, ...]],
+    ) -> None:
         self.phase, self.phases, self.group, self.row = phase, phases, group, row
         self.hourly, self.hourly_values = hourly, hourly_values
         self.sick, self.sick_values = sick, sick_values
@@ -76,7 +86,7 @@ class Respondents:
         self._records: tuple[Respondent, ...] | None = None
 
     @classmethod
-    def of(cls, records: Sequence[Respondent]) -> "Respondents":
+    def of(cls, records: Sequence[Respondent]) -> Respondents:
         """From records (small surveys made in code)."""
         records = tuple(records)
         phase, phases = label_codes([r.phase for r in records])
@@ -84,8 +94,17 @@ class Respondents:
         sick, sick_values = _distinct([r.sick_days for r in records])
         group = np.fromiter((GROUPS.index(r.group) for r in records), dtype=np.int8, count=len(records))
         row = np.fromiter((r.row for r in records), dtype=np.int64, count=len(records))
-        return cls(phase=phase, phases=phases, group=group, hourly=hourly, hourly_values=hourly_values,
-                   sick=sick, sick_values=sick_values, row=row, make=partial(tuple, records))
+        return cls(
+            phase=phase,
+            phases=phases,
+            group=group,
+            hourly=hourly,
+            hourly_values=hourly_values,
+            sick=sick,
+            sick_values=sick_values,
+            row=row,
+            make=partial(tuple, records),
+        )
 
     def __len__(self) -> int:
         return len(self.phase)
@@ -95,12 +114,19 @@ class Respondents:
             self._records = tuple(self._make())
         return self._records
 
-    def scaled(self, factor: Decimal) -> "Respondents":
+    def scaled(self, factor: Decimal) -> Respondents:
         """Every hourly cost times ``factor`` (a sensitivity scenario)."""
-        return Respondents(phase=self.phase, phases=self.phases, group=self.group, hourly=self.hourly,
-                           hourly_values=[h * factor for h in self.hourly_values], sick=self.sick,
-                           sick_values=self.sick_values, row=self.row,
-                           make=lambda: tuple(replace(r, hourly_cost=r.hourly_cost * factor) for r in self.records()))
+        return Respondents(
+            phase=self.phase,
+            phases=self.phases,
+            group=self.group,
+            hourly=self.hourly,
+            hourly_values=[h * factor for h in self.hourly_values],
+            sick=self.sick,
+            sick_values=self.sick_values,
+            row=self.row,
+            make=lambda: tuple(replace(r, hourly_cost=r.hourly_cost * factor) for r in self.records()),
+        )
 
 
 def _distinct(values: Sequence[Decimal]) -> tuple[np.ndarray, list[Decimal]]:
@@ -126,8 +152,9 @@ class Survey:
     if_uncosted: tuple[Problem, ...] = ()  # per staff count: the warning if its LA and phase have no cost forms
 
     @classmethod
-    def of(cls, respondents: Sequence[Respondent], staff: Sequence[StaffCount] = (),
-           warnings: Sequence[Problem] = ()) -> "Survey":
+    def of(
+        cls, respondents: Sequence[Respondent], staff: Sequence[StaffCount] = (), warnings: Sequence[Problem] = ()
+    ) -> Survey:
         return cls(Respondents.of(respondents), tuple(staff), tuple(warnings))
 
     @property
@@ -155,12 +182,27 @@ class SurveyRecords:
     def __call__(self) -> list[Respondent]:
         out = []
         for la, phase, rid, g, r_code, s_code, d_code, a_code, pair, row in zip(
-                *(self.kept[k].tolist() for k in ("la", "phase", "respondent", "group", "role", "salary", "sick",
-                                                  "attended", "pair", "row"))):
+            *(
+                self.kept[k].tolist()
+                for k in ("la", "phase", "respondent", "group", "role", "salary", "sick", "attended", "pair", "row")
+            )
+        ):
             cost, source = self.hourly[pair]
-            out.append(Respondent(la=self.las[la], phase=self.phases[phase], respondent=self.ids[rid],
-                                  group=GROUPS[g], role=self.role_text[r_code], salary=self.salaries[s_code],
-                                  sick_days=self.sick[d_code], rounds_attended=self.attended[a_code],
-                                  hourly_cost=cost, hourly_source=source, file=self.file, sheet=self.sheet,
-                                  row=row))
+            out.append(
+                Respondent(
+                    la=self.las[la],
+                    phase=self.phases[phase],
+                    respondent=self.ids[rid],
+                    group=GROUPS[g],
+                    role=self.role_text[r_code],
+                    salary=self.salaries[s_code],
+                    sick_days=self.sick[d_code],
+                    rounds_attended=self.attended[a_code],
+                    hourly_cost=cost,
+                    hourly_source=source,
+                    file=self.file,
+                    sheet=self.sheet,
+                    row=row,
+                )
+            )
         return out

@@ -18,9 +18,9 @@ percentiles are turned back into Decimal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
 
 import numpy as np
 
@@ -123,15 +123,26 @@ class _Sums:
         """GroupStats per key 0..n_keys-1 (a key without respondents has none: n = 0, means 0)."""
         counts = np.bincount(keys, minlength=n_keys).tolist() if len(keys) else [0] * n_keys
         sick, hourly, cost = (x.sums(keys, n_keys) for x in (self.sick, self.hourly, self.cost))
-        return [GroupStats(n=c, mean_sick_days=d / c if c else ZERO, mean_cost=m / c if c else ZERO,
-                           mean_hourly=h / c if c else ZERO) for c, d, h, m in zip(counts, sick, hourly, cost)]
+        return [
+            GroupStats(
+                n=c,
+                mean_sick_days=d / c if c else ZERO,
+                mean_cost=m / c if c else ZERO,
+                mean_hourly=h / c if c else ZERO,
+            )
+            for c, d, h, m in zip(counts, sick, hourly, cost)
+        ]
 
 
 Progress = Callable[[int, int], None]
 
 
-def savings(survey: Survey, est: Estimate, assumptions: SavingsAssumptions = SavingsAssumptions(),
-            progress: Progress | None = None) -> Savings:
+def savings(
+    survey: Survey,
+    est: Estimate,
+    assumptions: SavingsAssumptions = SavingsAssumptions(),
+    progress: Progress | None = None,
+) -> Savings:
     """Savings per phase, combined and pooled, with net cost against the estimate's running cost."""
     a = assumptions
     per_year = Decimal(12) / Decimal(a.recall_months)
@@ -158,22 +169,40 @@ def savings(survey: Survey, est: Estimate, assumptions: SavingsAssumptions = Sav
         saving_ci = p_pos = net_ci = p_pays = None
         if boot is not None:
             saving_ci, p_pos, net_ci, p_pays = boot.phase(phase, per_year, staff if counted else None, running)
-        phases.append(PhaseSavings(
-            phase=phase, intervention=i, control=c, saving_per_staff=saving, annual_saving_per_staff=saving * per_year,
-            las_with_staff=tuple(s.la for s in counted), intervention_staff=staff, annual_saving_total=total,
-            annual_running_cost=running, net_annual_cost=net, break_even_sick_days_per_staff=break_even,
-            saving_ci=saving_ci, p_saving_positive=p_pos, net_ci=net_ci, p_pays_for_itself=p_pays))
+        phases.append(
+            PhaseSavings(
+                phase=phase,
+                intervention=i,
+                control=c,
+                saving_per_staff=saving,
+                annual_saving_per_staff=saving * per_year,
+                las_with_staff=tuple(s.la for s in counted),
+                intervention_staff=staff,
+                annual_saving_total=total,
+                annual_running_cost=running,
+                net_annual_cost=net,
+                break_even_sick_days_per_staff=break_even,
+                saving_ci=saving_ci,
+                p_saving_positive=p_pos,
+                net_ci=net_ci,
+                p_pays_for_itself=p_pays,
+            )
+        )
     n = Decimal(len(phases))
     combined = CombinedSavings(
         method="report: unweighted mean of the phase figures",
         mean_cost_intervention=sum((p.intervention.mean_cost for p in phases), ZERO) / n,
         mean_cost_control=sum((p.control.mean_cost for p in phases), ZERO) / n,
-        saving_per_staff=sum((p.saving_per_staff for p in phases), ZERO) / n)
+        saving_per_staff=sum((p.saving_per_staff for p in phases), ZERO) / n,
+    )
     pi, pc = (g.mean_cost for g in sums.stats(t.group.astype(np.int64), len(GROUPS)))
-    pooled = CombinedSavings(method="pooled: all respondents together", mean_cost_intervention=pi,
-                             mean_cost_control=pc, saving_per_staff=pc - pi)
-    return Savings(assumptions=a, phases=tuple(phases), combined=combined, pooled=pooled,
-                   table=t)
+    pooled = CombinedSavings(
+        method="pooled: all respondents together",
+        mean_cost_intervention=pi,
+        mean_cost_control=pc,
+        saving_per_staff=pc - pi,
+    )
+    return Savings(assumptions=a, phases=tuple(phases), combined=combined, pooled=pooled, table=t)
 
 
 class _Bootstrap:
@@ -181,8 +210,9 @@ class _Bootstrap:
 
     CHUNK_CELLS = 4_000_000  # resampled values held in memory at once
 
-    def __init__(self, sums: _Sums, keys: np.ndarray, phases: list[str], a: SavingsAssumptions,
-                 progress: Progress | None):
+    def __init__(
+        self, sums: _Sums, keys: np.ndarray, phases: list[str], a: SavingsAssumptions, progress: Progress | None
+    ):
         self.np = np
         self.a = a
         # every sickness cost as a whole number of 10^-places pounds, places as few as will do
@@ -191,14 +221,14 @@ class _Bootstrap:
             ints, exp = ints // 10, exp + 1
         self.scale = Decimal(10) ** max(-exp, 0)
         if exp > 0:
-            ints = ints * 10 ** exp
+            ints = ints * 10**exp
         self.units = {}
         order = np.argsort(keys, kind="stable")  # each key's rows, in survey order
         bounds = np.searchsorted(keys[order], np.arange(len(phases) * len(GROUPS) + 1))
         for code, phase in enumerate(phases):
             for g, group in enumerate(GROUPS):
                 k = code * len(GROUPS) + g
-                rows = order[bounds[k]:bounds[k + 1]]
+                rows = order[bounds[k] : bounds[k + 1]]
                 if len(rows):
                     self.units[(phase, group)] = ints[rows]
         self.progress = progress
@@ -208,7 +238,7 @@ class _Bootstrap:
         self.keys = sorted(self.units, key=lambda k: (natural_key(k[0]), k[1].value))
         self.children = dict(zip(self.keys, self.seeds.spawn(len(self.keys))))
 
-    def _sums(self, key) -> "object":
+    def _sums(self, key) -> object:
         """Resampled sums (exact int64) of one phase and group, one per replicate."""
         np = self.np
         values = np.asarray(self.units[key], dtype=np.int64)
@@ -239,15 +269,21 @@ class _Bootstrap:
             numer = sc.astype(object) * ni - si.astype(object) * nc
         denom = Decimal(ni * nc) * self.scale
         order = np.argsort(np.asarray(numer, dtype=np.float64), kind="stable")
-        exact = lambda k: Decimal(int(numer[k])) / denom
+
+        def exact(k: int) -> Decimal:
+            return Decimal(int(numer[k])) / denom
+
         reps = len(order)
-        saving_ci = Interval(_quantile(order, exact, reps, (1 - CONFIDENCE) / 2),
-                             _quantile(order, exact, reps, (1 + CONFIDENCE) / 2))
+        saving_ci = Interval(
+            _quantile(order, exact, reps, (1 - CONFIDENCE) / 2), _quantile(order, exact, reps, (1 + CONFIDENCE) / 2)
+        )
         p_pos = Decimal(int((numer > 0).sum())) / Decimal(reps)
         net_ci = p_pays = None
         if staff is not None and running is not None:
             # net = running - saving x per_year x staff: decreasing in saving, so the interval flips
-            net = lambda s: running - s * per_year * staff
+            def net(s: Decimal) -> Decimal:
+                return running - s * per_year * staff
+
             net_ci = Interval(net(saving_ci.high), net(saving_ci.low))
             pays = sum(1 for k in range(reps) if net(exact(k)) <= 0) if staff else 0
             p_pays = Decimal(pays) / Decimal(reps)

@@ -16,8 +16,16 @@ from decimal import Decimal
 
 import numpy as np
 
-from sr_cost.core.comparison import (BreakEven, FormsSet, Option, OptionSpec, Sensitivity, SensitivityRow, Settings,
-                                     Swing)
+from sr_cost.core.comparison import (
+    BreakEven,
+    FormsSet,
+    Option,
+    OptionSpec,
+    Sensitivity,
+    SensitivityRow,
+    Settings,
+    Swing,
+)
 from sr_cost.core.costing import estimate
 from sr_cost.core.estimate import Estimate
 from sr_cost.core.lines import CostForms, FormKind, FormLines
@@ -31,10 +39,11 @@ UNIT_COST_RANGE = (Decimal("0.9"), Decimal("1.1"))  # [x unit costs] ±10%
 ROUNDS_PER_YEAR_RANGE = (9, 12)  # [rounds/year]: a round most months, to one every month
 HOURS_PER_DAY_RANGE = (Decimal(7), Decimal("7.5"))  # [hours/day] of a sick day
 # A line is catering when its item contains one of these words (case-insensitive, whole words).
-CATERING = re.compile(r"\b(catering|food|lunch(es)?|refreshments?|breakfasts?|buffets?|sandwich(es)?|"
-                      r"coffee|biscuits?|snacks?)\b", re.IGNORECASE)
-
-
+CATERING = re.compile(
+    r"\b(catering|food|lunch(es)?|refreshments?|breakfasts?|buffets?|sandwich(es)?|"
+    r"coffee|biscuits?|snacks?)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -53,8 +62,9 @@ def is_catering(item: str) -> bool:
     return bool(CATERING.search(item))
 
 
-def _changed(column: tuple[np.ndarray, tuple[Decimal, ...]], mask: np.ndarray,
-             new: tuple[Decimal, ...]) -> tuple[np.ndarray, tuple[Decimal, ...]]:
+def _changed(
+    column: tuple[np.ndarray, tuple[Decimal, ...]], mask: np.ndarray, new: tuple[Decimal, ...]
+) -> tuple[np.ndarray, tuple[Decimal, ...]]:
     """A number column whose rows in ``mask`` take ``new[code]`` instead of ``values[code]``."""
     codes, values = column
     moved = np.where(mask, codes.astype(np.int64) + len(values), codes)
@@ -101,15 +111,18 @@ def run_scenario(fs: FormsSet, s: Scenario) -> tuple[Estimate, Savings | None]:
     if s == Scenario():
         return fs.estimate, fs.savings
     base = fs.estimate.assumptions
-    est = estimate(transform_forms(fs.forms, s),
-                   replace(base, rounds_per_year=s.rounds_per_year or base.rounds_per_year))
+    est = estimate(
+        transform_forms(fs.forms, s), replace(base, rounds_per_year=s.rounds_per_year or base.rounds_per_year)
+    )
     sav = fs.savings
     if fs.survey is not None and fs.savings is not None and (s.unit_costs != 1 or s.hours_per_day is not None):
-        a = replace(fs.savings.assumptions, bootstrap=0,
-                    hours_per_day=s.hours_per_day if s.hours_per_day is not None else fs.savings.assumptions.hours_per_day)
+        a = replace(
+            fs.savings.assumptions,
+            bootstrap=0,
+            hours_per_day=s.hours_per_day if s.hours_per_day is not None else fs.savings.assumptions.hours_per_day,
+        )
         sav = savings(transform_survey(fs.survey, s), est, a)
     return est, sav
-
 
 
 def _metric(o: Option, net: bool) -> Decimal:
@@ -129,8 +142,9 @@ def sensitivity(specs: tuple[OptionSpec, OptionSpec], base: tuple[Option, ...], 
         est, sav = runs[key]
         return build_option(spec, est, sav, settings)
 
-    def row(key: str, name: str, low_label: str, high_label: str, low: Scenario, high: Scenario,
-            needs_saving: bool = False) -> SensitivityRow:
+    def row(
+        key: str, name: str, low_label: str, high_label: str, low: Scenario, high: Scenario, needs_saving: bool = False
+    ) -> SensitivityRow:
         swings = []
         for i, o in enumerate(base):
             if needs_saving and o.saving is None:
@@ -143,40 +157,76 @@ def sensitivity(specs: tuple[OptionSpec, OptionSpec], base: tuple[Option, ...], 
     rpy_lo, rpy_hi = ROUNDS_PER_YEAR_RANGE
     hpd_lo, hpd_hi = HOURS_PER_DAY_RANGE
     rows = [
-        row("attendance", "Attendance ±25%", "-25%", "+25%",
-            Scenario(attendance=ATTENDANCE_RANGE[0]), Scenario(attendance=ATTENDANCE_RANGE[1])),
-        row("unit_costs", "Unit costs ±10%", "-10%", "+10%",
-            Scenario(unit_costs=UNIT_COST_RANGE[0]), Scenario(unit_costs=UNIT_COST_RANGE[1])),
-        row("rounds_per_year", f"Rounds a year {rpy_lo}-{rpy_hi}", str(rpy_lo), str(rpy_hi),
-            Scenario(rounds_per_year=rpy_lo), Scenario(rounds_per_year=rpy_hi)),
+        row(
+            "attendance",
+            "Attendance ±25%",
+            "-25%",
+            "+25%",
+            Scenario(attendance=ATTENDANCE_RANGE[0]),
+            Scenario(attendance=ATTENDANCE_RANGE[1]),
+        ),
+        row(
+            "unit_costs",
+            "Unit costs ±10%",
+            "-10%",
+            "+10%",
+            Scenario(unit_costs=UNIT_COST_RANGE[0]),
+            Scenario(unit_costs=UNIT_COST_RANGE[1]),
+        ),
+        row(
+            "rounds_per_year",
+            f"Rounds a year {rpy_lo}-{rpy_hi}",
+            str(rpy_lo),
+            str(rpy_hi),
+            Scenario(rounds_per_year=rpy_lo),
+            Scenario(rounds_per_year=rpy_hi),
+        ),
         row("catering", "Catering dropped", "dropped", "kept", Scenario(drop_catering=True), Scenario()),
     ]
     notes = []
     if net:
-        rows.append(row("hours_per_day", f"Sick-day hours {hpd_lo}-{hpd_hi}", str(hpd_lo), str(hpd_hi),
-                        Scenario(hours_per_day=hpd_lo), Scenario(hours_per_day=hpd_hi), needs_saving=True))
+        rows.append(
+            row(
+                "hours_per_day",
+                f"Sick-day hours {hpd_lo}-{hpd_hi}",
+                str(hpd_lo),
+                str(hpd_hi),
+                Scenario(hours_per_day=hpd_lo),
+                Scenario(hours_per_day=hpd_hi),
+                needs_saving=True,
+            )
+        )
         swings = []
         for o in base:
             if o.saving.interval is None:
                 swings.append(Swing(None, None))
             else:
                 low, high = o.saving.interval
-                swings.append(Swing(o.net_with_saving(low), o.net_with_saving(high),
-                                    o.cost_per_attendee, o.cost_per_attendee))
+                swings.append(
+                    Swing(o.net_with_saving(low), o.net_with_saving(high), o.cost_per_attendee, o.cost_per_attendee)
+                )
         rows.append(SensitivityRow("saving_interval", "Saving 95% interval", "low end", "high end", tuple(swings)))
         if any(o.saving.interval is None for o in base):
-            notes.append("The saving's interval needs a bootstrap (--bootstrap above 0) and a saving from one "
-                         "survey phase; where either is missing, that row is left blank.")
+            notes.append(
+                "The saving's interval needs a bootstrap (--bootstrap above 0) and a saving from one "
+                "survey phase; where either is missing, that row is left blank."
+            )
     else:
-        notes.append("Without a survey (with a staff sheet) for both options, the tornado shows the annual cost; "
-                     "the sick-day hours and saving rows need one.")
+        notes.append(
+            "Without a survey (with a staff sheet) for both options, the tornado shows the annual cost; "
+            "the sick-day hours and saving rows need one."
+        )
     rows.sort(key=lambda r: r.width, reverse=True)
     a, b = base
     zero = Scenario(attendance=ZERO)
     break_even = (break_even_attendance(a, option_at(0, zero), b), break_even_attendance(b, option_at(1, zero), a))
-    return Sensitivity(metric="net annual cost" if net else "annual cost",
-                       base=(_metric(a, net), _metric(b, net)), rows=tuple(rows), break_even=break_even,
-                       notes=tuple(notes))
+    return Sensitivity(
+        metric="net annual cost" if net else "annual cost",
+        base=(_metric(a, net), _metric(b, net)),
+        rows=tuple(rows),
+        break_even=break_even,
+        notes=tuple(notes),
+    )
 
 
 def break_even_attendance(o: Option, empty: Option, other: Option) -> BreakEven:
@@ -197,5 +247,11 @@ def break_even_attendance(o: Option, empty: Option, other: Option) -> BreakEven:
         denominator = a * target - v
         if denominator > 0 and m0 > 0:
             needed = m0 / denominator * a
-    return BreakEven(label=o.label, against=other.label, attendees_per_round=a, cost_per_attendee=o.cost_per_attendee,
-                     target=target, attendees_needed=needed)
+    return BreakEven(
+        label=o.label,
+        against=other.label,
+        attendees_per_round=a,
+        cost_per_attendee=o.cost_per_attendee,
+        target=target,
+        attendees_needed=needed,
+    )

@@ -18,10 +18,10 @@ The hourly cost of an hour of sickness absence, on each basis the savings offer,
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
-from typing import Sequence
 
 from sr_cost.money import PENNY, ZERO, to_penny
 
@@ -76,8 +76,14 @@ class Derivation:
 def _rates(params: Params) -> tuple[Decimal, ...]:
     """The parameters the derivation uses, the NI threshold worked out once [£/year]."""
     threshold = params.ni_secondary_threshold_per_week_gbp * params.days_per_year / Decimal(7)
-    return (threshold, params.employer_ni_rate, params.superannuation_rate, params.direct_overheads_rate,
-            params.indirect_overheads_rate, params.capital_overheads_gbp)
+    return (
+        threshold,
+        params.employer_ni_rate,
+        params.superannuation_rate,
+        params.direct_overheads_rate,
+        params.indirect_overheads_rate,
+        params.capital_overheads_gbp,
+    )
 
 
 def _steps(salary: Decimal, rates: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
@@ -98,9 +104,16 @@ def derive(salary: Decimal, params: Params) -> Derivation:
     """Salary [£/year] -> on-costs, overheads [£/year] and unit cost [£/hour]."""
     threshold, ni, superannuation, on_costs, direct, indirect, overheads, total = _steps(salary, _rates(params))
     return Derivation(
-        salary=salary, ni_threshold_gbp=threshold, employer_ni=ni, superannuation=superannuation,
-        on_costs=on_costs, direct_overheads=direct, indirect_overheads=indirect,
-        capital_overheads=params.capital_overheads_gbp, overheads=overheads, total_annual=total,
+        salary=salary,
+        ni_threshold_gbp=threshold,
+        employer_ni=ni,
+        superannuation=superannuation,
+        on_costs=on_costs,
+        direct_overheads=direct,
+        indirect_overheads=indirect,
+        capital_overheads=params.capital_overheads_gbp,
+        overheads=overheads,
+        total_annual=total,
         working_hours=params.working_hours_per_year,
         unit_cost_hour=to_penny(total / params.working_hours_per_year),
     )
@@ -170,7 +183,9 @@ class UnitCostTable:
     def unknown_role_fix(self, role: str) -> str:
         hints = self.suggestions(role)
         if hints:
-            return "Did you mean " + " or ".join(f"'{h}'" for h in hints) + "? (`sr-cost unit-costs list` shows all roles)"
+            return (
+                "Did you mean " + " or ".join(f"'{h}'" for h in hints) + "? (`sr-cost unit-costs list` shows all roles)"
+            )
         return "Use a role from `sr-cost unit-costs list`, or give an hourly `rate` instead"
 
     def search(self, text: str) -> tuple[UnitCost, ...]:
@@ -197,8 +212,10 @@ def check_table(table: UnitCostTable) -> list[Mismatch]:
         d = derive(role.salary, table.params)
         if d.unit_cost_hour != role.unit_cost_hour:
             out.append(Mismatch(role.role, role.row, "unit_cost_hour", role.unit_cost_hour, d.unit_cost_hour))
-        for name, published, derived in (("on_costs", role.on_costs, d.on_costs),
-                                         ("overheads", role.overheads, d.overheads)):
+        for name, published, derived in (
+            ("on_costs", role.on_costs, d.on_costs),
+            ("overheads", role.overheads, d.overheads),
+        ):
             if abs(published - derived) > PENNY:
                 out.append(Mismatch(role.role, role.row, name, published, derived))
     return out
@@ -212,8 +229,9 @@ class AbsenceBasis(str, Enum):
     salary = "salary"  # salary alone, per working hour
 
 
-def salary_hourly_costs(salaries: Sequence[Decimal], table: UnitCostTable,
-                        basis: AbsenceBasis) -> list[tuple[Decimal, str]]:
+def salary_hourly_costs(
+    salaries: Sequence[Decimal], table: UnitCostTable, basis: AbsenceBasis
+) -> list[tuple[Decimal, str]]:
     """Hourly cost on ``basis`` of respondents who gave these salaries, derived with the table's
     method, and how it was found; each rounded half-up to the penny, as the published unit costs are."""
     params, hours = table.params, table.params.working_hours_per_year

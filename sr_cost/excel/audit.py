@@ -13,95 +13,190 @@ by ``excel.py``'s ``_build``, after Summary and By LA, whose cells Checks points
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import fields
 from decimal import Decimal
-from pathlib import Path
-from typing import Iterable
 
 from openpyxl.styles import Alignment, Border
 
 from sr_cost import __version__
 from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR
-from sr_cost.excel.cells import (BIG, BOLD, HEADER_FILL, NOTE_FONT, THIN, SheetTable, pass_fail, section, sheet_title, put,
-                                 wrapped_lines)
-from sr_cost.excel.formulas import (CHECK, CHECK_COLUMNS, COUNT, DIFFERENCE, FIRST_CHECK_ROW, LINE_COLUMNS, MASTER_CELL,
-                                    MONEY, RATE, ROUND_COLUMNS, TOLERANCE_CELL, TOLERANCE_GBP, Col, check_row, line_row,
-                                    master_formula, plan_checks, round_no, round_row)
 from sr_cost.core.lines import FormKind
-from sr_cost.excel.book import Book
 from sr_cost.core.savings import DEFAULT_BOOTSTRAP, DEFAULT_HOURS_PER_DAY, DEFAULT_RECALL_MONTHS, DEFAULT_SEED
-
+from sr_cost.excel.book import Book
+from sr_cost.excel.cells import (
+    BIG,
+    BOLD,
+    HEADER_FILL,
+    NOTE_FONT,
+    THIN,
+    SheetTable,
+    pass_fail,
+    put,
+    section,
+    sheet_title,
+    wrapped_lines,
+)
+from sr_cost.excel.checks import (
+    CHECK,
+    CHECK_COLUMNS,
+    FIRST_CHECK_ROW,
+    MASTER_CELL,
+    TOLERANCE_CELL,
+    TOLERANCE_GBP,
+    check_row,
+    master_formula,
+    plan_checks,
+)
+from sr_cost.excel.formulas import (
+    COUNT,
+    DIFFERENCE,
+    LINE_COLUMNS,
+    MONEY,
+    RATE,
+    ROUND_COLUMNS,
+    Col,
+    line_row,
+    round_no,
+    round_row,
+)
 
 # The derivation parameters of the unit-cost table as named cells of Assumptions, for the Savings
 # sheet's formulas that derive a respondent's hourly cost from a salary.
-PARAM_NAMES = {"employer_ni_rate": "EmployerNiRate", "ni_secondary_threshold_per_week_gbp": "NiThresholdPerWeek",
-               "days_per_year": "DaysPerYear", "superannuation_rate": "SuperannuationRate",
-               "direct_overheads_rate": "DirectOverheadsRate", "indirect_overheads_rate": "IndirectOverheadsRate",
-               "capital_overheads_gbp": "CapitalOverheads", "working_hours_per_year": "WorkingHoursPerYear"}
+PARAM_NAMES = {
+    "employer_ni_rate": "EmployerNiRate",
+    "ni_secondary_threshold_per_week_gbp": "NiThresholdPerWeek",
+    "days_per_year": "DaysPerYear",
+    "superannuation_rate": "SuperannuationRate",
+    "direct_overheads_rate": "DirectOverheadsRate",
+    "indirect_overheads_rate": "IndirectOverheadsRate",
+    "capital_overheads_gbp": "CapitalOverheads",
+    "working_hours_per_year": "WorkingHoursPerYear",
+}
 
 
 # --- Unit costs and Assumptions ------------------------------------------------------------------
 
 UNIT_COST_COLUMNS = (
-    Col("role", "Role"), Col("salary", "Salary (£ a year)", MONEY, 14),
-    Col("on_costs", "On-costs (£ a year)", MONEY, 14), Col("overheads", "Overheads (£ a year)", MONEY, 14),
-    Col("unit_cost_hour", "Unit cost (£ an hour)", MONEY, 14), Col("derived", "Derived from salary", None, 11, align="center"),
+    Col("role", "Role"),
+    Col("salary", "Salary (£ a year)", MONEY, 14),
+    Col("on_costs", "On-costs (£ a year)", MONEY, 14),
+    Col("overheads", "Overheads (£ a year)", MONEY, 14),
+    Col("unit_cost_hour", "Unit cost (£ an hour)", MONEY, 14),
+    Col("derived", "Derived from salary", None, 11, align="center"),
     Col("row", "Row in the table file", COUNT, 11, align="center"),
 )
 
 
 def unit_costs_sheet(book: Book, ws) -> None:
     table = book.run.table
-    sheet_title(ws, f"Staff unit costs (£, {table.price_year})",
-           f"{table.source.name}. File {table.path} (SHA-256 {table.sha256}). Lines look up their hourly rate here "
-           "by role.", wrap_to=len(UNIT_COST_COLUMNS))
+    sheet_title(
+        ws,
+        f"Staff unit costs (£, {table.price_year})",
+        f"{table.source.name}. File {table.path} (SHA-256 {table.sha256}). Lines look up their hourly rate here "
+        "by role.",
+        wrap_to=len(UNIT_COST_COLUMNS),
+    )
     t = SheetTable(ws, UNIT_COST_COLUMNS, header_row=3)
     for r in table.roles:
-        t.add({"role": r.role, "salary": r.salary, "on_costs": r.on_costs, "overheads": r.overheads,
-               "unit_cost_hour": r.unit_cost_hour, "derived": "yes" if r.derived else "no", "row": r.row})
+        t.add(
+            {
+                "role": r.role,
+                "salary": r.salary,
+                "on_costs": r.on_costs,
+                "overheads": r.overheads,
+                "unit_cost_hour": r.unit_cost_hour,
+                "derived": "yes" if r.derived else "no",
+                "row": r.row,
+            }
+        )
     last = max(t.last_row, t.header_row + 1)
     book.name("UnitCostRoles", "Unit costs", f"${t.letter('role')}${t.header_row + 1}:${t.letter('role')}${last}")
-    for name, key in (("UnitCostRates", "unit_cost_hour"), ("UnitCostSalaries", "salary"),
-                      ("UnitCostOnCosts", "on_costs")):
+    for name, key in (
+        ("UnitCostRates", "unit_cost_hour"),
+        ("UnitCostSalaries", "salary"),
+        ("UnitCostOnCosts", "on_costs"),
+    ):
         book.name(name, "Unit costs", f"${t.letter(key)}${t.header_row + 1}:${t.letter(key)}${last}")
     t.finish()
 
 
 SOURCE_WIDTH = 70
-ASSUMPTION_COLUMNS = (Col("parameter", "Parameter"), Col("value", "Value", None, 16, align="right"),
-                      Col("unit", "Unit", None, 26), Col("source", "Where it comes from", None, SOURCE_WIDTH))
+ASSUMPTION_COLUMNS = (
+    Col("parameter", "Parameter"),
+    Col("value", "Value", None, 16, align="right"),
+    Col("unit", "Unit", None, 26),
+    Col("source", "Where it comes from", None, SOURCE_WIDTH),
+)
 _UNIT = re.compile(r"\s*\[([^\]]+)\]\s*$")
 
 
 def assumptions_sheet(book: Book, ws) -> None:
     est, table, run = book.est, book.run.table, book.run
     a = est.assumptions
-    sheet_title(ws, "Assumptions and provenance",
-           "Every parameter the figures depend on, and what produced this workbook. Change Rounds a year or "
-           "the mileage rate here and the formulas of Lines, Rounds and Checks follow"
-           + (" (and the hours in a sick day, the recall period or the unit-cost parameters: the formulas of "
-              "Savings follow)." if book.savings else "."), wrap_to=len(ASSUMPTION_COLUMNS))
+    sheet_title(
+        ws,
+        "Assumptions and provenance",
+        "Every parameter the figures depend on, and what produced this workbook. Change Rounds a year or "
+        "the mileage rate here and the formulas of Lines, Rounds and Checks follow"
+        + (
+            " (and the hours in a sick day, the recall period or the unit-cost parameters: the formulas of "
+            "Savings follow)."
+            if book.savings
+            else "."
+        ),
+        wrap_to=len(ASSUMPTION_COLUMNS),
+    )
     t = SheetTable(ws, ASSUMPTION_COLUMNS, header_row=3)
     given = book.command
-    row = t.add({"parameter": "Rounds a year", "value": a.rounds_per_year, "unit": "rounds/year",
-                 "source": ("--rounds-per-year" if "--rounds-per-year" in given or a.rounds_per_year != DEFAULT_ROUNDS_PER_YEAR
-                            else "default: one a month, as the report assumes (--rounds-per-year to change)")})
+    row = t.add(
+        {
+            "parameter": "Rounds a year",
+            "value": a.rounds_per_year,
+            "unit": "rounds/year",
+            "source": (
+                "--rounds-per-year"
+                if "--rounds-per-year" in given or a.rounds_per_year != DEFAULT_ROUNDS_PER_YEAR
+                else "default: one a month, as the report assumes (--rounds-per-year to change)"
+            ),
+        }
+    )
     book.name("RoundsPerYear", "Assumptions", f"${t.letter('value')}${row}")
-    row = t.add({"parameter": "Mileage rate", "value": a.mileage_rate, "unit": "£/mile",
-                 "source": ("--mileage-rate" if "--mileage-rate" in given or a.mileage_rate != DEFAULT_MILEAGE_RATE
-                            else "default: the report's rate (--mileage-rate to change)")})
+    row = t.add(
+        {
+            "parameter": "Mileage rate",
+            "value": a.mileage_rate,
+            "unit": "£/mile",
+            "source": (
+                "--mileage-rate"
+                if "--mileage-rate" in given or a.mileage_rate != DEFAULT_MILEAGE_RATE
+                else "default: the report's rate (--mileage-rate to change)"
+            ),
+        }
+    )
     ws.cell(row=row, column=t.index["value"]).number_format = RATE
     book.name("MileageRate", "Assumptions", f"${t.letter('value')}${row}")
-    t.add({"parameter": "Price year", "value": table.price_year, "unit": "year",
-           "source": f"the unit-cost table's parameters ({table.params_path})"})
+    t.add(
+        {
+            "parameter": "Price year",
+            "value": table.price_year,
+            "unit": "year",
+            "source": f"the unit-cost table's parameters ({table.params_path})",
+        }
+    )
     for param in fields(table.params):
         name, description = param.name, param.metadata["doc"]
         unit = _UNIT.search(description)
         defined = PARAM_NAMES.get(name, "".join(word.capitalize() for word in name.split("_")))
-        row = t.add({"parameter": _UNIT.sub("", description), "value": getattr(table.params, name),
-                     "unit": unit.group(1) if unit else "",
-                     "source": f"unit-cost derivation parameter '{name}' ({table.params_path})"
-                               + (f"; {defined} in the formulas of sheet Savings" if book.savings else "")})
+        row = t.add(
+            {
+                "parameter": _UNIT.sub("", description),
+                "value": getattr(table.params, name),
+                "unit": unit.group(1) if unit else "",
+                "source": f"unit-cost derivation parameter '{name}' ({table.params_path})"
+                + (f"; {defined} in the formulas of sheet Savings" if book.savings else ""),
+            }
+        )
         book.name(defined, "Assumptions", f"${t.letter('value')}${row}")
     if book.savings is not None:
         _savings_assumptions(book, t)
@@ -126,19 +221,26 @@ def assumptions_sheet(book: Book, ws) -> None:
     for r in range(t.header_row + 1, t.last_row + 1):
         for c in t.columns:
             cell = ws.cell(row=r, column=t.index[c.key])
-            cell.alignment = Alignment(wrap_text=c.key == "source", vertical="top", horizontal=c.horizontal,
-                                       indent=1 if c.key == "unit" else 0)
-        ws.row_dimensions[r].height = 15 * wrapped_lines(str(ws.cell(row=r, column=source).value or ""),
-                                                         SOURCE_WIDTH * 1.15)
+            cell.alignment = Alignment(
+                wrap_text=c.key == "source", vertical="top", horizontal=c.horizontal, indent=1 if c.key == "unit" else 0
+            )
+        ws.row_dimensions[r].height = 15 * wrapped_lines(
+            str(ws.cell(row=r, column=source).value or ""), SOURCE_WIDTH * 1.15
+        )
 
     # provenance: the value across Value and Unit, the SHA-256 under "Where it comes from"
     top = t.last_row + 2
     section(ws, top, "Provenance")
-    rows = [("sr-cost version", __version__, None), ("Command", book.command or "(library call)", None),
-            ("Forms", run.forms.path, None)]
+    rows = [
+        ("sr-cost version", __version__, None),
+        ("Command", book.command or "(library call)", None),
+        ("Forms", run.forms.path, None),
+    ]
     rows += [("Input file", i.path, i.sha256) for i in est.inputs]
-    rows += [("Unit-cost table", table.path, table.sha256),
-             ("Unit-cost parameters", table.params_path, table.params_sha256)]
+    rows += [
+        ("Unit-cost table", table.path, table.sha256),
+        ("Unit-cost parameters", table.params_path, table.params_sha256),
+    ]
     value_width = sum(ws.column_dimensions[t.letter(k)].width for k in ("value", "unit"))
     for r, (what, value, sha) in enumerate([("What", "Value", "SHA-256"), *rows], start=top + 1):
         header = r == top + 1
@@ -162,35 +264,84 @@ def _savings_assumptions(book: Book, t: SheetTable) -> None:
     def source(option: str, default: bool, text: str) -> str:
         return option if option in given or not default else f"default: {text} ({option} to change)"
 
-    row = t.add({"parameter": "Hours in a day of sickness absence", "value": a.hours_per_day, "unit": "hours/day",
-                 "source": source("--hours-per-day", a.hours_per_day == DEFAULT_HOURS_PER_DAY,
-                                  "a working day of 7.5 hours, as the report converts days to hours")
-                 + "; HoursPerSickDay in the formulas of sheet Savings"})
+    row = t.add(
+        {
+            "parameter": "Hours in a day of sickness absence",
+            "value": a.hours_per_day,
+            "unit": "hours/day",
+            "source": source(
+                "--hours-per-day",
+                a.hours_per_day == DEFAULT_HOURS_PER_DAY,
+                "a working day of 7.5 hours, as the report converts days to hours",
+            )
+            + "; HoursPerSickDay in the formulas of sheet Savings",
+        }
+    )
     book.name("HoursPerSickDay", "Assumptions", f"${t.letter('value')}${row}")
-    row = t.add({"parameter": "Recall period of the survey", "value": a.recall_months, "unit": "months",
-                 "source": source("--recall-months", a.recall_months == DEFAULT_RECALL_MONTHS,
-                                  "the trial's survey asked about the previous six months")
-                 + "; RecallMonths in the formulas of sheet Savings"})
+    row = t.add(
+        {
+            "parameter": "Recall period of the survey",
+            "value": a.recall_months,
+            "unit": "months",
+            "source": source(
+                "--recall-months",
+                a.recall_months == DEFAULT_RECALL_MONTHS,
+                "the trial's survey asked about the previous six months",
+            )
+            + "; RecallMonths in the formulas of sheet Savings",
+        }
+    )
     book.name("RecallMonths", "Assumptions", f"${t.letter('value')}${row}")
-    t.add({"parameter": "Basis of the hourly cost of absence", "value": a.absence_basis.value, "unit": "basis",
-           "source": source("--absence-basis", a.absence_basis.value == "unit-cost",
-                            "the full unit cost (salary + on-costs + overheads), as the report")})
-    t.add({"parameter": "Bootstrap resamples", "value": a.bootstrap, "unit": "resamples",
-           "source": source("--bootstrap", a.bootstrap == DEFAULT_BOOTSTRAP, f"{DEFAULT_BOOTSTRAP:,}")
-           + "; 0: no intervals"})
-    t.add({"parameter": "Bootstrap seed", "value": a.seed, "unit": "",
-           "source": source("--seed", a.seed == DEFAULT_SEED, "fixed, so that runs repeat exactly")})
-    t.add({"parameter": "Confidence of the intervals", "value": Decimal("0.95"), "unit": "fraction",
-           "source": "95% intervals: the 2.5th and 97.5th percentiles of the resamples"})
+    t.add(
+        {
+            "parameter": "Basis of the hourly cost of absence",
+            "value": a.absence_basis.value,
+            "unit": "basis",
+            "source": source(
+                "--absence-basis",
+                a.absence_basis.value == "unit-cost",
+                "the full unit cost (salary + on-costs + overheads), as the report",
+            ),
+        }
+    )
+    t.add(
+        {
+            "parameter": "Bootstrap resamples",
+            "value": a.bootstrap,
+            "unit": "resamples",
+            "source": source("--bootstrap", a.bootstrap == DEFAULT_BOOTSTRAP, f"{DEFAULT_BOOTSTRAP:,}")
+            + "; 0: no intervals",
+        }
+    )
+    t.add(
+        {
+            "parameter": "Bootstrap seed",
+            "value": a.seed,
+            "unit": "",
+            "source": source("--seed", a.seed == DEFAULT_SEED, "fixed, so that runs repeat exactly"),
+        }
+    )
+    t.add(
+        {
+            "parameter": "Confidence of the intervals",
+            "value": Decimal("0.95"),
+            "unit": "fraction",
+            "source": "95% intervals: the 2.5th and 97.5th percentiles of the resamples",
+        }
+    )
 
 
 # --- Lines and Rounds: formulas (excel_formulas.py) ----------------------------------------------
 
+
 def lines_sheet(book: Book, ws) -> None:
-    sheet_title(ws, "Every input line",
-           "Where each line came from (file, sheet, row), what it says, and its cost by formula: "
-           "staff x hours x hourly rate + miles x mileage rate + direct cost. Edit an input and the workbook follows.",
-           wrap_to=len(LINE_COLUMNS))
+    sheet_title(
+        ws,
+        "Every input line",
+        "Where each line came from (file, sheet, row), what it says, and its cost by formula: "
+        "staff x hours x hourly rate + miles x mileage rate + direct cost. Edit an input and the workbook follows.",
+        wrap_to=len(LINE_COLUMNS),
+    )
     t = SheetTable(ws, LINE_COLUMNS, header_row=3)
     t.add_rows(_line_rows(book, t.next_row), book.streamed)
     t.finish()
@@ -200,31 +351,45 @@ def _line_rows(book: Book, first: int) -> Iterable[dict[str, object]]:
     r = first
     for kind in FormKind:
         for line in book.run.forms.records(kind):
-            yield line_row(line, r, round_number=round_no(line, book.round_no),
-                           la_number=book.la_no[(line.la, line.phase)])
+            yield line_row(
+                line, r, round_number=round_no(line, book.round_no), la_number=book.la_no[(line.la, line.phase)]
+            )
             r += 1
 
 
 def rounds_sheet(book: Book, ws) -> None:
-    sheet_title(ws, "Every round, with its cost by component",
-           "Formulas over sheet Lines: a round's own lines, plus panel and steering lines tied to it, plus an even "
-           "share of its LA and phase's panel and steering lines tied to no round.", wrap_to=len(ROUND_COLUMNS))
+    sheet_title(
+        ws,
+        "Every round, with its cost by component",
+        "Formulas over sheet Lines: a round's own lines, plus panel and steering lines tied to it, plus an even "
+        "share of its LA and phase's panel and steering lines tied to no round.",
+        wrap_to=len(ROUND_COLUMNS),
+    )
     t = SheetTable(ws, ROUND_COLUMNS, header_row=3)
-    t.add_rows((round_row(rc, r, number=book.round_no[(rc.la, rc.phase, rc.round)],
-                          la_number=book.la_no[(rc.la, rc.phase)])
-                for r, rc in enumerate(book.est.rounds, start=t.next_row)), book.streamed)
+    t.add_rows(
+        (
+            round_row(rc, r, number=book.round_no[(rc.la, rc.phase, rc.round)], la_number=book.la_no[(rc.la, rc.phase)])
+            for r, rc in enumerate(book.est.rounds, start=t.next_row)
+        ),
+        book.streamed,
+    )
     t.finish()
 
 
 # --- Checks: every figure recomputed by formulas -------------------------------------------------
 
+
 def checks_sheet(book: Book, ws) -> None:
     checks = plan_checks(book.est, book.las, book.la_no, book.shown, book.more_checks)
-    sheet_title(ws, "Checks: every figure recomputed from the input lines",
-           "Each figure sr-cost reports, recomputed here by formulas from sheets Rounds and Lines (the savings: on "
-           "sheet Savings, from its respondents) and compared with the figure shown on Summary or By LA. If you "
-           "edit an input, the recomputed figures change and their checks show FAIL against sr-cost's figures: "
-           "re-run sr-cost to update them.", wrap_to=len(CHECK_COLUMNS))
+    sheet_title(
+        ws,
+        "Checks: every figure recomputed from the input lines",
+        "Each figure sr-cost reports, recomputed here by formulas from sheets Rounds and Lines (the savings: on "
+        "sheet Savings, from its respondents) and compared with the figure shown on Summary or By LA. If you "
+        "edit an input, the recomputed figures change and their checks show FAIL against sr-cost's figures: "
+        "re-run sr-cost to update them.",
+        wrap_to=len(CHECK_COLUMNS),
+    )
     master = put(ws, 3, 2, master_formula(checks), font=BIG)
     assert master.coordinate == MASTER_CELL
     put(ws, 3, 1, "All checks", font=BIG)
@@ -239,8 +404,11 @@ def checks_sheet(book: Book, ws) -> None:
     previous = None
     for c in checks:
         assert t.next_row == c.row
-        t.add(check_row(c, book.shown), top_border=c.figure != previous,
-              formats={"recomputed": c.fmt, "sr_cost": c.fmt, "difference": DIFFERENCE})
+        t.add(
+            check_row(c, book.shown),
+            top_border=c.figure != previous,
+            formats={"recomputed": c.fmt, "sr_cost": c.fmt, "difference": DIFFERENCE},
+        )
         previous = c.figure
     if checks:
         result = CHECK["result"]

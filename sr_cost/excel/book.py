@@ -12,7 +12,8 @@ from sr_cost.core.estimate import Estimate, LaEstimate
 from sr_cost.core.runs import EstimateRun
 from sr_cost.core.savings import Savings
 from sr_cost.excel import stream as excel_stream
-from sr_cost.excel.formulas import Recomputed, ref, sheet_name
+from sr_cost.excel.checks import Recomputed
+from sr_cost.excel.formulas import ref, sheet_name
 
 SHEETS = ("Summary", "By LA", "Rounds", "Lines", "Unit costs", "Assumptions", "Checks")
 SAVINGS_SHEET = "Savings"  # goes after "Unit costs" when there is a survey (``excel_savings.py``)
@@ -24,7 +25,6 @@ def sheet_names(with_savings: bool) -> tuple[str, ...]:
         return SHEETS
     at = SHEETS.index("Unit costs") + 1
     return SHEETS[:at] + (SAVINGS_SHEET,) + SHEETS[at:]
-
 
 
 @dataclass

@@ -11,9 +11,10 @@ to the same rules, by ``excel_stream.py``, which ``SheetTable.add_rows`` calls.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from copy import copy
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart
@@ -100,8 +101,15 @@ class SheetTable:
     def last_row(self) -> int:
         return self.next_row - 1
 
-    def add(self, values: dict[str, Any], *, font: Font | None = None, fill: PatternFill | None = None,
-            top_border: bool = False, formats: dict[str, str] | None = None) -> int:
+    def add(
+        self,
+        values: dict[str, Any],
+        *,
+        font: Font | None = None,
+        fill: PatternFill | None = None,
+        top_border: bool = False,
+        formats: dict[str, str] | None = None,
+    ) -> int:
         """Add a row; ``formats``: number formats of this row's cells other than their columns'."""
         row = self.next_row
         self.next_row += 1
@@ -117,8 +125,9 @@ class SheetTable:
                 self.widths[c.key] = max(self.widths[c.key], len(f"{value:,}") + 4)
         return row
 
-    def _style(self, cell, key: str, fmt: str | None, font: Font | None, fill: PatternFill | None,
-               top_border: bool) -> None:
+    def _style(
+        self, cell, key: str, fmt: str | None, font: Font | None, fill: PatternFill | None, top_border: bool
+    ) -> None:
         """Style a cell of column ``key``. openpyxl looks each part of a style up in the workbook's lists
         (slowly, by value), so each combination is looked up once and its ids copied to later cells."""
         alignment = self.alignments[key]
@@ -145,9 +154,12 @@ class SheetTable:
             for values in rows:
                 self.add(values)
             return
-        columns = [excel_stream.Column(c.key, self.letter(c.key),
-                                       *excel_stream.style_ids(self.ws, c.fmt, self.alignments[c.key]))
-                   for c in self.columns]
+        columns = [
+            excel_stream.Column(
+                c.key, self.letter(c.key), *excel_stream.style_ids(self.ws, c.fmt, self.alignments[c.key])
+            )
+            for c in self.columns
+        ]
         block = excel_stream.write_rows(self.ws, self.next_row, rows, columns, self.widths)
         streamed.append(block)
         self.next_row = block.last + 1
@@ -221,16 +233,25 @@ def print_setup(ws, *, landscape: bool = True) -> None:
     ws.print_options.horizontalCentered = False
     for merged in ws.merged_cells.ranges:
         if merged.min_row == merged.max_row == 2 and merged.min_col == 1:  # a title's note, wrapped
-            width = sum(ws.column_dimensions[get_column_letter(c)].width or 9
-                        for c in range(merged.min_col, merged.max_col + 1))
+            width = sum(
+                ws.column_dimensions[get_column_letter(c)].width or 9 for c in range(merged.min_col, merged.max_col + 1)
+            )
             ws.row_dimensions[2].height = 15 * wrapped_lines(str(ws["A2"].value), width * 1.1)
 
 
 def pass_fail(ws, cells: str) -> None:
-    ws.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=['"PASS"'], fill=PASS_FILL,
-                                                    font=Font(name=FONT, bold=True, color="006100")))
-    ws.conditional_formatting.add(cells, CellIsRule(operator="equal", formula=['"FAIL"'], fill=FAIL_FILL,
-                                                    font=Font(name=FONT, bold=True, color="9C0006")))
+    ws.conditional_formatting.add(
+        cells,
+        CellIsRule(
+            operator="equal", formula=['"PASS"'], fill=PASS_FILL, font=Font(name=FONT, bold=True, color="006100")
+        ),
+    )
+    ws.conditional_formatting.add(
+        cells,
+        CellIsRule(
+            operator="equal", formula=['"FAIL"'], fill=FAIL_FILL, font=Font(name=FONT, bold=True, color="9C0006")
+        ),
+    )
 
 
 def bar_chart(title: str, axis: str) -> BarChart:
@@ -239,9 +260,12 @@ def bar_chart(title: str, axis: str) -> BarChart:
     chart.type = "col"
     chart.style = 10
     size = CharacterProperties(sz=1200, b=True)
-    chart.title = Title(tx=Text(rich=RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size),
-                                                           r=[RegularTextRun(rPr=size, t=title)])])),
-                        overlay=False)
+    chart.title = Title(
+        tx=Text(
+            rich=RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size), r=[RegularTextRun(rPr=size, t=title)])])
+        ),
+        overlay=False,
+    )
     chart.y_axis.title = axis
     chart.y_axis.numFmt = "£#,##0"
     chart.y_axis.scaling.min = 0

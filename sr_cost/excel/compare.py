@@ -21,15 +21,15 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from sr_cost import __version__
 from sr_cost.core.comparison import Comparison, Figures
 from sr_cost.excel.cells import put
-from sr_cost.outputs.wording import LABELS, SAVING_FIGURES, break_even_sentences, pct, ranges_text, summary
 from sr_cost.money import to_penny
 from sr_cost.outputs.files import write_atomic
+from sr_cost.outputs.wording import LABELS, SAVING_FIGURES, break_even_sentences, pct, ranges_text, summary
 
-MONEY = '£#,##0.00;-£#,##0.00'
-NUMBER_1 = '0.0'
-NUMBER_2 = '0.00'
+MONEY = "£#,##0.00;-£#,##0.00"
+NUMBER_1 = "0.0"
+NUMBER_2 = "0.00"
 RATIO = '0.00"×"'
-FACTOR = '0.000000'
+FACTOR = "0.000000"
 FONT = "Calibri"
 TITLE_FONT = Font(name=FONT, bold=True, size=14, color="1F3864")
 SECTION_FONT = Font(name=FONT, bold=True, size=12, color="1F3864")
@@ -39,8 +39,15 @@ HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
-def _put(ws, row: int, column: int, value: Any, fmt: str | None = None, font: Font | None = None,
-         fill: PatternFill | None = None):
+def _put(
+    ws,
+    row: int,
+    column: int,
+    value: Any,
+    fmt: str | None = None,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+):
     """One cell, written by the estimate workbook's ``put`` (text always text, floats refused)."""
     cell = put(ws, row, column, value, fmt, font)
     if fill:
@@ -126,19 +133,28 @@ def _compare_sheet(ws, run) -> None:
     _widths(ws, [30, 16, 16, 16, 10, 40])
     _put(ws, 1, 1, "sr-cost compare", font=TITLE_FONT)
     _para(ws, 2, f"A = {a.label}: {a.description}. B = {b.label}: {b.description}.", last=6)
-    _para(ws, 3, f"Figures in {c.uplift.describe()}. Horizon {c.years} years, discounted at "
-                 f"{pct(c.discount_rate)} a year.", last=6)
+    _para(
+        ws,
+        3,
+        f"Figures in {c.uplift.describe()}. Horizon {c.years} years, discounted at {pct(c.discount_rate)} a year.",
+        last=6,
+    )
     row = 5
     _header(ws, row, ["Figure (a typical LA)", f"A: {a.label}", f"B: {b.label}", "B − A", "B ÷ A"])
     fmt = {"n": c.years, "rpy": a.rounds_per_year, "r": pct(c.discount_rate)}
     has_saving = a.saving is not None or b.saving is not None
-    for (name, x), (_, y), (_, d), (_, r) in zip(Figures.of(a).items(), Figures.of(b).items(), c.difference.items(),
-                                                 c.ratio.items()):
+    for (name, x), (_, y), (_, d), (_, r) in zip(
+        Figures.of(a).items(), Figures.of(b).items(), c.difference.items(), c.ratio.items()
+    ):
         if name in SAVING_FIGURES and not has_saving:
             continue
         row += 1
-        _put(ws, row, 1, "Cost per attendee, pooled" if name == "pooled_cost_per_attendee"
-             else LABELS[name].format(**fmt))
+        _put(
+            ws,
+            row,
+            1,
+            "Cost per attendee, pooled" if name == "pooled_cost_per_attendee" else LABELS[name].format(**fmt),
+        )
         for column, value in ((2, x), (3, y), (4, d)):
             _figure_cell(ws, row, column, name, value)
         _put(ws, row, 5, _rounded(r, 4), RATIO)
@@ -148,19 +164,24 @@ def _compare_sheet(ws, run) -> None:
     _para(ws, row, summary(c), font=Font(name=FONT), last=6)
     row += 2
     _put(ws, row, 1, "Notes", font=SECTION_FONT)
-    notes = ["A typical LA: per-round figures and attendees are means over the option's LAs; cost per attendee = "
-             "mean cost per round ÷ mean attendees per round; pooled = all round costs ÷ all attendance.",
-             f"Year 1 carries the set-up and a year's running cost, later years the running cost; year t (t = 0 "
-             f"first) is discounted by (1 + {pct(c.discount_rate)})^-t.", *c.notes]
+    notes = [
+        "A typical LA: per-round figures and attendees are means over the option's LAs; cost per attendee = "
+        "mean cost per round ÷ mean attendees per round; pooled = all round costs ÷ all attendance.",
+        f"Year 1 carries the set-up and a year's running cost, later years the running cost; year t (t = 0 "
+        f"first) is discounted by (1 + {pct(c.discount_rate)})^-t.",
+        *c.notes,
+    ]
     for note in notes:
         row += 1
         _para(ws, row, note, last=6)
     row += 2
     _put(ws, row, 1, "Provenance", font=SECTION_FONT)
     table = run.table
-    prov = [("sr-cost version", __version__),
-            ("Unit costs", f"{table.source.name} ({table.path}), price year {table.price_year}, SHA-256 {table.sha256}"),
-            ("Prices", c.uplift.describe())]
+    prov = [
+        ("sr-cost version", __version__),
+        ("Unit costs", f"{table.source.name} ({table.path}), price year {table.price_year}, SHA-256 {table.sha256}"),
+        ("Prices", c.uplift.describe()),
+    ]
     prov += [("Input", f"{i.path} (SHA-256 {i.sha256})") for i in run.inputs]
     if run.index is not None:
         prov.append(("Price index", f"{run.index.path} (SHA-256 {run.index.sha256})"))
@@ -176,23 +197,54 @@ def _horizon_sheet(ws, c: Comparison) -> None:
     a, b = c.options
     _widths(ws, [12, 10, 12, 12, 16, 14, 12, 12, 16, 14])
     _put(ws, 1, 1, f"Over {c.years} years", font=TITLE_FONT)
-    _para(ws, 2, f"Figures in {c.uplift.describe()}; discounted at {pct(c.discount_rate)} a year: year t (t = 0 for "
-                 f"year 1) × (1 + r)^-t.", last=10)
-    _header(ws, 4, ["Year", "Discount factor", "A set-up", "A running", f"A cost: {a.label}", "A present value",
-                    "B set-up", "B running", f"B cost: {b.label}", "B present value"])
+    _para(
+        ws,
+        2,
+        f"Figures in {c.uplift.describe()}; discounted at {pct(c.discount_rate)} a year: year t (t = 0 for "
+        f"year 1) × (1 + r)^-t.",
+        last=10,
+    )
+    _header(
+        ws,
+        4,
+        [
+            "Year",
+            "Discount factor",
+            "A set-up",
+            "A running",
+            f"A cost: {a.label}",
+            "A present value",
+            "B set-up",
+            "B running",
+            f"B cost: {b.label}",
+            "B present value",
+        ],
+    )
     row = 4
     for ya, yb in zip(a.horizon.years, b.horizon.years):
         row += 1
         _put(ws, row, 1, ya.year)
         _put(ws, row, 2, _rounded(ya.discount_factor, 6), FACTOR)
-        for column, value in ((3, ya.setup), (4, ya.running), (5, ya.total), (6, ya.present_value),
-                              (7, yb.setup), (8, yb.running), (9, yb.total), (10, yb.present_value)):
+        for column, value in (
+            (3, ya.setup),
+            (4, ya.running),
+            (5, ya.total),
+            (6, ya.present_value),
+            (7, yb.setup),
+            (8, yb.running),
+            (9, yb.total),
+            (10, yb.present_value),
+        ):
             _put(ws, row, column, _money(value), MONEY)
     last = row
     row += 1
     _put(ws, row, 1, "Total", font=BOLD, fill=TOTAL_FILL)
-    for column, value in ((5, a.horizon.total), (6, a.horizon.present_value), (9, b.horizon.total),
-                          (10, b.horizon.present_value)):
+    for column, value in (
+        (5, a.horizon.total),
+        (6, a.horizon.present_value),
+        (9, b.horizon.total),
+        (10, b.horizon.present_value),
+    ):
         _put(ws, row, column, _money(value), MONEY, font=BOLD, fill=TOTAL_FILL)
     row += 1
     _put(ws, row, 1, "Per attendee")
@@ -215,11 +267,20 @@ def _sensitivity_sheet(ws, c: Comparison) -> None:
     _print_setup(ws)
     _put(ws, 1, 1, "Sensitivity", font=TITLE_FONT)
     if s is None:
-        _para(ws, 2, "Run sr-cost compare with --sensitivity to fill this sheet: one assumption at a time over "
-                     "its range, as a tornado, and the break-even attendance.", last=9)
+        _para(
+            ws,
+            2,
+            "Run sr-cost compare with --sensitivity to fill this sheet: one assumption at a time over "
+            "its range, as a tornado, and the break-even attendance.",
+            last=9,
+        )
         return
-    _para(ws, 2, f"How the {s.metric} of each option moves when one assumption changes. Figures in "
-                 f"{c.uplift.describe()}.", last=9)
+    _para(
+        ws,
+        2,
+        f"How the {s.metric} of each option moves when one assumption changes. Figures in {c.uplift.describe()}.",
+        last=9,
+    )
     row = 3
     anchors = []
     for i, o in enumerate(c.options):
@@ -227,8 +288,21 @@ def _sensitivity_sheet(ws, c: Comparison) -> None:
         _put(ws, row, 1, f"{'AB'[i]}: {o.label}, {s.metric} now", font=SECTION_FONT)
         _put(ws, row, 4, _money(s.base[i]), MONEY, font=BOLD)
         row += 1
-        _header(ws, row, ["Assumption", "Low end", "High end", "At low end", "At high end", "Low − now",
-                          "High − now", "£/attendee at low", "£/attendee at high"])
+        _header(
+            ws,
+            row,
+            [
+                "Assumption",
+                "Low end",
+                "High end",
+                "At low end",
+                "At high end",
+                "Low − now",
+                "High − now",
+                "£/attendee at low",
+                "£/attendee at high",
+            ],
+        )
         first = row + 1
         for r in s.rows:  # widest swing first; the chart's category axis runs top down to match
             sw = r.swings[i]
@@ -257,8 +331,7 @@ def _sensitivity_sheet(ws, c: Comparison) -> None:
     row += 1
     _put(ws, row, 1, "Break-even attendance", font=SECTION_FONT)
     row += 1
-    _header(ws, row, ["Option", "Attendees a round", "£/attendee", "Against", "Its £/attendee",
-                      "Attendees to match"])
+    _header(ws, row, ["Option", "Attendees a round", "£/attendee", "Against", "Its £/attendee", "Attendees to match"])
     for be in s.break_even:
         row += 1
         _put(ws, row, 1, be.label)

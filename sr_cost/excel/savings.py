@@ -36,16 +36,42 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break
 
 from sr_cost.core.columns import natural_key
-from sr_cost.excel.book import SAVINGS_SHEET, Book
-from sr_cost.excel.cells import BOLD, NOTE_FONT, TOTAL_FILL, SheetTable, bar_chart, money_value, section, sheet_title, put, wrapped_lines
-from sr_cost.excel.formulas import COUNT, DECIMAL, MONEY, Col, Recomputed, label, ref
-from sr_cost.excel.savings_formulas import (BOOT_COLUMNS, COMBINED, COMBINED_FIGURES, PHASE_FIGURES, PHASE_KEYS,
-                                            RESPONDENT_COLUMNS, RESPONDENT_NAMES, STAFF_COLUMNS, STAFF_NAMES,
-                                            T21_COLUMNS, YEAR_COLUMNS, combined_formulas, figure_key, respondent_row,
-                                            staff_row, t21_formulas, year_formulas)
-from sr_cost.money import gbp
-from sr_cost.outputs.wording import net_sentence, plain_english
 from sr_cost.core.savings import PhaseSavings, Savings
+from sr_cost.excel.book import SAVINGS_SHEET, Book
+from sr_cost.excel.cells import (
+    BOLD,
+    NOTE_FONT,
+    TOTAL_FILL,
+    SheetTable,
+    bar_chart,
+    money_value,
+    put,
+    section,
+    sheet_title,
+    wrapped_lines,
+)
+from sr_cost.excel.checks import Recomputed
+from sr_cost.excel.formulas import COUNT, DECIMAL, MONEY, Col, label, ref
+from sr_cost.excel.savings_formulas import (
+    BOOT_COLUMNS,
+    COMBINED,
+    COMBINED_FIGURES,
+    PHASE_FIGURES,
+    PHASE_KEYS,
+    RESPONDENT_COLUMNS,
+    RESPONDENT_NAMES,
+    STAFF_COLUMNS,
+    STAFF_NAMES,
+    T21_COLUMNS,
+    YEAR_COLUMNS,
+    combined_formulas,
+    figure_key,
+    respondent_row,
+    staff_row,
+    t21_formulas,
+    year_formulas,
+)
+from sr_cost.outputs.wording import net_sentence, plain_english
 
 ROLE_WIDTH, SOURCE_WIDTH = 36, 22  # the respondents' wide text columns wrap within these widths
 
@@ -62,35 +88,50 @@ def _note(ws, row: int, text: str, columns: int) -> None:
 def _phase_values(p: PhaseSavings) -> dict[str, Any]:
     """sr-cost's figures of a phase, as shown (money to the penny)."""
     i, c = p.intervention, p.control
-    return {"n_intervention": i.n, "n_control": c.n,
-            "mean_sick_days_intervention": money_value(i.mean_sick_days), "mean_sick_days_control": money_value(c.mean_sick_days),
-            "mean_cost_intervention": money_value(i.mean_cost), "mean_cost_control": money_value(c.mean_cost),
-            "saving_per_staff": money_value(p.saving_per_staff),
-            "annual_saving_per_staff": money_value(p.annual_saving_per_staff),
-            "las_with_staff": len(p.las_with_staff), "intervention_staff": p.intervention_staff,
-            "annual_saving_total": money_value(p.annual_saving_total), "annual_running_cost": money_value(p.annual_running_cost),
-            "net_annual_cost": money_value(p.net_annual_cost),
-            "break_even_sick_days_per_staff": money_value(p.break_even_sick_days_per_staff)}
+    return {
+        "n_intervention": i.n,
+        "n_control": c.n,
+        "mean_sick_days_intervention": money_value(i.mean_sick_days),
+        "mean_sick_days_control": money_value(c.mean_sick_days),
+        "mean_cost_intervention": money_value(i.mean_cost),
+        "mean_cost_control": money_value(c.mean_cost),
+        "saving_per_staff": money_value(p.saving_per_staff),
+        "annual_saving_per_staff": money_value(p.annual_saving_per_staff),
+        "las_with_staff": len(p.las_with_staff),
+        "intervention_staff": p.intervention_staff,
+        "annual_saving_total": money_value(p.annual_saving_total),
+        "annual_running_cost": money_value(p.annual_running_cost),
+        "net_annual_cost": money_value(p.net_annual_cost),
+        "break_even_sick_days_per_staff": money_value(p.break_even_sick_days_per_staff),
+    }
 
 
 def savings_sheet(book: Book, ws) -> None:
     s: Savings = book.savings
     a = s.assumptions
     phase_no = {p.phase: i for i, p in enumerate(s.phases, start=1)}
-    sheet_title(ws, f"Savings: sickness absence over {a.recall_months} months (report Table 21)",
-           "One row per respondent of the survey, with where it came from (file, sheet, row). The hourly cost of an "
-           f"hour of absence ({a.absence_basis.value} basis) and the sickness cost = hourly cost x sick days x hours "
-           "a day are formulas over sheets Unit costs and Assumptions. Below the respondents: Table 21, the annual "
-           "figures and break-even by formula, the bootstrap intervals, and the staff randomised.",
-           wrap_to=len(RESPONDENT_COLUMNS))
+    sheet_title(
+        ws,
+        f"Savings: sickness absence over {a.recall_months} months (report Table 21)",
+        "One row per respondent of the survey, with where it came from (file, sheet, row). The hourly cost of an "
+        f"hour of absence ({a.absence_basis.value} basis) and the sickness cost = hourly cost x sick days x hours "
+        "a day are formulas over sheets Unit costs and Assumptions. Below the respondents: Table 21, the annual "
+        "figures and break-even by formula, the bootstrap intervals, and the staff randomised.",
+        wrap_to=len(RESPONDENT_COLUMNS),
+    )
 
     # the respondents
     t = SheetTable(ws, RESPONDENT_COLUMNS, header_row=4)
     wrapped = (("role", ROLE_WIDTH), ("source", SOURCE_WIDTH))  # long text wraps, so the page stays legible
     for key, _ in wrapped:
         t.alignments[key] = Alignment(wrap_text=True)
-    t.add_rows((respondent_row(r, row, phase_no=phase_no[r.phase], basis=a.absence_basis)
-                for row, r in enumerate(s.respondents, start=t.next_row)), book.streamed)
+    t.add_rows(
+        (
+            respondent_row(r, row, phase_no=phase_no[r.phase], basis=a.absence_basis)
+            for row, r in enumerate(s.respondents, start=t.next_row)
+        ),
+        book.streamed,
+    )
     first, last = t.header_row + 1, max(t.last_row, t.header_row + 1)
     for key, name in RESPONDENT_NAMES.items():
         book.name(name, SAVINGS_SHEET, f"${t.letter(key)}${first}:${t.letter(key)}${last}")
@@ -101,8 +142,13 @@ def savings_sheet(book: Book, ws) -> None:
     # the results, on a page of their own
     top = t.last_row + 2
     ws.row_breaks.append(Break(id=top - 1))
-    link = put(ws, 3, 1, f"Table 21, the annual figures and the bootstrap intervals: row {top} onwards "
-                         "(below the respondents)", font=BOLD)
+    link = put(
+        ws,
+        3,
+        1,
+        f"Table 21, the annual figures and the bootstrap intervals: row {top} onwards (below the respondents)",
+        font=BOLD,
+    )
     link.hyperlink = Hyperlink(ref="A3", location=f"{SAVINGS_SHEET}!A{top}", display=str(link.value))
     cells = {}  # figure key -> cell where the Savings sheet recomputes it
 
@@ -118,8 +164,12 @@ def savings_sheet(book: Book, ws) -> None:
             if key in t21.index:
                 cells[figure_key(("phase", p.phase), key)] = (t21.letter(key), r)
     phase_rows = list(t21_rows.values())
-    r = t21.add({"phase": COMBINED["combined"], **combined_formulas(phase_rows[0], phase_rows[-1])},
-                font=BOLD, fill=TOTAL_FILL, top_border=True)
+    r = t21.add(
+        {"phase": COMBINED["combined"], **combined_formulas(phase_rows[0], phase_rows[-1])},
+        font=BOLD,
+        fill=TOTAL_FILL,
+        top_border=True,
+    )
     for key, _, _ in COMBINED_FIGURES:
         cells[figure_key("combined", key)] = (t21.letter(key), r)
     r = t21.next_row
@@ -127,16 +177,26 @@ def savings_sheet(book: Book, ws) -> None:
     for key, _, _ in COMBINED_FIGURES:
         cells[figure_key("pooled", key)] = (t21.letter(key), r)
     t21.finish(filter=False, freeze=False)
-    _note(ws, t21_top + 1, "Formulas over the respondents above, per phase (all its LAs pooled, as the report does): "
-                           "COUNTIFS and AVERAGEIFS by Phase no. and group. Saving = control mean - intervention "
-                           "mean. Combined: the report's way, the mean of the phase figures; pooled: all respondents "
-                           "together.", len(T21_COLUMNS))
+    _note(
+        ws,
+        t21_top + 1,
+        "Formulas over the respondents above, per phase (all its LAs pooled, as the report does): "
+        "COUNTIFS and AVERAGEIFS by Phase no. and group. Saving = control mean - intervention "
+        "mean. Combined: the report's way, the mean of the phase figures; pooled: all respondents "
+        "together.",
+        len(T21_COLUMNS),
+    )
 
     # a year
     top = t21.last_row + 2
     section(ws, top, "A year, for the LAs with staff numbers: does it pay for itself?")
-    _note(ws, top + 1, "The LAs counted have a staff row and cost forms (the staff rows at the bottom, with their "
-                       "annual running cost from sheet Rounds). Net = running cost - saving total.", len(YEAR_COLUMNS))
+    _note(
+        ws,
+        top + 1,
+        "The LAs counted have a staff row and cost forms (the staff rows at the bottom, with their "
+        "annual running cost from sheet Rounds). Net = running cost - saving total.",
+        len(YEAR_COLUMNS),
+    )
     year = SheetTable(ws, YEAR_COLUMNS, header_row=top + 2)
     for p in s.phases:
         r = year.next_row
@@ -157,9 +217,14 @@ def savings_sheet(book: Book, ws) -> None:
     top = year.last_row + 2
     if a.bootstrap:
         section(ws, top, f"How sure? 95% intervals from {a.bootstrap:,} bootstrap resamples (seed {a.seed})")
-        _note(ws, top + 1, "Values computed by sr-cost, not formulas (a spreadsheet cannot repeat the resampling): "
-                           "respondents resampled within group and phase. sr-cost with the same --bootstrap and --seed "
-                           "repeats them exactly.", len(BOOT_COLUMNS))
+        _note(
+            ws,
+            top + 1,
+            "Values computed by sr-cost, not formulas (a spreadsheet cannot repeat the resampling): "
+            "respondents resampled within group and phase. sr-cost with the same --bootstrap and --seed "
+            "repeats them exactly.",
+            len(BOOT_COLUMNS),
+        )
         boot = SheetTable(ws, BOOT_COLUMNS, header_row=top + 2)
         for p in s.phases:
             boot.add(_boot_values(p))
@@ -175,8 +240,15 @@ def savings_sheet(book: Book, ws) -> None:
     columns = {k: staff.letter(k) for k in staff.index}
     rows = book.run.survey.staff if book.run.survey is not None else ()
     for row in sorted(rows, key=lambda x: natural_key(x.phase)):
-        staff.add(staff_row(row, staff.next_row, phase_no=phase_no.get(row.phase),
-                            la_no=book.la_no.get((row.la, row.phase)), columns=columns))
+        staff.add(
+            staff_row(
+                row,
+                staff.next_row,
+                phase_no=phase_no.get(row.phase),
+                la_no=book.la_no.get((row.la, row.phase)),
+                columns=columns,
+            )
+        )
     first, last = staff.header_row + 1, max(staff.last_row, staff.header_row + 1)
     for key, name in STAFF_NAMES.items():
         book.name(name, SAVINGS_SHEET, f"${staff.letter(key)}${first}:${staff.letter(key)}${last}")
@@ -199,17 +271,24 @@ def _recomputed(book: Book, cells: dict, key: tuple, figure: str, fmt: str, phas
 
 
 def _boot_values(p: PhaseSavings) -> dict[str, object]:
-    return {"phase": label(p.phase), "saving": money_value(p.saving_per_staff),
-            "saving_low": money_value(p.saving_ci.low) if p.saving_ci else None,
-            "saving_high": money_value(p.saving_ci.high) if p.saving_ci else None, "p_saving": p.p_saving_positive,
-            "net": money_value(p.net_annual_cost), "net_low": money_value(p.net_ci.low) if p.net_ci else None,
-            "net_high": money_value(p.net_ci.high) if p.net_ci else None, "p_pays": p.p_pays_for_itself}
+    return {
+        "phase": label(p.phase),
+        "saving": money_value(p.saving_per_staff),
+        "saving_low": money_value(p.saving_ci.low) if p.saving_ci else None,
+        "saving_high": money_value(p.saving_ci.high) if p.saving_ci else None,
+        "p_saving": p.p_saving_positive,
+        "net": money_value(p.net_annual_cost),
+        "net_low": money_value(p.net_ci.low) if p.net_ci else None,
+        "net_high": money_value(p.net_ci.high) if p.net_ci else None,
+        "p_pays": p.p_pays_for_itself,
+    }
 
 
 # --- Summary: the savings page --------------------------------------------------------------------
 
 SUMMARY_T21_COLUMNS = (
-    Col("phase", "Phase"), Col("n_intervention", "Respondents: intervention", COUNT, 12),
+    Col("phase", "Phase"),
+    Col("n_intervention", "Respondents: intervention", COUNT, 12),
     Col("n_control", "Respondents: control", COUNT, 11),
     Col("mean_sick_days_intervention", "Mean sick days: intervention", DECIMAL, 11),
     Col("mean_sick_days_control", "Mean sick days: control", DECIMAL, 11),
@@ -218,7 +297,8 @@ SUMMARY_T21_COLUMNS = (
     Col("saving_per_staff", "Saving per staff member", MONEY, 13),
 )
 SUMMARY_YEAR_COLUMNS = (
-    Col("phase", "Phase"), Col("las_with_staff", "LAs counted", COUNT, 8),
+    Col("phase", "Phase"),
+    Col("las_with_staff", "LAs counted", COUNT, 8),
     Col("intervention_staff", "Intervention staff", COUNT, 11),
     Col("annual_saving_per_staff", "Annual saving per staff member", MONEY, 13),
     Col("annual_running_cost", "Annual running cost", MONEY, 14),
@@ -243,25 +323,40 @@ def summary_section(book: Book, ws, top: int) -> int:
             if key in PHASE_KEYS:
                 book.show(figure_key(("phase", p.phase), key), "Summary", t.letter(key), row)
     for where, c in (("combined", s.combined), ("pooled", s.pooled)):
-        row = t.add({"phase": COMBINED[where], "mean_cost_intervention": money_value(c.mean_cost_intervention),
-                     "mean_cost_control": money_value(c.mean_cost_control), "saving_per_staff": money_value(c.saving_per_staff)},
-                    font=BOLD if where == "combined" else None, fill=TOTAL_FILL if where == "combined" else None,
-                    top_border=where == "combined")
+        row = t.add(
+            {
+                "phase": COMBINED[where],
+                "mean_cost_intervention": money_value(c.mean_cost_intervention),
+                "mean_cost_control": money_value(c.mean_cost_control),
+                "saving_per_staff": money_value(c.saving_per_staff),
+            },
+            font=BOLD if where == "combined" else None,
+            fill=TOTAL_FILL if where == "combined" else None,
+            top_border=where == "combined",
+        )
         for key, _, _ in COMBINED_FIGURES:
             book.show(figure_key(where, key), "Summary", t.letter(key), row)
     t.finish(filter=False, freeze=False)
-    _note(ws, note_row, "Sickness-absence cost per staff member over the recall period, per phase (its LAs pooled); "
-                        "saving = control - intervention. Combined: the report's way (the mean of the phase figures); "
-                        "pooled: all respondents together. Sheet Savings recomputes each figure from the respondents."
-                        + ("" if a.bootstrap else " No bootstrap was run (--bootstrap 0): no intervals."),
-          len(BOOT_COLUMNS))
+    _note(
+        ws,
+        note_row,
+        "Sickness-absence cost per staff member over the recall period, per phase (its LAs pooled); "
+        "saving = control - intervention. Combined: the report's way (the mean of the phase figures); "
+        "pooled: all respondents together. Sheet Savings recomputes each figure from the respondents."
+        + ("" if a.bootstrap else " No bootstrap was run (--bootstrap 0): no intervals."),
+        len(BOOT_COLUMNS),
+    )
 
     top = t.last_row + 2
     section(ws, top, "A year: does it pay for itself?")
-    _note(ws, top + 1, "For the LAs with a staff row and cost forms. Net = annual running cost - annual saving total "
-                       "(negative: the rounds save more than they cost). Break-even: the days of sickness absence each "
-                       "intervention staff member must avoid a year for the rounds to pay for themselves.",
-          len(BOOT_COLUMNS))
+    _note(
+        ws,
+        top + 1,
+        "For the LAs with a staff row and cost forms. Net = annual running cost - annual saving total "
+        "(negative: the rounds save more than they cost). Break-even: the days of sickness absence each "
+        "intervention staff member must avoid a year for the rounds to pay for themselves.",
+        len(BOOT_COLUMNS),
+    )
     y = SheetTable(ws, SUMMARY_YEAR_COLUMNS, header_row=top + 2)
     for p in s.phases:
         values = {**_phase_values(p), "phase": label(p.phase)}
@@ -275,9 +370,13 @@ def summary_section(book: Book, ws, top: int) -> int:
     top = y.last_row + 2
     if a.bootstrap:
         section(ws, top, f"How sure? 95% intervals from {a.bootstrap:,} bootstrap resamples (seed {a.seed})")
-        _note(ws, top + 1, "Respondents resampled within group and phase. Read each saving with its interval. "
-                           "P(pays for itself): the share of resamples with a net annual cost of £0 or less.",
-              len(BOOT_COLUMNS))
+        _note(
+            ws,
+            top + 1,
+            "Respondents resampled within group and phase. Read each saving with its interval. "
+            "P(pays for itself): the share of resamples with a net annual cost of £0 or less.",
+            len(BOOT_COLUMNS),
+        )
         b = SheetTable(ws, BOOT_COLUMNS, header_row=top + 2)
         for p in s.phases:
             b.add(_boot_values(p))
@@ -298,8 +397,16 @@ def summary_section(book: Book, ws, top: int) -> int:
     top += 1
     if any(p.annual_running_cost is not None for p in s.phases):
         chart = bar_chart("Annual running cost against annual saving per phase", "£ a year")
-        chart.add_data(Reference(ws, min_col=y.index["annual_running_cost"], max_col=y.index["annual_saving_total"],
-                                 min_row=y.header_row, max_row=y.last_row), titles_from_data=True)
+        chart.add_data(
+            Reference(
+                ws,
+                min_col=y.index["annual_running_cost"],
+                max_col=y.index["annual_saving_total"],
+                min_row=y.header_row,
+                max_row=y.last_row,
+            ),
+            titles_from_data=True,
+        )
         chart.set_categories(Reference(ws, min_col=y.index["phase"], min_row=y.header_row + 1, max_row=y.last_row))
         chart.x_axis.title = "Phase"
         chart.y_axis.numFmt = "£#,##0"

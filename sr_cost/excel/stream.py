@@ -21,10 +21,11 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, Iterable, Mapping, Sequence
+from typing import IO, Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment
@@ -97,7 +98,7 @@ def _text(col: Column, value: str) -> tuple[str, int]:
 
 def _number(col: Column, value: int | Decimal) -> tuple[str, int]:
     """A number cell after its reference, and the width it asks of its column."""
-    return f'" s="{col.style}"><v>{"%.16g" % value}</v></c>', len(f"{value:,}") + 4
+    return f'" s="{col.style}"><v>{f"{value:.16g}"}</v></c>', len(f"{value:,}") + 4
 
 
 def _other(col: Column, value: object) -> tuple[str, int]:
@@ -115,8 +116,9 @@ def _other(col: Column, value: object) -> tuple[str, int]:
     raise TypeError(f"a {type(value).__name__} is not written to the long tables of a workbook")
 
 
-def write_rows(ws, first: int, rows: Iterable[Mapping[str, object]], columns: Sequence[Column],
-               widths: dict[str, int]) -> Rows:
+def write_rows(
+    ws, first: int, rows: Iterable[Mapping[str, object]], columns: Sequence[Column], widths: dict[str, int]
+) -> Rows:
     """Write ``rows`` (a mapping of column key to value each) from row ``first`` of ``ws`` to a
     temporary file, widening ``widths`` as ``excel_cells.Table.add`` does. A table longer than a
     worksheet is refused (openpyxl refuses a cell past the last row; Excel would refuse the file)."""
@@ -129,8 +131,10 @@ def write_rows(ws, first: int, rows: Iterable[Mapping[str, object]], columns: Se
     r = first
     for values in rows:
         if r > MAX_ROWS:
-            raise UsageError(f"sheet {ws.title} of the workbook would need more than the {MAX_ROWS:,} rows a "
-                             "worksheet holds: leave out --excel (--format json or csv gives every figure)")
+            raise UsageError(
+                f"sheet {ws.title} of the workbook would need more than the {MAX_ROWS:,} rows a "
+                "worksheet holds: leave out --excel (--format json or csv gives every figure)"
+            )
         get = values.get
         rs = str(r)
         append(f'<row r="{rs}">')
@@ -204,7 +208,7 @@ def _splice(sheet: str, blocks: list[Rows], dst: IO[bytes]) -> None:
         max_col = max([max_col] + [b.last_column for b in blocks])
         max_row = max([max_row] + [b.last for b in blocks])
         ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
-        sheet = f'{sheet[:dimension.start()]}<dimension ref="{ref}" />{sheet[dimension.end():]}'
+        sheet = f'{sheet[: dimension.start()]}<dimension ref="{ref}" />{sheet[dimension.end() :]}'
     sheet = sheet.replace("<sheetData />", "<sheetData></sheetData>").replace("<sheetData/>", "<sheetData></sheetData>")
     rows = [(int(m.group(1)), m.start()) for m in _ROW.finditer(sheet)]
     end = sheet.index("</sheetData>")

@@ -20,11 +20,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from sr_cost.core.lines import FormKind, Mode
+from sr_cost.core.unit_costs import UnitCostTable
 from sr_cost.excel.cells import BOLD, HEADER_FILL, NOTE_FONT, TITLE_FONT, print_setup, put, wrapped_lines
 from sr_cost.excel.formulas import MONEY
-from sr_cost.core.lines import FormKind, Mode
 from sr_cost.outputs.files import write_atomic
-from sr_cost.core.unit_costs import UnitCostTable
 
 MAX_ROWS = 5000  # rows of each form covered by the drop-downs and number checks
 INSTRUCTIONS = "Instructions"
@@ -38,8 +38,18 @@ FORM_COLUMNS: dict[str, tuple[str, ...]] = {
     "survey": ("la", "phase", "respondent", "group", "role", "salary", "sick_days", "rounds_attended"),
     "staff": ("la", "phase", "intervention_staff", "control_staff"),
 }
-NUMBER_COLUMNS = {"rate", "staff", "hours", "miles", "cost", "salary", "sick_days", "rounds_attended",
-                  "intervention_staff", "control_staff"}
+NUMBER_COLUMNS = {
+    "rate",
+    "staff",
+    "hours",
+    "miles",
+    "cost",
+    "salary",
+    "sick_days",
+    "rounds_attended",
+    "intervention_staff",
+    "control_staff",
+}
 MONEY_COLUMNS = {"rate", "cost", "salary"}
 GROUPS = ("intervention", "control")
 LEFT = Alignment(horizontal="left")
@@ -54,9 +64,9 @@ class ColumnDoc:
 
 FORM_PURPOSE = {
     "training": "Set-up: the initial training of the facilitators (fees, their time, travel). One line per cost or "
-                "person.",
+    "person.",
     "rounds": "The rounds themselves: for each round, one line per group of people (the audience, the panel on the "
-              "day, facilitators, administrator) and per cost (catering, room hire). Required.",
+    "day, facilitators, administrator) and per cost (catering, room hire). Required.",
     "panel": "Preparing each round's panel: the panel members' and facilitators' time before the round.",
     "steering": "The steering group's meetings.",
     "survey": "For savings (optional): the staff survey, one line per respondent.",
@@ -70,19 +80,38 @@ def _docs(sheet: str) -> dict[str, ColumnDoc]:
     docs = {
         "la": ColumnDoc("Local authority label, the same on every sheet", "Example LA", "yes"),
         "phase": ColumnDoc("Phase label (1 and 1.0 are the same phase)", "1", "yes"),
-        "round": (ColumnDoc("The round this line ties to, as named in the rounds sheet. Blank: the line's cost is "
-                            "spread evenly over all the LA and phase's rounds", "R1")
-                  if tied else ColumnDoc("Round identifier: a number, a date or a name", "R1", "yes")),
-        "mode": ColumnDoc("How the round was delivered: in-person or virtual (drop-down). Every line of a round has the "
-                          "same mode; lines may leave it blank if another line of the round gives it", "in-person"),
-        "item": ColumnDoc("What the line is. In rounds, the item 'attendance' marks the audience: their staff count is "
-                          "the round's attendance", {"training": "PoCF training fee", "rounds": "attendance",
-                                                     "panel": "panel preparation",
-                                                     "steering": "steering group meeting"}.get(sheet, "")),
-        "role": ColumnDoc("A role of the unit-cost table (drop-down, sheet Roles), when the line is staff time",
-                          "Social worker"),
-        "rate": ColumnDoc("An hourly rate in £ that overrides the role's unit cost (agency staff, your own rates); "
-                          "with a rate, role is just a label [£/hour]", "35.00"),
+        "round": (
+            ColumnDoc(
+                "The round this line ties to, as named in the rounds sheet. Blank: the line's cost is "
+                "spread evenly over all the LA and phase's rounds",
+                "R1",
+            )
+            if tied
+            else ColumnDoc("Round identifier: a number, a date or a name", "R1", "yes")
+        ),
+        "mode": ColumnDoc(
+            "How the round was delivered: in-person or virtual (drop-down). Every line of a round has the "
+            "same mode; lines may leave it blank if another line of the round gives it",
+            "in-person",
+        ),
+        "item": ColumnDoc(
+            "What the line is. In rounds, the item 'attendance' marks the audience: their staff count is "
+            "the round's attendance",
+            {
+                "training": "PoCF training fee",
+                "rounds": "attendance",
+                "panel": "panel preparation",
+                "steering": "steering group meeting",
+            }.get(sheet, ""),
+        ),
+        "role": ColumnDoc(
+            "A role of the unit-cost table (drop-down, sheet Roles), when the line is staff time", "Social worker"
+        ),
+        "rate": ColumnDoc(
+            "An hourly rate in £ that overrides the role's unit cost (agency staff, your own rates); "
+            "with a rate, role is just a label [£/hour]",
+            "35.00",
+        ),
         "staff": ColumnDoc("Number of people on the line (blank: 1) [people]", "5"),
         "hours": ColumnDoc("Hours per person (blank: 0) [hours]", "1"),
         "miles": ColumnDoc("Miles travelled on the line in total (blank: 0) [miles]", "20"),
@@ -138,13 +167,21 @@ EXAMPLE: dict[str, list[tuple]] = {
     "panel": [
         (rnd, "panel preparation", role, "1", hours, None, None)
         for rnd in ("R1", "R2")
-        for role, hours in (("Senior practitioner", "1"), ("Social worker", "0.75"),
-                            ("Family support worker", "0.75"), ("Team manager", "0.75"))
+        for role, hours in (
+            ("Senior practitioner", "1"),
+            ("Social worker", "0.75"),
+            ("Family support worker", "0.75"),
+            ("Team manager", "0.75"),
+        )
     ],
     "steering": [
         (None, "steering group meeting", role, "1", "1", None, None)
-        for role in ("Head of service", "Practice manager", "Senior practitioner",
-                     "Administration role/business support officer")
+        for role in (
+            "Head of service",
+            "Practice manager",
+            "Senior practitioner",
+            "Administration role/business support officer",
+        )
     ],
 }
 _EXAMPLE_KEYS = {
@@ -216,20 +253,43 @@ def _form(ws, sheet: str, columns: tuple[str, ...], roles_ref: str) -> None:
 
 def _validation(column: str, roles_ref: str, doc: ColumnDoc) -> DataValidation | None:
     if column == "role":
-        rule = DataValidation(type="list", formula1=roles_ref, allow_blank=True, errorStyle="warning",
-                              showErrorMessage=True, errorTitle="Not a role of the unit-cost table",
-                              error="Pick a role from the list (sheet Roles), or give this line its own hourly "
-                                    "rate in the rate column.")
+        rule = DataValidation(
+            type="list",
+            formula1=roles_ref,
+            allow_blank=True,
+            errorStyle="warning",
+            showErrorMessage=True,
+            errorTitle="Not a role of the unit-cost table",
+            error="Pick a role from the list (sheet Roles), or give this line its own hourly rate in the rate column.",
+        )
     elif column == "mode":
-        rule = DataValidation(type="list", formula1='"' + ",".join(m.value for m in Mode) + '"', allow_blank=True,
-                              showErrorMessage=True, errorTitle="Mode", error="Choose in-person or virtual.")
+        rule = DataValidation(
+            type="list",
+            formula1='"' + ",".join(m.value for m in Mode) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Mode",
+            error="Choose in-person or virtual.",
+        )
     elif column == "group":
-        rule = DataValidation(type="list", formula1='"' + ",".join(GROUPS) + '"', allow_blank=True,
-                              showErrorMessage=True, errorTitle="Group", error="Choose intervention or control.")
+        rule = DataValidation(
+            type="list",
+            formula1='"' + ",".join(GROUPS) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Group",
+            error="Choose intervention or control.",
+        )
     elif column in NUMBER_COLUMNS:
-        rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
-                              showErrorMessage=True, errorTitle="A number of zero or more",
-                              error="Write a number of zero or more (no text, no minus sign).")
+        rule = DataValidation(
+            type="decimal",
+            operator="greaterThanOrEqual",
+            formula1="0",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="A number of zero or more",
+            error="Write a number of zero or more (no text, no minus sign).",
+        )
     else:
         return None
     rule.showInputMessage = True
@@ -261,12 +321,17 @@ def _instructions(ws, table: UnitCostTable, example: bool) -> None:
         "Fill in one sheet per form, one line per row, starting in row 2 under the headers. Do not rename the "
         "sheets or the headers; do not merge cells, hide rows or leave formulas unsaved.",
         "A line costs staff x hours x hourly rate + miles x mileage rate + cost. The hourly rate is the role's "
-        f"unit cost (sheet Roles: {table.source.name.split(',')[0]}, {table.price_year} prices) or the line's own rate.",
+        f"unit cost (sheet Roles: {table.source.name.split(',')[0]}, {table.price_year} prices) "
+        "or the line's own rate.",
         "Then run:  sr-cost estimate this-workbook.xlsx  (add --excel result.xlsx for an auditable workbook). "
         "This Instructions sheet and the Roles sheet are not read.",
-        "survey and staff are for savings and may stay empty." + (
+        "survey and staff are for savings and may stay empty."
+        + (
             " The forms hold an example: one in-person round (R1) and one virtual round (R2) of one LA; change "
-            "the numbers to your plan." if example else ""),
+            "the numbers to your plan."
+            if example
+            else ""
+        ),
     ]
     for r, text in enumerate(lines, start=2):
         cell = put(ws, r, 1, text, font=NOTE_FONT if r > 2 else None)

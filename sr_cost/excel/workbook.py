@@ -32,7 +32,6 @@ openpyxl; ``cli.py`` imports this module only when ``--excel`` is given.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -40,22 +39,36 @@ from openpyxl import Workbook
 from openpyxl.chart import Reference
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.pagebreak import Break
 
 from sr_cost import __version__
 from sr_cost.core.columns import natural_key
 from sr_cost.core.runs import EstimateRun
+from sr_cost.core.savings import Savings
 from sr_cost.excel import audit as excel_audit
 from sr_cost.excel import savings as excel_savings
 from sr_cost.excel import stream as excel_stream
 from sr_cost.excel.book import SAVINGS_SHEET, Book, sheet_names
-from sr_cost.excel.cells import (BIG, BOLD, GROUP_FILL, NOTE_FONT, TOTAL_FILL, SheetTable, bar_chart, money_value, number_value,
-                                 pass_fail, section, sheet_title, print_setup, put)
-from sr_cost.excel.formulas import (COUNT, DECIMAL, MASTER_CELL, MONEY, RATE, Col, Formula, Recomputed, label, ref,
-                                    sheet_name)
+from sr_cost.excel.cells import (
+    BIG,
+    BOLD,
+    GROUP_FILL,
+    NOTE_FONT,
+    TOTAL_FILL,
+    SheetTable,
+    bar_chart,
+    money_value,
+    number_value,
+    pass_fail,
+    print_setup,
+    put,
+    section,
+    sheet_title,
+)
+from sr_cost.excel.checks import MASTER_CELL
+from sr_cost.excel.formulas import COUNT, DECIMAL, MONEY, RATE, Col, Formula, label
 from sr_cost.outputs.files import write_atomic
-from sr_cost.core.savings import Savings
+
 
 def build_workbook(run: EstimateRun, *, command: str = "", savings: Savings | None = None) -> Workbook:
     """The workbook of an estimate and, given ``savings`` (``run.savings``), of its savings: sheet
@@ -103,29 +116,47 @@ def _build(book: Book) -> Book:
 # --- By LA: Table 19 and Table 20, values --------------------------------------------------------
 
 BY_LA_COLUMNS = (
-    Col("no", "LA-phase no.", COUNT, align="center", note="sr-cost's number for the LA and phase; Rounds, Lines and Checks use it"),
-    Col("la", "LA"), Col("phase", "Phase"),
+    Col(
+        "no",
+        "LA-phase no.",
+        COUNT,
+        align="center",
+        note="sr-cost's number for the LA and phase; Rounds, Lines and Checks use it",
+    ),
+    Col("la", "LA"),
+    Col("phase", "Phase"),
     Col("mode", "Mode", note="'all' is the LA and phase; the rows below it split its rounds by mode"),
-    Col("rounds", "Rounds", COUNT), Col("in_person", "In-person rounds", COUNT),
+    Col("rounds", "Rounds", COUNT),
+    Col("in_person", "In-person rounds", COUNT),
     Col("virtual", "Virtual rounds", COUNT),
-    Col("setup_direct", "Direct", MONEY, 11), Col("setup_indirect", "Indirect", MONEY, 11),
+    Col("setup_direct", "Direct", MONEY, 11),
+    Col("setup_indirect", "Indirect", MONEY, 11),
     Col("setup_total", "Total", MONEY, 11),
-    Col("panel", "Panel", MONEY, 11), Col("round", "Round", MONEY, 11), Col("steering", "Steering", MONEY, 11),
+    Col("panel", "Panel", MONEY, 11),
+    Col("round", "Round", MONEY, 11),
+    Col("steering", "Steering", MONEY, 11),
     Col("total", "Total", MONEY, 11),
-    Col("attendances", "Attendances", COUNT), Col("attendees_per_round", "Attendees per round", DECIMAL),
+    Col("attendances", "Attendances", COUNT),
+    Col("attendees_per_round", "Attendees per round", DECIMAL),
     Col("cost_per_attendee", "Cost per attendee", MONEY, 11),
     Col("annual", "Annual cost", MONEY, 12, note="rounds per year x mean total per round"),
     Col("first_year", "First-year cost", MONEY, 12, note="set-up + annual cost"),
 )
-BY_LA_GROUPS = (("setup_direct", "setup_total", "Set-up cost (report Table 19)"),
-                ("panel", "total", "Mean cost per round (report Table 20)"))
+BY_LA_GROUPS = (
+    ("setup_direct", "setup_total", "Set-up cost (report Table 19)"),
+    ("panel", "total", "Mean cost per round (report Table 20)"),
+)
 
 
 def _by_la_sheet(book: Book, ws) -> None:
     est = book.est
-    sheet_title(ws, "Cost per LA and phase (report Tables 19 and 20)",
-           "One row per LA and phase ('all'), then one per mode of its rounds. Values computed by sr-cost, "
-           "rounded half-up to the penny; Checks recomputes each from the input lines.", wrap_to=len(BY_LA_COLUMNS))
+    sheet_title(
+        ws,
+        "Cost per LA and phase (report Tables 19 and 20)",
+        "One row per LA and phase ('all'), then one per mode of its rounds. Values computed by sr-cost, "
+        "rounded half-up to the penny; Checks recomputes each from the input lines.",
+        wrap_to=len(BY_LA_COLUMNS),
+    )
     t = SheetTable(ws, BY_LA_COLUMNS, header_row=4)
     for first, last, text in BY_LA_GROUPS:
         a, b = t.index[first], t.index[last]
@@ -138,28 +169,48 @@ def _by_la_sheet(book: Book, ws) -> None:
     for la in book.las:
         no = book.la_no[(la.la, la.phase)]
         values = {
-            "no": no, "la": la.la, "phase": label(la.phase), "mode": "all", "rounds": la.rounds,
-            "in_person": la.rounds_in_person, "virtual": la.rounds_virtual,
-            "panel": money_value(la.per_round.panel), "round": money_value(la.per_round.round),
-            "steering": money_value(la.per_round.steering), "total": money_value(la.per_round.total),
-            "attendances": number_value(la.attendances), "attendees_per_round": money_value(la.attendees_per_round),
-            "cost_per_attendee": money_value(la.cost_per_attendee), "annual": money_value(la.annual_cost),
+            "no": no,
+            "la": la.la,
+            "phase": label(la.phase),
+            "mode": "all",
+            "rounds": la.rounds,
+            "in_person": la.rounds_in_person,
+            "virtual": la.rounds_virtual,
+            "panel": money_value(la.per_round.panel),
+            "round": money_value(la.per_round.round),
+            "steering": money_value(la.per_round.steering),
+            "total": money_value(la.per_round.total),
+            "attendances": number_value(la.attendances),
+            "attendees_per_round": money_value(la.attendees_per_round),
+            "cost_per_attendee": money_value(la.cost_per_attendee),
+            "annual": money_value(la.annual_cost),
             "first_year": money_value(la.first_year_cost),
         }
         if la.setup is not None:
-            values.update(setup_direct=money_value(la.setup.direct), setup_indirect=money_value(la.setup.indirect),
-                          setup_total=money_value(la.setup.total))
+            values.update(
+                setup_direct=money_value(la.setup.direct),
+                setup_indirect=money_value(la.setup.indirect),
+                setup_total=money_value(la.setup.total),
+            )
         row = t.add(values, font=BOLD, top_border=True)
         for key, value in values.items():
             if value is not None and key not in ("no", "la", "phase", "mode"):
                 book.show(("la", no, None, key), "By LA", t.letter(key), row)
         for mode, f in la.modes.items():
             mvalues = {
-                "no": no, "la": la.la, "phase": label(la.phase), "mode": mode.value, "rounds": f.rounds,
-                "panel": money_value(f.per_round.panel), "round": money_value(f.per_round.round),
-                "steering": money_value(f.per_round.steering), "total": money_value(f.total_per_round),
-                "attendances": number_value(f.attendances), "attendees_per_round": money_value(f.attendances / Decimal(f.rounds)),
-                "cost_per_attendee": money_value(f.cost_per_attendee), "annual": money_value(rpy * f.total_per_round),
+                "no": no,
+                "la": la.la,
+                "phase": label(la.phase),
+                "mode": mode.value,
+                "rounds": f.rounds,
+                "panel": money_value(f.per_round.panel),
+                "round": money_value(f.per_round.round),
+                "steering": money_value(f.per_round.steering),
+                "total": money_value(f.total_per_round),
+                "attendances": number_value(f.attendances),
+                "attendees_per_round": money_value(f.attendances / Decimal(f.rounds)),
+                "cost_per_attendee": money_value(f.cost_per_attendee),
+                "annual": money_value(rpy * f.total_per_round),
             }
             row = t.add(mvalues)
             for key, value in mvalues.items():
@@ -171,20 +222,32 @@ def _by_la_sheet(book: Book, ws) -> None:
 # --- Summary: headline figures and charts, values ------------------------------------------------
 
 PHASE_COLUMNS = (
-    Col("phase", "Phase"), Col("las", "LAs", COUNT),
-    Col("mean", "Mean cost per round", MONEY, 15), Col("min", "Lowest LA", MONEY, 15),
-    Col("max", "Highest LA", MONEY, 15), Col("annual", "Annual cost", MONEY, 15),
-    Col("setup_mean", "Mean set-up cost", MONEY, 15), Col("setup_min", "Lowest set-up", MONEY, 15),
+    Col("phase", "Phase"),
+    Col("las", "LAs", COUNT),
+    Col("mean", "Mean cost per round", MONEY, 15),
+    Col("min", "Lowest LA", MONEY, 15),
+    Col("max", "Highest LA", MONEY, 15),
+    Col("annual", "Annual cost", MONEY, 15),
+    Col("setup_mean", "Mean set-up cost", MONEY, 15),
+    Col("setup_min", "Lowest set-up", MONEY, 15),
     Col("setup_max", "Highest set-up", MONEY, 15),
 )
 MODE_COLUMNS = (
-    Col("mode", "Mode"), Col("las", "LAs", COUNT), Col("rounds", "Rounds", COUNT),
-    Col("attendances", "Attendances", COUNT), Col("mean", "Mean cost per round", MONEY, 12),
-    Col("cost_per_attendee", "Cost per attendee", MONEY, 12), Col("annual", "Annual cost", MONEY, 12),
+    Col("mode", "Mode"),
+    Col("las", "LAs", COUNT),
+    Col("rounds", "Rounds", COUNT),
+    Col("attendances", "Attendances", COUNT),
+    Col("mean", "Mean cost per round", MONEY, 12),
+    Col("cost_per_attendee", "Cost per attendee", MONEY, 12),
+    Col("annual", "Annual cost", MONEY, 12),
 )
 LA_COLUMNS = (
-    Col("la", "LA"), Col("phase", "Phase"), Col("panel", "Panel", MONEY, 12), Col("round", "Round", MONEY, 12),
-    Col("steering", "Steering", MONEY, 12), Col("total", "Total", MONEY, 12),
+    Col("la", "LA"),
+    Col("phase", "Phase"),
+    Col("panel", "Panel", MONEY, 12),
+    Col("round", "Round", MONEY, 12),
+    Col("steering", "Steering", MONEY, 12),
+    Col("total", "Total", MONEY, 12),
 )
 
 
@@ -193,45 +256,88 @@ def _summary_sheet(book: Book, ws) -> None:
     est, table = book.est, book.run.table
     rpy = est.assumptions.rounds_per_year
     sheet_title(ws, "Schwartz Rounds: what they cost" + (" and what they may save" if book.savings else ""))
-    put(ws, 2, 1, f"{len(est.las)} LA-phase(s), {len(est.rounds)} round(s), from {book.run.forms.path}. "
-                  f"Money in {table.price_year} prices (the unit-cost table's), rounded half-up to the penny.",
-        font=NOTE_FONT)
+    put(
+        ws,
+        2,
+        1,
+        f"{len(est.las)} LA-phase(s), {len(est.rounds)} round(s), from {book.run.forms.path}. "
+        f"Money in {table.price_year} prices (the unit-cost table's), rounded half-up to the penny.",
+        font=NOTE_FONT,
+    )
     put(ws, 3, 1, "Checks: every figure recomputed from the input lines by formulas (sheet Checks)", font=BOLD)
     status = put(ws, 3, 7, Formula(f"=Checks!${MASTER_CELL[0]}${MASTER_CELL[1:]}"), font=BIG)
     status.alignment = Alignment(horizontal="center")
     pass_fail(ws, "G3")
 
     # by phase
-    section(ws, 5, "By phase", f"Mean, lowest and highest over the phase's LAs of their mean cost per round; "
-                                f"annual cost = {rpy} rounds a year x the mean.")
+    section(
+        ws,
+        5,
+        "By phase",
+        f"Mean, lowest and highest over the phase's LAs of their mean cost per round; "
+        f"annual cost = {rpy} rounds a year x the mean.",
+    )
     phases = SheetTable(ws, PHASE_COLUMNS, header_row=7)
     for p in est.phases:
         s = p.setup
-        row = phases.add({"phase": label(p.phase), "las": p.las, "mean": money_value(p.total_per_round.mean),
-                          "min": money_value(p.total_per_round.min), "max": money_value(p.total_per_round.max),
-                          "annual": money_value(p.annual_cost), "setup_mean": money_value(s.mean) if s else None,
-                          "setup_min": money_value(s.min) if s else None, "setup_max": money_value(s.max) if s else None})
+        row = phases.add(
+            {
+                "phase": label(p.phase),
+                "las": p.las,
+                "mean": money_value(p.total_per_round.mean),
+                "min": money_value(p.total_per_round.min),
+                "max": money_value(p.total_per_round.max),
+                "annual": money_value(p.annual_cost),
+                "setup_mean": money_value(s.mean) if s else None,
+                "setup_min": money_value(s.min) if s else None,
+                "setup_max": money_value(s.max) if s else None,
+            }
+        )
         _show_spread(book, ("phase", p.phase), phases, row, with_setup=s is not None)
     o = est.overall
     s = o.setup
-    row = phases.add({"phase": "All", "las": o.las, "mean": money_value(o.total_per_round.mean),
-                      "min": money_value(o.total_per_round.min), "max": money_value(o.total_per_round.max),
-                      "annual": money_value(o.annual_cost), "setup_mean": money_value(s.mean) if s else None,
-                      "setup_min": money_value(s.min) if s else None, "setup_max": money_value(s.max) if s else None},
-                     font=BOLD, fill=TOTAL_FILL, top_border=True)
+    row = phases.add(
+        {
+            "phase": "All",
+            "las": o.las,
+            "mean": money_value(o.total_per_round.mean),
+            "min": money_value(o.total_per_round.min),
+            "max": money_value(o.total_per_round.max),
+            "annual": money_value(o.annual_cost),
+            "setup_mean": money_value(s.mean) if s else None,
+            "setup_min": money_value(s.min) if s else None,
+            "setup_max": money_value(s.max) if s else None,
+        },
+        font=BOLD,
+        fill=TOTAL_FILL,
+        top_border=True,
+    )
     _show_spread(book, ("overall",), phases, row, with_setup=s is not None)
     phases.finish(filter=False, freeze=False)
 
     # by mode
     top = phases.last_row + 2
-    section(ws, top, "By mode", "Every round by how it was delivered. Mean cost per round: the mean over LAs of "
-                                 "their rounds of that mode; cost per attendee: all its round costs ÷ all its "
-                                 "attendance.")
+    section(
+        ws,
+        top,
+        "By mode",
+        "Every round by how it was delivered. Mean cost per round: the mean over LAs of "
+        "their rounds of that mode; cost per attendee: all its round costs ÷ all its "
+        "attendance.",
+    )
     modes = SheetTable(ws, MODE_COLUMNS, header_row=top + 2)
     for m in est.modes:
-        row = modes.add({"mode": m.mode.value, "las": m.las, "rounds": m.rounds,
-                         "attendances": number_value(m.attendances), "mean": money_value(m.mean_total_per_round),
-                         "cost_per_attendee": money_value(m.cost_per_attendee), "annual": money_value(m.annual_cost)})
+        row = modes.add(
+            {
+                "mode": m.mode.value,
+                "las": m.las,
+                "rounds": m.rounds,
+                "attendances": number_value(m.attendances),
+                "mean": money_value(m.mean_total_per_round),
+                "cost_per_attendee": money_value(m.cost_per_attendee),
+                "annual": money_value(m.annual_cost),
+            }
+        )
         for key in ("las", "rounds", "attendances", "mean", "cost_per_attendee", "annual"):
             if key != "cost_per_attendee" or m.cost_per_attendee is not None:
                 book.show(("mode", m.mode, key), "Summary", modes.letter(key), row)
@@ -263,8 +369,9 @@ def _summary_sheet(book: Book, ws) -> None:
         first, last = modes.header_row + 1, modes.last_row
         for i, (key, title) in enumerate((("mean", "Mean cost per round"), ("cost_per_attendee", "Cost per attendee"))):
             chart = bar_chart(f"{title}: in-person against virtual", "£")
-            chart.add_data(Reference(ws, min_col=modes.index[key], min_row=modes.header_row, max_row=last),
-                           titles_from_data=True)
+            chart.add_data(
+                Reference(ws, min_col=modes.index[key], min_row=modes.header_row, max_row=last), titles_from_data=True
+            )
             chart.set_categories(Reference(ws, min_col=modes.index["mode"], min_row=first, max_row=last))
             chart.legend = None
             chart.width, chart.height = 13, 7
@@ -282,14 +389,25 @@ def _summary_sheet(book: Book, ws) -> None:
     section(ws, top, "Mean cost per round by LA (report Table 20)")
     las = SheetTable(ws, LA_COLUMNS, header_row=top + 1)
     for la in book.las:
-        las.add({"la": la.la, "phase": label(la.phase), "panel": money_value(la.per_round.panel),
-                 "round": money_value(la.per_round.round), "steering": money_value(la.per_round.steering),
-                 "total": money_value(la.per_round.total)})
+        las.add(
+            {
+                "la": la.la,
+                "phase": label(la.phase),
+                "panel": money_value(la.per_round.panel),
+                "round": money_value(la.per_round.round),
+                "steering": money_value(la.per_round.steering),
+                "total": money_value(la.per_round.total),
+            }
+        )
     las.finish(filter=False, freeze=False)
     chart = bar_chart("Mean cost per round by LA and component", "£ per round")
     chart.grouping, chart.overlap = "stacked", 100
-    chart.add_data(Reference(ws, min_col=las.index["panel"], max_col=las.index["steering"],
-                             min_row=las.header_row, max_row=las.last_row), titles_from_data=True)
+    chart.add_data(
+        Reference(
+            ws, min_col=las.index["panel"], max_col=las.index["steering"], min_row=las.header_row, max_row=las.last_row
+        ),
+        titles_from_data=True,
+    )
     chart.set_categories(Reference(ws, min_col=las.index["la"], min_row=las.header_row + 1, max_row=las.last_row))
     chart.width, chart.height = 18, max(9, 0.5 * len(book.las) + 4)
     chart.legend.position = "b"
@@ -299,5 +417,7 @@ def _summary_sheet(book: Book, ws) -> None:
 
 
 def _show_spread(book: Book, key: tuple, t: SheetTable, row: int, *, with_setup: bool) -> None:
-    for name in ("las", "mean", "min", "max", "annual") + (("setup_mean", "setup_min", "setup_max") if with_setup else ()):
+    for name in ("las", "mean", "min", "max", "annual") + (
+        ("setup_mean", "setup_min", "setup_max") if with_setup else ()
+    ):
         book.show(key + (name,), "Summary", t.letter(name), row)

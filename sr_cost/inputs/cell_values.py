@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Callable, Sequence
 
 import numpy as np
 
 from sr_cost.errors import Problem, ProblemCollector
-from sr_cost.money import parse_number
 from sr_cost.inputs.tables import RawTable, nonblank
-
+from sr_cost.money import parse_number
 
 _WHOLE = re.compile(r"[-+]?[0-9]+\.0*")  # a whole number written with a decimal point: '1.0'
 
@@ -78,13 +77,18 @@ def text_problem(value: object) -> tuple[str, str, str] | None:
     if not isinstance(value, str):
         return None
     if len(value) > EXCEL_CELL_MAX:
-        return (f"is {len(value):,} characters long, more than the {EXCEL_CELL_MAX:,} an Excel cell holds",
-                "Shorten the text: a form's cell holds a label or a number (check the quotes on this line)",
-                visible(value[:40]) + "…")
+        return (
+            f"is {len(value):,} characters long, more than the {EXCEL_CELL_MAX:,} an Excel cell holds",
+            "Shorten the text: a form's cell holds a label or a number (check the quotes on this line)",
+            visible(value[:40]) + "…",
+        )
     found = _CONTROL.search(value)
     if found:
-        return (f"holds an invisible control character ({found.group().encode('unicode_escape').decode('ascii')})",
-                "Retype the cell: it was probably pasted from another program", visible(value))
+        return (
+            f"holds an invisible control character ({found.group().encode('unicode_escape').decode('ascii')})",
+            "Retype the cell: it was probably pasted from another program",
+            visible(value),
+        )
     return None
 
 
@@ -128,14 +132,17 @@ def _number_fix(value: object, header: str, places: int | None) -> str:
     return f"Write a number of zero or more in '{header}' (digits like 12 or 7.5)"
 
 
-def parse_cell(value: object, column: str, header: str, *, default: Decimal | None,
-               places: int | None = None) -> tuple[Decimal | None, tuple[str, str] | None]:
+def parse_cell(
+    value: object, column: str, header: str, *, default: Decimal | None, places: int | None = None
+) -> tuple[Decimal | None, tuple[str, str] | None]:
     """A number cell: ``(number, None)``, or ``(None, (message, fix))`` when it cannot be read."""
     if not nonblank(value):
         return default, None
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
-        return None, (f"{column} holds a date, not a number",
-                      "Format the cell as a number (Excel may have turned it into a date)")
+        return None, (
+            f"{column} holds a date, not a number",
+            "Format the cell as a number (Excel may have turned it into a date)",
+        )
     if isinstance(value, str) and value.isascii():  # the usual cases, '12' and '45.50', without the regex
         if value.isdigit():
             return Decimal(value), None
@@ -157,8 +164,9 @@ def parse_cell(value: object, column: str, header: str, *, default: Decimal | No
 _PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.([0-9]+))?")  # '12', '45.50': most of a form's numbers
 
 
-def parse_cells(values: Sequence, column: str, header: str, *, default: Decimal | None,
-                places: int | None = None) -> list[tuple[Decimal | None, tuple[str, str] | None]]:
+def parse_cells(
+    values: Sequence, column: str, header: str, *, default: Decimal | None, places: int | None = None
+) -> list[tuple[Decimal | None, tuple[str, str] | None]]:
     """``parse_cell`` of each of a column's distinct values, with plain numbers taken in one step."""
     out = []
     plain = _PLAIN_NUMBER.fullmatch
@@ -171,8 +179,16 @@ def parse_cells(values: Sequence, column: str, header: str, *, default: Decimal 
     return out
 
 
-def number_in_row(raw: RawTable, row: int, column: str, value: object, problems: ProblemCollector, *,
-            default: Decimal, places: int | None = None) -> Decimal | None:
+def number_in_row(
+    raw: RawTable,
+    row: int,
+    column: str,
+    value: object,
+    problems: ProblemCollector,
+    *,
+    default: Decimal,
+    places: int | None = None,
+) -> Decimal | None:
     text = text_problem(value)
     if text is not None:
         problems.add(raw.problem(f"{column} {text[0]}", row=row, column=column, value=text[2], fix=text[1]))
@@ -183,30 +199,49 @@ def number_in_row(raw: RawTable, row: int, column: str, value: object, problems:
     return number
 
 
-def check_columns(raw: RawTable, known: tuple[str, ...], required: tuple[str, ...],
-                  problems: ProblemCollector) -> bool:
+def check_columns(raw: RawTable, known: tuple[str, ...], required: tuple[str, ...], problems: ProblemCollector) -> bool:
     """Missing required columns are errors; unknown extra columns are warnings."""
     if not raw.headers:
-        problems.add(raw.problem("is empty: it has no header line", row=None,
-                                 fix=f"Write the header line ({','.join(known)}) and the lines under it, "
-                                     "or delete the file"))
+        problems.add(
+            raw.problem(
+                "is empty: it has no header line",
+                row=None,
+                fix=f"Write the header line ({','.join(known)}) and the lines under it, or delete the file",
+            )
+        )
         return False
     ok = True
     extra = [c for c in raw.headers if c not in known and c]
     for column in required:
         if column not in raw.headers:
-            problems.add(raw.problem(f"the required column '{column}' is missing", row=None, column=column,
-                                     fix=f"Add a column headed '{column}'{rename_hint(column, extra, raw)} "
-                                         f"(the columns this form takes are: {', '.join(known)})"))
+            problems.add(
+                raw.problem(
+                    f"the required column '{column}' is missing",
+                    row=None,
+                    column=column,
+                    fix=f"Add a column headed '{column}'{rename_hint(column, extra, raw)} "
+                    f"(the columns this form takes are: {', '.join(known)})",
+                )
+            )
             ok = False
     if extra:
         missing = [c for c in known if c not in raw.headers]
-        hints = "".join(f"; is '{raw.headers[c]}' meant to be '{m[0]}'?" for c in extra
-                        if (m := difflib.get_close_matches(c, missing, n=1, cutoff=0.6)))
+        hints = "".join(
+            f"; is '{raw.headers[c]}' meant to be '{m[0]}'?"
+            for c in extra
+            if (m := difflib.get_close_matches(c, missing, n=1, cutoff=0.6))
+        )
         names = ", ".join(raw.headers[c] for c in extra)
-        problems.add(raw.problem("unknown column(s), ignored", row=None,
-                                 column=raw.headers[extra[0]], value=names,
-                                 fix=f"Known columns are: {', '.join(known)}{hints}", severity="warning"))
+        problems.add(
+            raw.problem(
+                "unknown column(s), ignored",
+                row=None,
+                column=raw.headers[extra[0]],
+                value=names,
+                fix=f"Known columns are: {', '.join(known)}{hints}",
+                severity="warning",
+            )
+        )
     return ok
 
 

@@ -21,6 +21,7 @@ from sr_cost.core.columns import compact, lookup
 from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost.inputs.tables import CellColumn, CellColumns, RawRow, RawTable, blank_flags, canonical_header
 
+
 def read_csv(path: Path, *, encoding: str = "utf-8-sig", display: str | None = None) -> RawTable:
     """Read a CSV file (``display``: its name in messages). Row numbers are the line numbers a text
     editor shows. With pandas, or line by line where pandas cannot read it exactly."""
@@ -38,8 +39,13 @@ def read_csv_lines(path: Path, *, encoding: str, name: str) -> RawTable:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DataError(Problem(file=name, message=f"cannot be read: {exc.strerror or exc}",
-                                fix="Check the path and that the file is readable")) from None
+        raise DataError(
+            Problem(
+                file=name,
+                message=f"cannot be read: {exc.strerror or exc}",
+                fix="Check the path and that the file is readable",
+            )
+        ) from None
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -61,11 +67,17 @@ def read_csv_lines(path: Path, *, encoding: str, name: str) -> RawTable:
             continue
         if not any(cell.strip() for cell in record):
             continue
-        if len(record) > len(order) and any(c.strip() for c in record[len(order):]):
-            problems.append(Problem(file=name, row=line, value=",".join(record[len(order):]),
-                                    message=f"this line has {len(record)} values but the header has {len(order)}",
-                                    fix="Remove the extra values or quote text that contains commas (if most lines have "
-                                        "values past the header, a column's header is missing)"))
+        if len(record) > len(order) and any(c.strip() for c in record[len(order) :]):
+            problems.append(
+                Problem(
+                    file=name,
+                    row=line,
+                    value=",".join(record[len(order) :]),
+                    message=f"this line has {len(record)} values but the header has {len(order)}",
+                    fix="Remove the extra values or quote text that contains commas (if most lines have "
+                    "values past the header, a column's header is missing)",
+                )
+            )
             continue
         values = {key: (record[i] if i < len(record) else "") for i, key in enumerate(order) if key}
         rows.append(RawRow(row=line, values=values))
@@ -79,21 +91,24 @@ def _not_text(data: bytes, exc: UnicodeDecodeError, encoding: str, name: str) ->
     Windows-1252 would read it (older Excel's 'CSV' encoding, the usual culprit)."""
     start = data.rfind(b"\n", 0, exc.start) + 1
     end = data.find(b"\n", exc.start)
-    line_bytes = data[start:end if end >= 0 else len(data)].rstrip(b"\r")
-    first = data[:data.find(b"\n")] if b"\n" in data else data
+    line_bytes = data[start : end if end >= 0 else len(data)].rstrip(b"\r")
+    first = data[: data.find(b"\n")] if b"\n" in data else data
     header = first.decode(encoding, errors="replace").lstrip("\ufeff").split(",")
-    index = data[start:exc.start].count(b",")
+    index = data[start : exc.start].count(b",")
     cells = line_bytes.split(b",")
     cell = cells[index] if index < len(cells) else line_bytes
-    byte = data[exc.start:exc.start + 1]
+    byte = data[exc.start : exc.start + 1]
     guess = cell.decode("cp1252", errors="replace")
     return Problem(
-        file=name, row=data[:exc.start].count(b"\n") + 1,
-        column=header[index].strip() if index < len(header) else "", value=guess,
+        file=name,
+        row=data[: exc.start].count(b"\n") + 1,
+        column=header[index].strip() if index < len(header) else "",
+        value=guess,
         message=f"is not {encoding} text: byte 0x{byte.hex().upper()} (in Windows-1252, "
-                f"{byte.decode('cp1252', errors='replace')!r})",
+        f"{byte.decode('cp1252', errors='replace')!r})",
         fix="Pass --encoding cp1252 if the file came from older Excel (its 'CSV' is Windows-1252), "
-            "or save it again as 'CSV UTF-8'")
+        "or save it again as 'CSV UTF-8'",
+    )
 
 
 def _records(reader, name: str):
@@ -101,8 +116,14 @@ def _records(reader, name: str):
     try:
         yield from reader
     except csv.Error as exc:
-        raise DataError(Problem(file=name, row=reader.line_num or 1, message=f"is not readable CSV ({exc})",
-                                fix="Open it in Excel or a text editor, check the line, and save it as CSV UTF-8")) from None
+        raise DataError(
+            Problem(
+                file=name,
+                row=reader.line_num or 1,
+                message=f"is not readable CSV ({exc})",
+                fix="Open it in Excel or a text editor, check the line, and save it as CSV UTF-8",
+            )
+        ) from None
 
 
 def _header(cells: list[str], line: int, name: str) -> tuple[dict[str, str], list[str], list[Problem]]:
@@ -113,9 +134,16 @@ def _header(cells: list[str], line: int, name: str) -> tuple[dict[str, str], lis
     for cell in cells:
         key = canonical_header(cell)
         if key in headers and key:
-            problems.append(Problem(file=name, row=line, column=cell.strip(), value=cell,
-                                    message="this column header appears twice",
-                                    fix="Delete or rename one of the two columns"))
+            problems.append(
+                Problem(
+                    file=name,
+                    row=line,
+                    column=cell.strip(),
+                    value=cell,
+                    message="this column header appears twice",
+                    fix="Delete or rename one of the two columns",
+                )
+            )
         headers.setdefault(key, cell.strip())
         order.append(key)
     headers.pop("", None)
@@ -169,16 +197,23 @@ def read_csv_columns(path: Path, *, encoding: str, chunk_rows: int = 1 << 20):
     # 20.0, '1e3' as 1000.0) unless a thousands separator is set; every column here is text, so
     # the separator (a control character, which no valid cell holds) changes nothing else. Every
     # chunk's distinct values are checked to be text all the same.
-    options = dict(header=None, na_filter=False, skip_blank_lines=False, encoding=encoding, engine="c",
-                   quoting=csv.QUOTE_MINIMAL, doublequote=True, thousands="\x1f")
+    options = dict(
+        header=None,
+        na_filter=False,
+        skip_blank_lines=False,
+        encoding=encoding,
+        engine="c",
+        quoting=csv.QUOTE_MINIMAL,
+        doublequote=True,
+        thousands="\x1f",
+    )
     try:
         # A column of few distinct values is read as a category: the parser itself finds each
         # chunk's distinct strings, with no Python string per cell. A column of mostly distinct
         # values (respondent ids) is read as strings and factorised. The chunks' distinct values
         # are merged into one list of uniques per column.
         peek = pd.read_csv(path, dtype=object, nrows=1_000, **options)
-        dtypes = {j: ("category" if peek[j].nunique() <= len(peek) // 4 else object)
-                  for j in peek.columns}
+        dtypes = {j: ("category" if peek[j].nunique() <= len(peek) // 4 else object) for j in peek.columns}
         del peek
         with pd.read_csv(path, dtype=dtypes, chunksize=chunk_rows, **options) as reader:
             for chunk in reader:
@@ -227,7 +262,9 @@ def read_csv_columns(path: Path, *, encoding: str, chunk_rows: int = 1 << 20):
         joined = "".join(known)
         if "\n" in joined or "\r" in joined:
             return None
-    columns = [CellColumn(compact(np.concatenate(c), len(u)) if c else np.zeros(0, dtype=np.int8), u)
-               for c, u in zip(codes, uniques)]
+    columns = [
+        CellColumn(compact(np.concatenate(c), len(u)) if c else np.zeros(0, dtype=np.int8), u)
+        for c, u in zip(codes, uniques)
+    ]
     n = len(columns[0].codes) if columns else 0
     return header, np.arange(2, n + 2, dtype=np.int32), columns

@@ -26,7 +26,10 @@ def read_table(path: Path, *, encoding: str = "utf-8-sig") -> RawTable:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         sheets = read_xlsx_sheets(path, first=True)
         if not sheets:
-            raise DataError(Problem(file=str(path), message="has no visible sheet with data",
-                                    fix="Put the table on the first sheet"))
+            raise DataError(
+                Problem(
+                    file=str(path), message="has no visible sheet with data", fix="Put the table on the first sheet"
+                )
+            )
         return next(iter(sheets.values()))
     return read_csv(path, encoding=encoding)

@@ -8,10 +8,10 @@ Forms (sheet or file names, case-insensitive): ``training``, ``rounds`` (require
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from sr_cost.core.lines import FormKind, InputFile
 from sr_cost.errors import DataError, Problem
@@ -19,7 +19,6 @@ from sr_cost.inputs.csv_files import read_csv
 from sr_cost.inputs.files import sha256_of
 from sr_cost.inputs.tables import RawTable
 from sr_cost.inputs.xlsx import read_xlsx_sheets
-
 
 SHEETS = ("training", "rounds", "panel", "steering", "survey", "staff")
 SURVEY_SHEETS = ("survey", "staff")
@@ -31,7 +30,6 @@ REQUIRED = {
     FormKind.panel: ("la", "phase"),
     FormKind.steering: ("la", "phase"),
 }
-
 
 
 @dataclass(frozen=True)
@@ -56,12 +54,16 @@ def form_files(folder: Path) -> list[tuple[str, Path]]:
     return [(name, found[f"{name}.csv"]) for name in SHEETS if f"{name}.csv" in found]
 
 
-def read_tables(folder: Path, encoding: str, names: Sequence[str],
-                files: list[tuple[str, Path]] | None = None) -> dict[str, RawTable]:
+def read_tables(
+    folder: Path, encoding: str, names: Sequence[str], files: list[tuple[str, Path]] | None = None
+) -> dict[str, RawTable]:
     """Those of the forms ``names`` that the folder has (``files``: its ``form_files``, when
     known), each read from its CSV file; not hashed."""
-    return {name: read_csv(file, encoding=encoding, display=str(folder / file.name))
-            for name, file in (form_files(folder) if files is None else files) if name in names}
+    return {
+        name: read_csv(file, encoding=encoding, display=str(folder / file.name))
+        for name, file in (form_files(folder) if files is None else files)
+        if name in names
+    }
 
 
 def read_forms(path: Path, *, encoding: str = "utf-8-sig", sheets: Sequence[str] = SHEETS) -> FormsBundle:
@@ -69,8 +71,13 @@ def read_forms(path: Path, *, encoding: str = "utf-8-sig", sheets: Sequence[str]
     yet). Every form file in a folder is hashed for the provenance, read or not."""
     display = str(path)
     if not path.exists():
-        raise DataError(Problem(file=display, message="does not exist",
-                                fix="Give a forms workbook (.xlsx) or a folder of CSV files (rounds.csv, ...)"))
+        raise DataError(
+            Problem(
+                file=display,
+                message="does not exist",
+                fix="Give a forms workbook (.xlsx) or a folder of CSV files (rounds.csv, ...)",
+            )
+        )
     if path.is_dir():
         inputs: list[InputFile] = []
         files = form_files(path)
@@ -79,11 +86,16 @@ def read_forms(path: Path, *, encoding: str = "utf-8-sig", sheets: Sequence[str]
         with ThreadPoolExecutor(max_workers=1) as pool:
             digests = [pool.submit(sha256_of, file) for _, file in files]
             tables = read_tables(path, encoding, sheets, files)
-            for (name, file), digest in zip(files, digests):
+            for (_name, file), digest in zip(files, digests):
                 inputs.append(InputFile(str(path / file.name), digest.result()))
         if not files:
-            raise DataError(Problem(file=display, message="holds none of the form files",
-                                    fix="Put rounds.csv (and training.csv, panel.csv, steering.csv) in the folder"))
+            raise DataError(
+                Problem(
+                    file=display,
+                    message="holds none of the form files",
+                    fix="Put rounds.csv (and training.csv, panel.csv, steering.csv) in the folder",
+                )
+            )
         return FormsBundle(display, tuple(inputs), tables)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         read_problems: list[Problem] = []
@@ -91,11 +103,25 @@ def read_forms(path: Path, *, encoding: str = "utf-8-sig", sheets: Sequence[str]
         tables = {name: found[name] for name in SHEETS if name in found}
         return FormsBundle(display, (InputFile(display, sha256_of(path)),), tables, tuple(read_problems))
     if path.suffix.lower() in (".xls", ".xlsb", ".ods", ".numbers"):
-        raise DataError(Problem(file=display, message=f"is a {path.suffix} spreadsheet, not an .xlsx workbook",
-                                fix="Open it and save it as 'Excel Workbook (.xlsx)', or save each form as CSV "
-                                    "in one folder"))
+        raise DataError(
+            Problem(
+                file=display,
+                message=f"is a {path.suffix} spreadsheet, not an .xlsx workbook",
+                fix="Open it and save it as 'Excel Workbook (.xlsx)', or save each form as CSV in one folder",
+            )
+        )
     if path.suffix.lower() == ".csv":
-        raise DataError(Problem(file=display, message="is a single CSV file",
-                                fix="Give the folder that holds rounds.csv, training.csv, panel.csv and steering.csv"))
-    raise DataError(Problem(file=display, message="is neither an .xlsx workbook nor a folder",
-                            fix="Save the forms as an Excel workbook (.xlsx) or as CSV files in one folder"))
+        raise DataError(
+            Problem(
+                file=display,
+                message="is a single CSV file",
+                fix="Give the folder that holds rounds.csv, training.csv, panel.csv and steering.csv",
+            )
+        )
+    raise DataError(
+        Problem(
+            file=display,
+            message="is neither an .xlsx workbook nor a folder",
+            fix="Save the forms as an Excel workbook (.xlsx) or as CSV files in one folder",
+        )
+    )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from sr_cost.core.prices import YEARS, PriceIndex
@@ -14,6 +15,7 @@ from sr_cost.money import parse_number
 
 INDEX_COLUMNS = ("year", "index")
 
+
 def parse_index(raw: RawTable, sha256: str) -> PriceIndex:
     """Validate a year,index table; every problem at once."""
     problems = ProblemCollector()
@@ -24,28 +26,57 @@ def parse_index(raw: RawTable, sha256: str) -> PriceIndex:
             year_text, value = text_label(r.values.get("year")), r.values.get("index")
             year = None
             if not year_text.isdigit() or int(year_text) not in YEARS:
-                problems.add(raw.problem("year is not a year", row=r.row, column="year", value=year_text,
-                                         fix="Write a four-digit year such as 2019"))
+                problems.add(
+                    raw.problem(
+                        "year is not a year",
+                        row=r.row,
+                        column="year",
+                        value=year_text,
+                        fix="Write a four-digit year such as 2019",
+                    )
+                )
             else:
                 year = int(year_text)
                 if year in rows:
-                    problems.add(raw.problem(f"{year} appears twice (first on row {rows[year]})", row=r.row,
-                                             column="year", value=year_text, fix="Keep one row per year"))
+                    problems.add(
+                        raw.problem(
+                            f"{year} appears twice (first on row {rows[year]})",
+                            row=r.row,
+                            column="year",
+                            value=year_text,
+                            fix="Keep one row per year",
+                        )
+                    )
                     year = None
             number = None
             if not nonblank(value):
-                problems.add(raw.problem("index is blank", row=r.row, column="index",
-                                         fix="Write the index value for the year"))
+                problems.add(
+                    raw.problem("index is blank", row=r.row, column="index", fix="Write the index value for the year")
+                )
             else:
                 try:
                     number = parse_number(value)
                 except ValueError as exc:
-                    problems.add(raw.problem(f"index {exc}", row=r.row, column="index", value=value,
-                                             fix="Write the index as a number, e.g. 308.4"))
+                    problems.add(
+                        raw.problem(
+                            f"index {exc}",
+                            row=r.row,
+                            column="index",
+                            value=value,
+                            fix="Write the index as a number, e.g. 308.4",
+                        )
+                    )
                 else:
                     if number <= 0:
-                        problems.add(raw.problem("index is not positive", row=r.row, column="index", value=value,
-                                                 fix="An index value must be more than 0"))
+                        problems.add(
+                            raw.problem(
+                                "index is not positive",
+                                row=r.row,
+                                column="index",
+                                value=value,
+                                fix="An index value must be more than 0",
+                            )
+                        )
                         number = None
             if year is not None and number is not None:
                 values[year], rows[year] = number, r.row
@@ -58,6 +89,11 @@ def parse_index(raw: RawTable, sha256: str) -> PriceIndex:
 def load_index(path: Path, *, encoding: str = "utf-8-sig") -> PriceIndex:
     """Read and validate a price index file (CSV or XLSX)."""
     if not path.is_file():
-        raise DataError(Problem(file=str(path), message="does not exist (or is not a file)",
-                                fix="Give a CSV file with the columns year,index"))
+        raise DataError(
+            Problem(
+                file=str(path),
+                message="does not exist (or is not a file)",
+                fix="Give a CSV file with the columns year,index",
+            )
+        )
     return parse_index(read_table(path, encoding=encoding), sha256_of(path))

@@ -18,11 +18,19 @@ from sr_cost.core.columns import joint_keys, label_codes, lookup
 from sr_cost.core.respondents import GROUPS, Group, Respondents, StaffCount, Survey, SurveyRecords
 from sr_cost.core.unit_costs import AbsenceBasis, UnitCostTable, role_hourly_cost, salary_hourly_costs
 from sr_cost.errors import Problem, ProblemCollector
-from sr_cost.inputs.cell_values import (FoundProblems, check_columns, is_total, number_in_row, parse_cells, shown,
-                                        text_label, text_labels, text_problems)
+from sr_cost.inputs.cell_values import (
+    FoundProblems,
+    check_columns,
+    is_total,
+    number_in_row,
+    parse_cells,
+    shown,
+    text_label,
+    text_labels,
+    text_problems,
+)
 from sr_cost.inputs.forms import SURVEY_SHEETS, FormsBundle
 from sr_cost.inputs.tables import RawTable
-
 
 SURVEY_COLUMNS = ("la", "phase", "respondent", "group", "role", "salary", "sick_days", "rounds_attended")
 STAFF_COLUMNS = ("la", "phase", "intervention_staff", "control_staff")
@@ -33,8 +41,15 @@ def _count(raw: RawTable, row: int, column: str, value: object, problems: Proble
     if number is None:
         return None
     if number != number.to_integral_value():
-        problems.add(raw.problem(f"{column} is not a whole number", row=row, column=column, value=value,
-                                 fix="Write a whole number of people"))
+        problems.add(
+            raw.problem(
+                f"{column} is not a whole number",
+                row=row,
+                column=column,
+                value=value,
+                fix="Write a whole number of people",
+            )
+        )
         return None
     return int(number)
 
@@ -52,8 +67,12 @@ def validate_survey(bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBas
     respondents: Respondents | None = None
     if check_columns(raw, SURVEY_COLUMNS, ("la", "phase", "respondent", "group", "sick_days"), problems):
         if "role" not in raw.headers and "salary" not in raw.headers:
-            problems.add(raw.problem("the survey needs a 'role' or a 'salary' column",
-                                     fix="Add the respondents' job roles (from the unit-cost table) or salaries"))
+            problems.add(
+                raw.problem(
+                    "the survey needs a 'role' or a 'salary' column",
+                    fix="Add the respondents' job roles (from the unit-cost table) or salaries",
+                )
+            )
         else:
             respondents = _respondents(raw, table, basis, problems)
     staff: list[StaffCount] = []
@@ -65,27 +84,52 @@ def validate_survey(bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBas
             v = r.values
             la, phase = text_label(v.get("la")), text_label(v.get("phase"))
             if is_total(la):
-                problems.add(staff_raw.problem("this looks like a totals row: its figures would be counted twice",
-                                               row=r.row, column="la", value=v.get("la"),
-                                               fix="Delete the totals row: sr-cost adds up the staff itself"))
+                problems.add(
+                    staff_raw.problem(
+                        "this looks like a totals row: its figures would be counted twice",
+                        row=r.row,
+                        column="la",
+                        value=v.get("la"),
+                        fix="Delete the totals row: sr-cost adds up the staff itself",
+                    )
+                )
                 continue
             if not la or not phase:
-                problems.add(staff_raw.problem("la or phase is blank", row=r.row, column="la" if not la else "phase",
-                                               fix="Write the LA and phase as in the cost forms"))
+                problems.add(
+                    staff_raw.problem(
+                        "la or phase is blank",
+                        row=r.row,
+                        column="la" if not la else "phase",
+                        fix="Write the LA and phase as in the cost forms",
+                    )
+                )
                 continue
             if (la, phase) in seen:
-                problems.add(staff_raw.problem(f"{la} phase {phase} appears twice (first on row {seen[(la, phase)]})",
-                                               row=r.row, column="la", value=la, fix="Keep one row per LA and phase"))
+                problems.add(
+                    staff_raw.problem(
+                        f"{la} phase {phase} appears twice (first on row {seen[(la, phase)]})",
+                        row=r.row,
+                        column="la",
+                        value=la,
+                        fix="Keep one row per LA and phase",
+                    )
+                )
                 continue
             seen[(la, phase)] = r.row
             i = _count(staff_raw, r.row, "intervention_staff", v.get("intervention_staff"), problems)
             c = _count(staff_raw, r.row, "control_staff", v.get("control_staff"), problems)
             if i is None or c is None:
                 continue
-            if_uncosted.append(staff_raw.problem(
-                f"{la} phase {phase} has no cost forms, so it is left out of the savings totals",
-                row=r.row, column="la", value=la, severity="warning",
-                fix="Check the la and phase labels match the rounds form"))
+            if_uncosted.append(
+                staff_raw.problem(
+                    f"{la} phase {phase} has no cost forms, so it is left out of the savings totals",
+                    row=r.row,
+                    column="la",
+                    value=la,
+                    severity="warning",
+                    fix="Check the la and phase labels match the rounds form",
+                )
+            )
             staff.append(StaffCount(la, phase, i, c, staff_raw.file, staff_raw.sheet, r.row))
     # a phase needs both groups for a saving
     if respondents is None:
@@ -96,23 +140,28 @@ def validate_survey(bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBas
         if len(groups) == 1:
             only = GROUPS[groups.pop()].value
             other = "control" if only == "intervention" else "intervention"
-            problems.add(raw.problem(f"phase {phase} has respondents in the {only} group only, so its saving "
-                                     f"cannot be computed", row=int(respondents.row[in_phase[0]]), column="group",
-                                     value=only,
-                                     fix=f"Add the phase's {other} respondents, or remove the phase from the survey"))
+            problems.add(
+                raw.problem(
+                    f"phase {phase} has respondents in the {only} group only, so its saving cannot be computed",
+                    row=int(respondents.row[in_phase[0]]),
+                    column="group",
+                    value=only,
+                    fix=f"Add the phase's {other} respondents, or remove the phase from the survey",
+                )
+            )
     problems.raise_if_errors()
     return Survey(respondents, tuple(staff), tuple(problems.warnings), tuple(if_uncosted))
 
 
 def staff_coverage(survey: Survey, cost_la_phases: set[tuple[str, str]]) -> Survey:
     """``survey`` with a warning for each staff count whose LA and phase have no cost forms."""
-    missing = tuple(warning for s, warning in zip(survey.staff, survey.if_uncosted)
-                    if (s.la, s.phase) not in cost_la_phases)
+    missing = tuple(
+        warning for s, warning in zip(survey.staff, survey.if_uncosted) if (s.la, s.phase) not in cost_la_phases
+    )
     return replace(survey, warnings=survey.warnings + missing) if missing else survey
 
 
-def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
-                 problems: ProblemCollector) -> Respondents:
+def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis, problems: ProblemCollector) -> Respondents:
     """Every respondent, checked column by column: each distinct value is looked at once."""
     cols = raw.columns
     line = cols.line
@@ -122,22 +171,42 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
         col = cols.get(column)
         issues = text_problems(col.uniques)
         bad = lookup([t is not None for t in issues], col.codes, dtype=bool)
-        found.add(order, bad, lambda i, col=col, column=column, issues=issues: raw.problem(
-            f"{column} {issues[col.codes[i]][0]}", row=int(line[i]), column=column,
-            value=issues[col.codes[i]][2], fix=issues[col.codes[i]][1]))
+        found.add(
+            order,
+            bad,
+            lambda i, col=col, column=column, issues=issues: raw.problem(
+                f"{column} {issues[col.codes[i]][0]}",
+                row=int(line[i]),
+                column=column,
+                value=issues[col.codes[i]][2],
+                fix=issues[col.codes[i]][1],
+            ),
+        )
         text[column] = (col, text_labels(col.uniques))
     col, labels = text["la"]
     totals = lookup([is_total(t) for t in labels], col.codes, dtype=bool)
-    found.add(9, totals, lambda i: raw.problem(
-        "this looks like a totals row: its figures would be counted twice", row=int(line[i]), column="la",
-        value=text["la"][0].uniques[text["la"][0].codes[i]],
-        fix="Delete the totals row: sr-cost works out the means itself"))
+    found.add(
+        9,
+        totals,
+        lambda i: raw.problem(
+            "this looks like a totals row: its figures would be counted twice",
+            row=int(line[i]),
+            column="la",
+            value=text["la"][0].uniques[text["la"][0].codes[i]],
+            fix="Delete the totals row: sr-cost works out the means itself",
+        ),
+    )
     blank = {}
     for order, column in enumerate(("la", "phase", "respondent"), start=10):
         col, labels = text[column]
         blank[column] = lookup([not t for t in labels], col.codes, dtype=bool)
-        found.add(order, blank[column] & ~totals, lambda i, column=column: raw.problem(
-            f"{column} is blank", row=int(line[i]), column=column, fix=f"Fill in the respondent's {column}"))
+        found.add(
+            order,
+            blank[column] & ~totals,
+            lambda i, column=column: raw.problem(
+                f"{column} is blank", row=int(line[i]), column=column, fix=f"Fill in the respondent's {column}"
+            ),
+        )
     codes, names = {}, {}
     for c in ("la", "phase", "respondent"):
         per_unique, names[c] = label_codes(text[c][1])
@@ -149,56 +218,106 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
         first = positions[first_row][keys]
         again = np.zeros(len(line), dtype=bool)
         again[positions] = first != positions
-        found.add(13, again, lambda i: raw.problem(
-            f"respondent {names['respondent'][codes['respondent'][i]]} of {names['la'][codes['la'][i]]} phase "
-            f"{names['phase'][codes['phase'][i]]} appears twice "
-            f"(first on row {int(line[first[np.searchsorted(positions, i)]])})",
-            row=int(line[i]), column="respondent", value=names["respondent"][codes["respondent"][i]],
-            fix="Give each respondent one row and a unique id within the LA and phase"))
+        found.add(
+            13,
+            again,
+            lambda i: raw.problem(
+                f"respondent {names['respondent'][codes['respondent'][i]]} of {names['la'][codes['la'][i]]} phase "
+                f"{names['phase'][codes['phase'][i]]} appears twice "
+                f"(first on row {int(line[first[np.searchsorted(positions, i)]])})",
+                row=int(line[i]),
+                column="respondent",
+                value=names["respondent"][codes["respondent"][i]],
+                fix="Give each respondent one row and a unique id within the LA and phase",
+            ),
+        )
     col, labels = text["group"]
     groups = [{"intervention": Group.intervention, "control": Group.control}.get(t.casefold()) for t in labels]
     group_code = lookup([-1 if g is None else GROUPS.index(g) for g in groups], col.codes, dtype=np.int8)
-    found.add(14, group_code < 0, lambda i: raw.problem(
-        "unknown group", row=int(line[i]), column="group", value=text["group"][0].uniques[text["group"][0].codes[i]],
-        fix="Write 'intervention' or 'control'"))
+    found.add(
+        14,
+        group_code < 0,
+        lambda i: raw.problem(
+            "unknown group",
+            row=int(line[i]),
+            column="group",
+            value=text["group"][0].uniques[text["group"][0].codes[i]],
+            fix="Write 'intervention' or 'control'",
+        ),
+    )
 
     def numbers(order: int, column: str, places: int | None, whole: bool = False) -> tuple[np.ndarray, list]:
         """Each distinct value parsed once; None for a blank cell."""
         col = cols.get(column)
         header = raw.headers.get(column, column)
         parsed = []
-        for u, issue, (number, error) in zip(col.uniques, text_problems(col.uniques),
-                                             parse_cells(col.uniques, column, header, default=None, places=places)):
+        for u, issue, (number, error) in zip(
+            col.uniques,
+            text_problems(col.uniques),
+            parse_cells(col.uniques, column, header, default=None, places=places),
+        ):
             if issue is not None:
                 parsed.append((None, (f"{column} {issue[0]}", issue[1], issue[2])))
                 continue
             if error is None and whole and number is not None and number != number.to_integral_value():
                 error = (f"{column} is not a whole number", "Write a whole number of rounds")
-            parsed.append((number if error is None else None, None if error is None else (error[0], error[1], shown(u))))
+            parsed.append(
+                (number if error is None else None, None if error is None else (error[0], error[1], shown(u)))
+            )
         bad = lookup([e is not None for _, e in parsed], col.codes, dtype=bool)
-        found.add(order, bad, lambda i: raw.problem(
-            parsed[col.codes[i]][1][0], row=int(line[i]), column=column, value=parsed[col.codes[i]][1][2],
-            fix=parsed[col.codes[i]][1][1]))
+        found.add(
+            order,
+            bad,
+            lambda i: raw.problem(
+                parsed[col.codes[i]][1][0],
+                row=int(line[i]),
+                column=column,
+                value=parsed[col.codes[i]][1][2],
+                fix=parsed[col.codes[i]][1][1],
+            ),
+        )
         return col.codes, [n for n, _ in parsed]
 
     sick_codes, sick = numbers(15, "sick_days", None)
     sick_blank = cols.get("sick_days").blank()
-    found.add(16, sick_blank, lambda i: raw.problem(
-        "sick_days is blank", row=int(line[i]), column="sick_days",
-        fix="Write the days off sick in the recall period (0 if none)"))
+    found.add(
+        16,
+        sick_blank,
+        lambda i: raw.problem(
+            "sick_days is blank",
+            row=int(line[i]),
+            column="sick_days",
+            fix="Write the days off sick in the recall period (0 if none)",
+        ),
+    )
     salary_codes, salaries = numbers(17, "salary", 2)
     attended_codes, attended = numbers(18, "rounds_attended", None, whole=True)
     salary_blank = cols.get("salary").blank()
     col, labels = text["role"]
     roles = [table.find(t) if t else None for t in labels]
     unknown = lookup([bool(t) and r is None for t, r in zip(labels, roles)], col.codes, dtype=bool) & salary_blank
-    found.add(19, unknown, lambda i: raw.problem(
-        "unknown role", row=int(line[i]), column="role", value=text["role"][1][text["role"][0].codes[i]],
-        fix=table.unknown_role_fix(text["role"][1][text["role"][0].codes[i]])))
+    found.add(
+        19,
+        unknown,
+        lambda i: raw.problem(
+            "unknown role",
+            row=int(line[i]),
+            column="role",
+            value=text["role"][1][text["role"][0].codes[i]],
+            fix=table.unknown_role_fix(text["role"][1][text["role"][0].codes[i]]),
+        ),
+    )
     no_role = lookup([not t for t in labels], col.codes, dtype=bool) & salary_blank
-    found.add(20, no_role, lambda i: raw.problem(
-        "the respondent has neither a role nor a salary", row=int(line[i]), column="role",
-        fix="Give the respondent's job role (from the unit-cost table) or annual salary"))
+    found.add(
+        20,
+        no_role,
+        lambda i: raw.problem(
+            "the respondent has neither a role nor a salary",
+            row=int(line[i]),
+            column="role",
+            fix="Give the respondent's job role (from the unit-cost table) or annual salary",
+        ),
+    )
     # the hourly cost, once per distinct role and salary
     ok = np.flatnonzero(~found.bad)
     role_codes = col.codes
@@ -210,28 +329,51 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis,
     hourly: list[tuple[Decimal, str] | None] = []
     for pair in distinct.tolist():
         r_code, s_code = divmod(pair, width)
-        hourly.append(by_salary[s_code] if salaries[s_code] is not None
-                      else role_hourly_cost(roles[r_code], table, basis))
+        hourly.append(
+            by_salary[s_code] if salaries[s_code] is not None else role_hourly_cost(roles[r_code], table, basis)
+        )
     pair_of = np.full(len(line), -1, dtype=np.int64)
     pair_of[ok] = pair_code.ravel()
     no_cost = np.zeros(len(line), dtype=bool)
     no_cost[ok] = lookup([h is None for h in hourly], pair_code.ravel(), dtype=bool)
-    found.add(30, no_cost, lambda i: raw.problem(
-        f"the role has no salary in the unit-cost table, so its {basis.value} hourly cost cannot be worked out",
-        row=int(line[i]), column="role", value=text["role"][1][role_codes[i]] or None,
-        fix="Give the respondent's salary, or use --absence-basis unit-cost"))
+    found.add(
+        30,
+        no_cost,
+        lambda i: raw.problem(
+            f"the role has no salary in the unit-cost table, so its {basis.value} hourly cost cannot be worked out",
+            row=int(line[i]),
+            column="role",
+            value=text["role"][1][role_codes[i]] or None,
+            fix="Give the respondent's salary, or use --absence-basis unit-cost",
+        ),
+    )
     found.report(problems)
     keep = np.flatnonzero(~found.bad)
     role_text = [r.role if r is not None else (t or None) for t, r in zip(labels, roles)]
     attended = [None if count is None else int(count) for count in attended]
     las, phases, ids = names["la"], names["phase"], names["respondent"]
-    kept = {"la": codes["la"][keep], "phase": codes["phase"][keep], "respondent": codes["respondent"][keep],
-            "group": group_code[keep], "role": role_codes[keep], "salary": salary_codes[keep],
-            "sick": sick_codes[keep], "attended": attended_codes[keep], "pair": pair_of[keep], "row": line[keep]}
+    kept = {
+        "la": codes["la"][keep],
+        "phase": codes["phase"][keep],
+        "respondent": codes["respondent"][keep],
+        "group": group_code[keep],
+        "role": role_codes[keep],
+        "salary": salary_codes[keep],
+        "sick": sick_codes[keep],
+        "attended": attended_codes[keep],
+        "pair": pair_of[keep],
+        "row": line[keep],
+    }
 
     zero = Decimal(0)  # stands in for values no kept row points at (a bad cell's)
-    return Respondents(phase=kept["phase"], phases=phases, group=kept["group"], hourly=kept["pair"],
-                       hourly_values=[zero if h is None else h[0] for h in hourly], sick=kept["sick"],
-                       sick_values=[zero if d is None else d for d in sick], row=kept["row"],
-                       make=SurveyRecords(kept, hourly, las, phases, ids, role_text, salaries, sick, attended, raw.file,
-                                     raw.sheet))
+    return Respondents(
+        phase=kept["phase"],
+        phases=phases,
+        group=kept["group"],
+        hourly=kept["pair"],
+        hourly_values=[zero if h is None else h[0] for h in hourly],
+        sick=kept["sick"],
+        sick_values=[zero if d is None else d for d in sick],
+        row=kept["row"],
+        make=SurveyRecords(kept, hourly, las, phases, ids, role_text, salaries, sick, attended, raw.file, raw.sheet),
+    )

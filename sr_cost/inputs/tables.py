@@ -13,9 +13,8 @@ the other on first use. CSV files are read by ``csv_files``, workbooks by ``xlsx
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -94,8 +93,16 @@ class RawTable:
 
     __slots__ = ("file", "sheet", "headers", "letters", "_rows", "_columns")
 
-    def __init__(self, file: str, sheet: str, headers: dict[str, str], letters: dict[str, str],
-                 rows: list[RawRow] | None = None, *, columns: "CellColumns | None" = None) -> None:
+    def __init__(
+        self,
+        file: str,
+        sheet: str,
+        headers: dict[str, str],
+        letters: dict[str, str],
+        rows: list[RawRow] | None = None,
+        *,
+        columns: CellColumns | None = None,
+    ) -> None:
         self.file = file
         self.sheet = sheet  # empty for CSV
         self.headers = headers  # canonical name -> header as the user wrote it
@@ -122,8 +129,16 @@ class RawTable:
             self._columns = CellColumns.from_rows(self._rows, self.headers)
         return self._columns
 
-    def problem(self, message: str, *, row: int | None = None, column: str = "", value: object = "",
-                fix: str = "", severity: str = "error") -> Problem:
+    def problem(
+        self,
+        message: str,
+        *,
+        row: int | None = None,
+        column: str = "",
+        value: object = "",
+        fix: str = "",
+        severity: str = "error",
+    ) -> Problem:
         """A Problem located in this table; ``column`` is the canonical name."""
         cell = ""
         if self.sheet and row is not None and column in self.letters:
@@ -176,7 +191,7 @@ class CellColumns:
         return found
 
     @classmethod
-    def from_rows(cls, rows: Sequence, keys: Iterable[str]) -> "CellColumns":
+    def from_rows(cls, rows: Sequence, keys: Iterable[str]) -> CellColumns:
         """From ``RawRow``s (workbooks, small CSV files). Values are told apart by type as well as
         value, so that TRUE is not the number 1 and 1 is not 1.0."""
         line = np.fromiter((r.row for r in rows), dtype=np.int32, count=len(rows))
@@ -200,8 +215,10 @@ class CellColumns:
 
     def to_rows(self) -> list[RawRow]:
         columns = [(key, col.values()) for key, col in self.data.items()]
-        return [RawRow(row=int(number), values={key: values[i] for key, values in columns})
-                for i, number in enumerate(self.line.tolist())]
+        return [
+            RawRow(row=int(number), values={key: values[i] for key, values in columns})
+            for i, number in enumerate(self.line.tolist())
+        ]
 
 
 def blank(value: object) -> bool:
@@ -210,6 +227,8 @@ def blank(value: object) -> bool:
 
 def nonblank(value: object) -> bool:
     return not blank(value)
+
+
 def blank_flags(values: Sequence[object]) -> np.ndarray:
     """For each of a column's distinct values, whether it is blank (``nonblank``'s opposite): in one
     pass in C when they are all text, as from a CSV file."""

@@ -67,8 +67,11 @@ class _Exact(BaseModel):
 
 
 # ``[parameters]`` of the TOML file: the fields of the core's ``Params``, each with its range
-ParamsModel = create_model("ParamsModel", __base__=_Exact, **{
-    f.name: (Decimal, Field(f.default, description=f.metadata["doc"], **LIMITS[f.name])) for f in fields(Params)})
+ParamsModel = create_model(
+    "ParamsModel",
+    __base__=_Exact,
+    **{f.name: (Decimal, Field(f.default, description=f.metadata["doc"], **LIMITS[f.name])) for f in fields(Params)},
+)
 
 
 class SourceModel(BaseModel):
@@ -95,19 +98,32 @@ def load_params(path: Path) -> ParamsFile:
         with open(path, "rb") as handle:
             data = tomllib.load(handle, parse_float=Decimal)
     except OSError as exc:
-        raise DataError(Problem(file=display, message=f"cannot be read: {exc.strerror or exc}",
-                                fix="Check the path of the parameters file")) from None
+        raise DataError(
+            Problem(
+                file=display,
+                message=f"cannot be read: {exc.strerror or exc}",
+                fix="Check the path of the parameters file",
+            )
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise DataError(Problem(file=display, message=f"is not valid TOML: {exc}",
-                                fix="Compare it with unit_costs/pssru_2019.toml")) from None
+        raise DataError(
+            Problem(file=display, message=f"is not valid TOML: {exc}", fix="Compare it with unit_costs/pssru_2019.toml")
+        ) from None
     try:
         return ParamsFile.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             loc = ".".join(str(p) for p in err["loc"])
-            problems.append(Problem(file=display, column=loc, value=str(err.get("input", ""))[:80],
-                                    message=err["msg"], fix="Compare it with unit_costs/pssru_2019.toml"))
+            problems.append(
+                Problem(
+                    file=display,
+                    column=loc,
+                    value=str(err.get("input", ""))[:80],
+                    message=err["msg"],
+                    fix="Compare it with unit_costs/pssru_2019.toml",
+                )
+            )
         raise DataError(problems) from None
 
 
@@ -128,23 +144,39 @@ def load_table(path: Path | None = None, params_path: Path | None = None) -> Uni
     params_file = load_params(params_path) if params_path else ParamsFile()
     raw = read_table(path)
     roles = validate_table(raw, params_file.parameters.to_core())
-    return UnitCostTable(path=str(path), sha256=sha256_of(path), source=params_file.source.to_core(),
-                         params=params_file.parameters.to_core(),
-                         params_path=str(params_path) if params_path else "(built-in 2019 defaults)",
-                         roles=roles, params_sha256=sha256_of(params_path) if params_path else None)
+    return UnitCostTable(
+        path=str(path),
+        sha256=sha256_of(path),
+        source=params_file.source.to_core(),
+        params=params_file.parameters.to_core(),
+        params_path=str(params_path) if params_path else "(built-in 2019 defaults)",
+        roles=roles,
+        params_sha256=sha256_of(params_path) if params_path else None,
+    )
 
 
-def _number(raw: RawTable, row: int, column: str, value: object, problems: ProblemCollector,
-            *, places: int | None = 2) -> Decimal | None:
+def _number(
+    raw: RawTable, row: int, column: str, value: object, problems: ProblemCollector, *, places: int | None = 2
+) -> Decimal | None:
     try:
         number = parse_number(value, max_places=places)
     except ValueError as exc:
-        problems.add(raw.problem(f"{column} {exc}", row=row, column=column, value=value,
-                                 fix="Write a plain amount in pounds, e.g. 34748.00"))
+        problems.add(
+            raw.problem(
+                f"{column} {exc}",
+                row=row,
+                column=column,
+                value=value,
+                fix="Write a plain amount in pounds, e.g. 34748.00",
+            )
+        )
         return None
     if number < 0:
-        problems.add(raw.problem(f"{column} is negative", row=row, column=column, value=value,
-                                 fix="Amounts must be zero or more"))
+        problems.add(
+            raw.problem(
+                f"{column} is negative", row=row, column=column, value=value, fix="Amounts must be zero or more"
+            )
+        )
         return None
     return number
 
@@ -155,8 +187,13 @@ def validate_table(raw: RawTable, params: Params) -> tuple[UnitCost, ...]:
     missing = [c for c in ("role", "salary") if c not in raw.headers]
     full = all(c in raw.headers for c in ("on_costs", "overheads", "unit_cost_hour"))
     if "role" not in raw.headers or ("salary" not in raw.headers and not full):
-        problems.add(raw.problem(f"missing column(s): {', '.join(missing)}", row=None,
-                                 fix="A unit-cost table needs the columns role,salary[,on_costs,overheads,unit_cost_hour]"))
+        problems.add(
+            raw.problem(
+                f"missing column(s): {', '.join(missing)}",
+                row=None,
+                fix="A unit-cost table needs the columns role,salary[,on_costs,overheads,unit_cost_hour]",
+            )
+        )
         problems.raise_if_errors()
     if not raw.rows:
         problems.add(raw.problem("has no roles", fix="Add one row per role under the header"))
@@ -171,8 +208,15 @@ def validate_table(raw: RawTable, params: Params) -> tuple[UnitCost, ...]:
             continue
         key = role_key(role)
         if key in seen:
-            problems.add(raw.problem(f"role appears twice (first on row {seen[key]})", row=r.row, column="role",
-                                     value=role, fix="Keep one row per role"))
+            problems.add(
+                raw.problem(
+                    f"role appears twice (first on row {seen[key]})",
+                    row=r.row,
+                    column="role",
+                    value=role,
+                    fix="Keep one row per role",
+                )
+            )
             continue
         seen[key] = r.row
         salary = None
@@ -185,20 +229,44 @@ def validate_table(raw: RawTable, params: Params) -> tuple[UnitCost, ...]:
             unit = _number(raw, r.row, "unit_cost_hour", v["unit_cost_hour"], problems)
             if None in (on_costs, overheads, unit):
                 continue
-            roles.append(UnitCost(role=role, salary=salary, on_costs=on_costs, overheads=overheads,
-                                  unit_cost_hour=unit, row=r.row))
+            roles.append(
+                UnitCost(
+                    role=role, salary=salary, on_costs=on_costs, overheads=overheads, unit_cost_hour=unit, row=r.row
+                )
+            )
         elif any(given):
-            problems.add(raw.problem("on_costs, overheads and unit_cost_hour must be given together or all left blank",
-                                     row=r.row, column="unit_cost_hour", value=v.get("unit_cost_hour"),
-                                     fix="Fill in all three, or leave all three blank to derive them from salary"))
+            problems.add(
+                raw.problem(
+                    "on_costs, overheads and unit_cost_hour must be given together or all left blank",
+                    row=r.row,
+                    column="unit_cost_hour",
+                    value=v.get("unit_cost_hour"),
+                    fix="Fill in all three, or leave all three blank to derive them from salary",
+                )
+            )
         elif salary is None:
             if not nonblank(v.get("salary")):
-                problems.add(raw.problem("salary is blank and there is no unit cost", row=r.row, column="salary",
-                                         fix="Give the role's annual salary, or its unit_cost_hour"))
+                problems.add(
+                    raw.problem(
+                        "salary is blank and there is no unit cost",
+                        row=r.row,
+                        column="salary",
+                        fix="Give the role's annual salary, or its unit_cost_hour",
+                    )
+                )
         else:
             d = derive(salary, params)
-            roles.append(UnitCost(role=role, salary=salary, on_costs=d.on_costs, overheads=d.overheads,
-                                  unit_cost_hour=d.unit_cost_hour, row=r.row, derived=True))
+            roles.append(
+                UnitCost(
+                    role=role,
+                    salary=salary,
+                    on_costs=d.on_costs,
+                    overheads=d.overheads,
+                    unit_cost_hour=d.unit_cost_hour,
+                    row=r.row,
+                    derived=True,
+                )
+            )
     problems.raise_if_errors()
     return tuple(roles)
 
@@ -210,13 +278,20 @@ def build_table(salaries: Path, params_path: Path | None = None) -> UnitCostTabl
     if "salary" not in raw.headers:
         raise DataError(raw.problem("missing column: salary", fix="Give the columns role,salary"))
     # everything is derived from salary: any other columns the file has are ignored
-    stripped = RawTable(file=raw.file, sheet=raw.sheet,
-                        headers={k: raw.headers[k] for k in ("role", "salary") if k in raw.headers},
-                        letters=raw.letters,
-                        rows=[RawRow(row=r.row, values={k: r.values.get(k) for k in ("role", "salary")})
-                              for r in raw.rows])
+    stripped = RawTable(
+        file=raw.file,
+        sheet=raw.sheet,
+        headers={k: raw.headers[k] for k in ("role", "salary") if k in raw.headers},
+        letters=raw.letters,
+        rows=[RawRow(row=r.row, values={k: r.values.get(k) for k in ("role", "salary")}) for r in raw.rows],
+    )
     roles = validate_table(stripped, params_file.parameters.to_core())
-    return UnitCostTable(path=str(salaries), sha256=sha256_of(salaries), source=params_file.source.to_core(),
-                         params=params_file.parameters.to_core(),
-                         params_path=str(params_path) if params_path else "(built-in 2019 defaults)",
-                         roles=roles, params_sha256=sha256_of(params_path) if params_path else None)
+    return UnitCostTable(
+        path=str(salaries),
+        sha256=sha256_of(salaries),
+        source=params_file.source.to_core(),
+        params=params_file.parameters.to_core(),
+        params_path=str(params_path) if params_path else "(built-in 2019 defaults)",
+        roles=roles,
+        params_sha256=sha256_of(params_path) if params_path else None,
+    )

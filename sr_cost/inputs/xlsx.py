@@ -27,9 +27,9 @@ expanded: they can exhaust memory (the 'billion laughs' attack) or read other fi
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Collection
 from functools import partial
 from pathlib import Path
-from typing import Collection
 
 from defusedxml.common import DefusedXmlException
 
@@ -37,14 +37,30 @@ from sr_cost.errors import DataError, Problem
 from sr_cost.inputs.tables import RawRow, RawTable, canonical_header, column_letter
 from sr_cost.inputs.xlsx_layout import layout_problems, package, scan_layout, unreadable
 
-ERROR_VALUES = {"#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
-                "#GETTING_DATA"}
+ERROR_VALUES = {
+    "#REF!",
+    "#N/A",
+    "#DIV/0!",
+    "#VALUE!",
+    "#NAME?",
+    "#NUM!",
+    "#NULL!",
+    "#SPILL!",
+    "#CALC!",
+    "#GETTING_DATA",
+}
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 PROLOG_BYTES = 64 * 1024  # [bytes] read from each XML part to find which one declares a DTD
 
 
-def read_xlsx_sheets(path: Path, *, display: str | None = None, sheets: tuple[str, ...] | None = None,
-                     first: bool = False, cell_problems: list[Problem] | None = None) -> dict[str, RawTable]:
+def read_xlsx_sheets(
+    path: Path,
+    *,
+    display: str | None = None,
+    sheets: tuple[str, ...] | None = None,
+    first: bool = False,
+    cell_problems: list[Problem] | None = None,
+) -> dict[str, RawTable]:
     """Read the visible sheets of a workbook (only ``sheets``, lower-cased names, when given), keyed by
     lower-cased sheet name.
 
@@ -52,8 +68,7 @@ def read_xlsx_sheets(path: Path, *, display: str | None = None, sheets: tuple[st
     references are those Excel shows.
     """
     _refuse_compound_file(path, display or str(path))
-    return read_sheets(path, display=display or str(path), wanted=sheets, first=first,
-                                   cell_problems=cell_problems)
+    return read_sheets(path, display=display or str(path), wanted=sheets, first=first, cell_problems=cell_problems)
 
 
 CFB_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")  # OLE compound file: .xls, and encrypted .xlsx
@@ -70,11 +85,22 @@ def _refuse_compound_file(path: Path, display: str) -> None:
     except OSError:
         return  # the workbook reader says what is wrong
     if "EncryptionInfo".encode("utf-16-le") in content or "EncryptedPackage".encode("utf-16-le") in content:
-        raise DataError(Problem(file=display, message="is a password-protected (encrypted) workbook",
-                                fix="Open it in Excel, remove the password (File > Info > Protect Workbook > "
-                                    "Encrypt with Password, and clear it), and save it as .xlsx"))
-    raise DataError(Problem(file=display, message="is an old-format Excel .xls workbook (with an .xlsx name)",
-                            fix="Open it in Excel and save it as 'Excel Workbook (.xlsx)', or give CSV files"))
+        raise DataError(
+            Problem(
+                file=display,
+                message="is a password-protected (encrypted) workbook",
+                fix="Open it in Excel, remove the password (File > Info > Protect Workbook > "
+                "Encrypt with Password, and clear it), and save it as .xlsx",
+            )
+        )
+    raise DataError(
+        Problem(
+            file=display,
+            message="is an old-format Excel .xls workbook (with an .xlsx name)",
+            fix="Open it in Excel and save it as 'Excel Workbook (.xlsx)', or give CSV files",
+        )
+    )
+
 
 def _open(path: Path, display: str, *, data_only: bool):
     import openpyxl
@@ -83,18 +109,33 @@ def _open(path: Path, display: str, *, data_only: bool):
         with zipfile.ZipFile(path) as archive:
             total = sum(info.file_size for info in archive.infolist())
         if total > MAX_UNCOMPRESSED_BYTES:
-            raise DataError(Problem(file=display, value=f"{total:,} bytes",
-                                    message="declares more uncompressed data than a forms workbook can hold",
-                                    fix="Save the workbook again from Excel, or export the sheets as CSV"))
+            raise DataError(
+                Problem(
+                    file=display,
+                    value=f"{total:,} bytes",
+                    message="declares more uncompressed data than a forms workbook can hold",
+                    fix="Save the workbook again from Excel, or export the sheets as CSV",
+                )
+            )
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except DataError:
         raise
     except zipfile.BadZipFile:
-        raise DataError(Problem(file=display, message="is not an .xlsx workbook (it is not a zip archive)",
-                                fix="Open it in Excel and save it as 'Excel Workbook (.xlsx)', or give CSV files")) from None
+        raise DataError(
+            Problem(
+                file=display,
+                message="is not an .xlsx workbook (it is not a zip archive)",
+                fix="Open it in Excel and save it as 'Excel Workbook (.xlsx)', or give CSV files",
+            )
+        ) from None
     except OSError as exc:
-        raise DataError(Problem(file=display, message=f"cannot be read: {exc.strerror or exc}",
-                                fix="Check the path and that the file is readable")) from None
+        raise DataError(
+            Problem(
+                file=display,
+                message=f"cannot be read: {exc.strerror or exc}",
+                fix="Check the path and that the file is readable",
+            )
+        ) from None
     except Exception as exc:  # openpyxl raises many types for malformed workbooks
         if _defused(exc) is not None:  # openpyxl wraps it in a ValueError
             raise _entities_refused(path, display) from None
@@ -116,18 +157,22 @@ def _defused(exc: BaseException | None) -> DefusedXmlException | None:
 def _entities_refused(path: Path, display: str) -> DataError:
     parts = _parts_with_dtd(path)
     where = f" in {', '.join(parts)}" if parts else ""
-    return DataError(Problem(
-        file=display,
-        message=f"contains XML entity declarations (a DTD){where}, which sr-cost refuses because they can be "
-                "used to exhaust memory (the 'billion laughs' attack) or to read other files",
-        fix="Open it in Excel and save it again as .xlsx, or export the sheets as CSV"))
+    return DataError(
+        Problem(
+            file=display,
+            message=f"contains XML entity declarations (a DTD){where}, which sr-cost refuses because they can be "
+            "used to exhaust memory (the 'billion laughs' attack) or to read other files",
+            fix="Open it in Excel and save it again as .xlsx, or export the sheets as CSV",
+        )
+    )
 
 
 def _parts_with_dtd(path: Path) -> list[str]:
     """The XML parts of the workbook that declare a DTD, found in the first bytes of each (a DTD
     comes before the document's first element), so nothing is parsed or expanded."""
-    marks = [text.encode(encoding) for text in ("<!DOCTYPE", "<!ENTITY")
-             for encoding in ("ascii", "utf-16-le", "utf-16-be")]
+    marks = [
+        text.encode(encoding) for text in ("<!DOCTYPE", "<!ENTITY") for encoding in ("ascii", "utf-16-le", "utf-16-be")
+    ]
     found = []
     try:
         with zipfile.ZipFile(path) as archive:
@@ -142,8 +187,14 @@ def _parts_with_dtd(path: Path) -> list[str]:
     return found
 
 
-def read_sheets(path: Path, *, display: str, wanted: Collection[str] | None = None,
-                first: bool = False, cell_problems: list[Problem] | None = None) -> dict[str, RawTable]:
+def read_sheets(
+    path: Path,
+    *,
+    display: str,
+    wanted: Collection[str] | None = None,
+    first: bool = False,
+    cell_problems: list[Problem] | None = None,
+) -> dict[str, RawTable]:
     """Visible sheets keyed by their lower-cased, stripped names, with every problem at once.
 
     ``wanted``: the lower-cased names of the sheets to read (the forms); other sheets are not read,
@@ -163,8 +214,9 @@ def read_sheets(path: Path, *, display: str, wanted: Collection[str] | None = No
         raise _entities_refused(path, display) from None
 
 
-def _read_sheets(path: Path, display: str, wanted: Collection[str] | None, first: bool,
-                 cell_problems: list[Problem] | None) -> dict[str, RawTable]:
+def _read_sheets(
+    path: Path, display: str, wanted: Collection[str] | None, first: bool, cell_problems: list[Problem] | None
+) -> dict[str, RawTable]:
     values_wb = _open(path, display, data_only=True)
     formulas_wb = _open(path, display, data_only=False)
     problems: list[Problem] = []
@@ -180,9 +232,15 @@ def _read_sheets(path: Path, display: str, wanted: Collection[str] | None, first
                     continue
                 if ws.sheet_state != "visible":
                     if wanted is not None:
-                        problems.append(Problem(file=display, sheet=name, message="this form's sheet is hidden",
-                                                fix="Unhide the sheet (right-click a sheet tab > Unhide), or rename or "
-                                                    "delete it if it is not the form"))
+                        problems.append(
+                            Problem(
+                                file=display,
+                                sheet=name,
+                                message="this form's sheet is hidden",
+                                fix="Unhide the sheet (right-click a sheet tab > Unhide), or rename or "
+                                "delete it if it is not the form",
+                            )
+                        )
                     continue
                 member = members.get(name)
                 scan = None
@@ -223,9 +281,17 @@ def _read_sheet(ws, fws, display: str, scan) -> tuple[RawTable | None, list[Prob
     rows: list[RawRow] = []
 
     def problem(number: int, i: int, key: str, value: object, message: str, fix: str) -> Problem:
-        return Problem(file=display, sheet=ws.title, row=number, cell=f"{column_letter(i)}{number}",
-                       column=headers.get(key, key), value=str(value), message=message, fix=fix,
-                       left_out_to=number)
+        return Problem(
+            file=display,
+            sheet=ws.title,
+            row=number,
+            cell=f"{column_letter(i)}{number}",
+            column=headers.get(key, key),
+            value=str(value),
+            message=message,
+            fix=fix,
+            left_out_to=number,
+        )
 
     header_row = 0
     texts: list[object] = []
@@ -244,10 +310,18 @@ def _read_sheet(ws, fws, display: str, scan) -> tuple[RawTable | None, list[Prob
     for i, value in enumerate(texts[: last + 1]):
         key = canonical_header(value)
         if key and key in headers:
-            problems.append(Problem(file=display, sheet=ws.title, cell=f"{column_letter(i)}{header_row}",
-                                    row=header_row, column=str(value).strip(), value=str(value),
-                                    message="this column header appears twice",
-                                    fix="Delete or rename one of the two columns"))
+            problems.append(
+                Problem(
+                    file=display,
+                    sheet=ws.title,
+                    cell=f"{column_letter(i)}{header_row}",
+                    row=header_row,
+                    column=str(value).strip(),
+                    value=str(value),
+                    message="this column header appears twice",
+                    fix="Delete or rename one of the two columns",
+                )
+            )
         if key:
             headers.setdefault(key, str(value).strip())
             letters.setdefault(key, column_letter(i))
@@ -267,14 +341,30 @@ def _read_sheet(ws, fws, display: str, scan) -> tuple[RawTable | None, list[Prob
             value = getattr(cell, "value", None)
             fvalue = getattr(fcells[i], "value", None) if i < len(fcells) else None
             if getattr(cell, "data_type", None) == "e" or (isinstance(value, str) and value.strip() in ERROR_VALUES):
-                problems.append(problem(number, i, key, value, "holds a spreadsheet error value",
-                                        "Correct the formula or type the value in"))
+                problems.append(
+                    problem(
+                        number,
+                        i,
+                        key,
+                        value,
+                        "holds a spreadsheet error value",
+                        "Correct the formula or type the value in",
+                    )
+                )
                 any_value = True
                 continue
             if value is None and fvalue is not None and getattr(fcells[i], "data_type", None) == "f":
                 text = fvalue if isinstance(fvalue, str) else getattr(fvalue, "text", "") or "(formula)"
-                problems.append(problem(number, i, key, text, "holds a formula with no saved value",
-                                        "Open the workbook in Excel or LibreOffice and save it, so the value is stored"))
+                problems.append(
+                    problem(
+                        number,
+                        i,
+                        key,
+                        text,
+                        "holds a formula with no saved value",
+                        "Open the workbook in Excel or LibreOffice and save it, so the value is stored",
+                    )
+                )
                 any_value = True
                 continue
             if key:

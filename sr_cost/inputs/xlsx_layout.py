@@ -27,12 +27,18 @@ _TRUE = ("1", "true")
 
 
 def unreadable(display: str, exc: BaseException) -> DataError:
-    return DataError(Problem(file=display, message=f"is not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
-                             fix="Open it in Excel and save it as 'Excel Workbook (.xlsx)', or give CSV files"))
+    return DataError(
+        Problem(
+            file=display,
+            message=f"is not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
+            fix="Open it in Excel and save it as 'Excel Workbook (.xlsx)', or give CSV files",
+        )
+    )
 
 
 # --- what openpyxl's read-only mode does not show: merged cells, hidden rows and columns, and -----
 # --- values outside the form's columns --------------------------------------------------------------
+
 
 @dataclass
 class _Layout:
@@ -45,8 +51,9 @@ class _Layout:
     last_row: int = 0  # the last row with a value (or formula) in the form's columns
 
 
-def layout_problems(table: RawTable, layout: _Layout, header_row: int, width: int, last_header: str,
-                     display: str) -> list[Problem]:
+def layout_problems(
+    table: RawTable, layout: _Layout, header_row: int, width: int, last_header: str, display: str
+) -> list[Problem]:
     """Merged cells over the table, hidden rows holding its data, hidden columns holding its columns,
     values outside its columns."""
     problems = []
@@ -54,39 +61,79 @@ def layout_problems(table: RawTable, layout: _Layout, header_row: int, width: in
     for ref in layout.merged:
         (c1, r1), (c2, r2) = _corners(ref)
         if r2 >= header_row and r1 <= last_row and c1 <= width:
-            problems.append(Problem(file=display, sheet=table.sheet, row=r1, cell=ref, value=ref,
-                                    message="merged cells in the form: only the first cell of a merge holds a value",
-                                    fix="Unmerge the cells (Home > Merge & Center > Unmerge) and fill in each cell",
-                                    left_out_to=r2))
+            problems.append(
+                Problem(
+                    file=display,
+                    sheet=table.sheet,
+                    row=r1,
+                    cell=ref,
+                    value=ref,
+                    message="merged cells in the form: only the first cell of a merge holds a value",
+                    fix="Unmerge the cells (Home > Merge & Center > Unmerge) and fill in each cell",
+                    left_out_to=r2,
+                )
+            )
     data_rows = [header_row] + [r.row for r in table.rows]
     for number in sorted(layout.hidden_rows.intersection(data_rows)):
-        problems.append(Problem(file=display, sheet=table.sheet, row=number, cell=f"A{number}",
-                                message=f"row {number} is hidden (or filtered out) but holds data, which would be "
-                                        "counted without anyone seeing it",
-                                fix="Unhide the row (or clear the filter), and delete it if it should not count"))
+        problems.append(
+            Problem(
+                file=display,
+                sheet=table.sheet,
+                row=number,
+                cell=f"A{number}",
+                message=f"row {number} is hidden (or filtered out) but holds data, which would be "
+                "counted without anyone seeing it",
+                fix="Unhide the row (or clear the filter), and delete it if it should not count",
+            )
+        )
     columns = {letter: table.headers[key] for key, letter in table.letters.items()}
     for index in sorted(i for i in layout.hidden_cols if i <= width):
         letter = column_letter(index - 1)
         if letter in columns:
             column = columns[letter]
-            problems.append(Problem(file=display, sheet=table.sheet, row=header_row, cell=f"{letter}{header_row}",
-                                    column=column, message="this column is hidden but holds a form column",
-                                    fix="Unhide the column, and delete it if it should not count"))
+            problems.append(
+                Problem(
+                    file=display,
+                    sheet=table.sheet,
+                    row=header_row,
+                    cell=f"{letter}{header_row}",
+                    column=column,
+                    message="this column is hidden but holds a form column",
+                    fix="Unhide the column, and delete it if it should not count",
+                )
+            )
     edge = column_letter(width - 1)
-    right = (f"holds a value outside the form's columns, to the right of the last one ({edge}{header_row}, "
-             f"{last_header!r}), which would not be read")
-    blank = (f"holds a value outside the form's columns, under a blank header in row {header_row}, which would "
-             "not be read")
+    right = (
+        f"holds a value outside the form's columns, to the right of the last one ({edge}{header_row}, "
+        f"{last_header!r}), which would not be read"
+    )
+    blank = (
+        f"holds a value outside the form's columns, under a blank header in row {header_row}, which would not be read"
+    )
     fix = f"Delete it, or move it into a named column (one with a header in row {header_row})"
     for number, column, ref, value in layout.outside:
-        problems.append(Problem(file=display, sheet=table.sheet, row=number, cell=ref, value=value,
-                                message=right if column > width else blank, fix=fix))
+        problems.append(
+            Problem(
+                file=display,
+                sheet=table.sheet,
+                row=number,
+                cell=ref,
+                value=value,
+                message=right if column > width else blank,
+                fix=fix,
+            )
+        )
     more = layout.outside_count - len(layout.outside)
     if more > 0:
-        problems.append(Problem(file=display, sheet=table.sheet,
-                                message=f"and {more:,} more cell(s) outside the form's columns hold values, not listed "
-                                        f"one by one (the last is {layout.last_outside})",
-                                fix="Delete them, or move them into named columns"))
+        problems.append(
+            Problem(
+                file=display,
+                sheet=table.sheet,
+                message=f"and {more:,} more cell(s) outside the form's columns hold values, not listed "
+                f"one by one (the last is {layout.last_outside})",
+                fix="Delete them, or move them into named columns",
+            )
+        )
     return problems
 
 
@@ -108,8 +155,9 @@ def package(archive: zipfile.ZipFile, display: str) -> tuple[dict[str, str], _Sh
     return members, _SharedStrings(archive, strings)
 
 
-def scan_layout(archive: zipfile.ZipFile, member: str, strings: _SharedStrings, width: int,
-            unnamed: frozenset[int], *, display: str) -> _Layout:
+def scan_layout(
+    archive: zipfile.ZipFile, member: str, strings: _SharedStrings, width: int, unnamed: frozenset[int], *, display: str
+) -> _Layout:
     try:
         with archive.open(member) as source:
             return _scan(source, strings, width, unnamed)
@@ -123,11 +171,15 @@ def _members(archive: zipfile.ZipFile) -> tuple[dict[str, str], str | None]:
     """Sheet name -> the zip member holding its XML, through the package's relationships, and the
     member holding the shared strings (None if there are none)."""
     root_rels = SafeET.fromstring(archive.read("_rels/.rels"))
-    book = next(r.get("Target") for r in root_rels.iter(f"{_PKG_REL}Relationship")
-                if r.get("Type", "").endswith("/officeDocument")).lstrip("/")
+    book = next(
+        r.get("Target")
+        for r in root_rels.iter(f"{_PKG_REL}Relationship")
+        if r.get("Type", "").endswith("/officeDocument")
+    ).lstrip("/")
     folder, base = posixpath.split(book)
-    rels = list(SafeET.fromstring(archive.read(posixpath.join(folder, "_rels", base + ".rels")))
-                .iter(f"{_PKG_REL}Relationship"))
+    rels = list(
+        SafeET.fromstring(archive.read(posixpath.join(folder, "_rels", base + ".rels"))).iter(f"{_PKG_REL}Relationship")
+    )
 
     def member(target: str) -> str:
         return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
@@ -224,8 +276,7 @@ def _scan(source, strings: _SharedStrings, width: int, unnamed: frozenset[int]) 
     return layout
 
 
-def _scan_row(row, number: int, strings: _SharedStrings, width: int, unnamed: frozenset[int],
-              layout: _Layout) -> None:
+def _scan_row(row, number: int, strings: _SharedStrings, width: int, unnamed: frozenset[int], layout: _Layout) -> None:
     column = 0
     in_form = False  # a value in the form's columns is in this row
     for cell in row:
@@ -234,8 +285,11 @@ def _scan_row(row, number: int, strings: _SharedStrings, width: int, unnamed: fr
         ref = cell.get("r")
         column = _column_number(ref.rstrip("0123456789")) if ref else column + 1
         if column <= width and column not in unnamed:
-            if not in_form and (cell.find(f"{_MAIN}v") is not None or cell.find(f"{_MAIN}is") is not None
-                                or cell.find(f"{_MAIN}f") is not None):
+            if not in_form and (
+                cell.find(f"{_MAIN}v") is not None
+                or cell.find(f"{_MAIN}is") is not None
+                or cell.find(f"{_MAIN}f") is not None
+            ):
                 in_form = True
             continue
         text = _cell_text(cell, strings)

@@ -1,5 +1,6 @@
-"""Machine-readable renderings of results: every JSON contract and every CSV layout (estimate,
-savings, compare, the unit-cost table).
+"""Machine-readable renderings of results: the JSON contracts and CSV layouts of estimate, savings
+and the unit-cost table, and the provenance every JSON output carries (compare's JSON:
+``json_compare``).
 
 Money is a string with two decimals (rounded half-up); other decimal figures (attendees per
 round) are strings with a stated number of decimals too, so no figure passes through a float.
@@ -10,22 +11,34 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from sr_cost import __version__
-from sr_cost.core.comparison import Basis, BreakEven, Comparison, Figures, Option, Swing
 from sr_cost.core.estimate import Components, Estimate, LaEstimate, ModeFigures, Setup
+from sr_cost.core.runs import EstimateRun
 from sr_cost.core.savings import CombinedSavings, Savings
-from sr_cost.core.sensitivity import ATTENDANCE_RANGE, HOURS_PER_DAY_RANGE, ROUNDS_PER_YEAR_RANGE, UNIT_COST_RANGE
 from sr_cost.core.unit_costs import UnitCost, UnitCostTable
 from sr_cost.money import money_str, places
-from sr_cost.outputs.wording import summary
 
 CSV_COLUMNS = (
-    "la", "phase", "mode", "rounds", "setup_direct", "setup_indirect", "setup_total",
-    "panel_per_round", "round_per_round", "steering_per_round", "total_per_round",
-    "attendances", "attendees_per_round", "cost_per_attendee", "annual_cost", "first_year_cost",
+    "la",
+    "phase",
+    "mode",
+    "rounds",
+    "setup_direct",
+    "setup_indirect",
+    "setup_total",
+    "panel_per_round",
+    "round_per_round",
+    "steering_per_round",
+    "total_per_round",
+    "attendances",
+    "attendees_per_round",
+    "cost_per_attendee",
+    "annual_cost",
+    "first_year_cost",
 )
 
 
@@ -58,8 +71,12 @@ def count(value: Decimal) -> int | str:
 
 
 def _components(c: Components) -> dict[str, str]:
-    return {"panel": money_str(c.panel), "round": money_str(c.round), "steering": money_str(c.steering),
-            "total": money_str(c.total)}
+    return {
+        "panel": money_str(c.panel),
+        "round": money_str(c.round),
+        "steering": money_str(c.steering),
+        "total": money_str(c.total),
+    }
 
 
 def _setup(s: Setup | None) -> dict[str, str] | None:
@@ -69,17 +86,28 @@ def _setup(s: Setup | None) -> dict[str, str] | None:
 
 
 def _mode(m: ModeFigures) -> dict[str, Any]:
-    return {"rounds": m.rounds, "total_per_round": money_str(m.total_per_round),
-            "per_round": _components(m.per_round), "attendances": count(m.attendances),
-            "cost_per_attendee": money_str(m.cost_per_attendee)}
+    return {
+        "rounds": m.rounds,
+        "total_per_round": money_str(m.total_per_round),
+        "per_round": _components(m.per_round),
+        "attendances": count(m.attendances),
+        "cost_per_attendee": money_str(m.cost_per_attendee),
+    }
 
 
 def _la(la: LaEstimate) -> dict[str, Any]:
     return {
-        "la": la.la, "phase": la.phase, "rounds": la.rounds, "rounds_in_person": la.rounds_in_person,
-        "rounds_virtual": la.rounds_virtual, "setup": _setup(la.setup), "per_round": _components(la.per_round),
-        "attendances": count(la.attendances), "attendees_per_round": number_str(la.attendees_per_round),
-        "cost_per_attendee": money_str(la.cost_per_attendee), "annual_cost": money_str(la.annual_cost),
+        "la": la.la,
+        "phase": la.phase,
+        "rounds": la.rounds,
+        "rounds_in_person": la.rounds_in_person,
+        "rounds_virtual": la.rounds_virtual,
+        "setup": _setup(la.setup),
+        "per_round": _components(la.per_round),
+        "attendances": count(la.attendances),
+        "attendees_per_round": number_str(la.attendees_per_round),
+        "cost_per_attendee": money_str(la.cost_per_attendee),
+        "annual_cost": money_str(la.annual_cost),
         "first_year_cost": money_str(la.first_year_cost),
         "modes": {m.value: _mode(f) for m, f in la.modes.items()},
     }
@@ -88,8 +116,13 @@ def _la(la: LaEstimate) -> dict[str, Any]:
 def provenance(table: UnitCostTable, inputs, command: list[str] | None = None) -> dict[str, Any]:
     return {
         "sr_cost_version": __version__,
-        "unit_costs": {"source": table.source.name, "path": table.path, "price_year": table.price_year,
-                       "sha256": table.sha256, "parameters": table.params_path},
+        "unit_costs": {
+            "source": table.source.name,
+            "path": table.path,
+            "price_year": table.price_year,
+            "sha256": table.sha256,
+            "parameters": table.params_path,
+        },
         "inputs": [{"path": i.path, "sha256": i.sha256} for i in inputs],
         **({"command": command} if command else {}),
     }
@@ -113,18 +146,29 @@ def estimate_to_dict(est: Estimate, table: UnitCostTable) -> dict[str, Any]:
         "assumptions": assumptions_dict(est),
         "las": [_la(la) for la in est.las],
         "phases": [
-            {"phase": p.phase, "las": p.las, "mean_total_per_round": money_str(p.total_per_round.mean),
-             "min_total_per_round": money_str(p.total_per_round.min),
-             "max_total_per_round": money_str(p.total_per_round.max), "annual_cost": money_str(p.annual_cost),
-             "mean_setup": money_str(p.setup.mean if p.setup else None),
-             "min_setup": money_str(p.setup.min if p.setup else None),
-             "max_setup": money_str(p.setup.max if p.setup else None)}
+            {
+                "phase": p.phase,
+                "las": p.las,
+                "mean_total_per_round": money_str(p.total_per_round.mean),
+                "min_total_per_round": money_str(p.total_per_round.min),
+                "max_total_per_round": money_str(p.total_per_round.max),
+                "annual_cost": money_str(p.annual_cost),
+                "mean_setup": money_str(p.setup.mean if p.setup else None),
+                "min_setup": money_str(p.setup.min if p.setup else None),
+                "max_setup": money_str(p.setup.max if p.setup else None),
+            }
             for p in est.phases
         ],
         "modes": [
-            {"mode": m.mode.value, "las": m.las, "rounds": m.rounds,
-             "mean_total_per_round": money_str(m.mean_total_per_round), "annual_cost": money_str(m.annual_cost),
-             "attendances": count(m.attendances), "cost_per_attendee": money_str(m.cost_per_attendee)}
+            {
+                "mode": m.mode.value,
+                "las": m.las,
+                "rounds": m.rounds,
+                "mean_total_per_round": money_str(m.mean_total_per_round),
+                "annual_cost": money_str(m.annual_cost),
+                "attendances": count(m.attendances),
+                "cost_per_attendee": money_str(m.cost_per_attendee),
+            }
             for m in est.modes
         ],
         "overall": {
@@ -151,18 +195,55 @@ def estimate_csv(est: Estimate) -> str:
     writer.writerow(CSV_COLUMNS)
     for la in est.las:
         setup = _setup(la.setup) or {"direct": "", "indirect": "", "total": ""}
-        rows = [("all", la.rounds, la.per_round, la.attendances, la.attendees_per_round, la.cost_per_attendee,
-                 la.annual_cost, la.first_year_cost, setup)]
+        rows = [
+            (
+                "all",
+                la.rounds,
+                la.per_round,
+                la.attendances,
+                la.attendees_per_round,
+                la.cost_per_attendee,
+                la.annual_cost,
+                la.first_year_cost,
+                setup,
+            )
+        ]
         rpy = Decimal(est.assumptions.rounds_per_year)
         for m, f in la.modes.items():
-            rows.append((m.value, f.rounds, f.per_round, f.attendances, f.attendances / Decimal(f.rounds),
-                         f.cost_per_attendee, rpy * f.total_per_round, None,
-                         {"direct": "", "indirect": "", "total": ""}))
+            rows.append(
+                (
+                    m.value,
+                    f.rounds,
+                    f.per_round,
+                    f.attendances,
+                    f.attendances / Decimal(f.rounds),
+                    f.cost_per_attendee,
+                    rpy * f.total_per_round,
+                    None,
+                    {"direct": "", "indirect": "", "total": ""},
+                )
+            )
         for mode, n, per_round, att, apr, cpa, annual, first, s in rows:
-            writer.writerow([csv_safe(la.la), csv_safe(la.phase), mode, n, s["direct"], s["indirect"], s["total"],
-                             money_str(per_round.panel), money_str(per_round.round), money_str(per_round.steering),
-                             money_str(per_round.total), count(att), number_str(apr), money_str(cpa) or "",
-                             money_str(annual), money_str(first) or ""])
+            writer.writerow(
+                [
+                    csv_safe(la.la),
+                    csv_safe(la.phase),
+                    mode,
+                    n,
+                    s["direct"],
+                    s["indirect"],
+                    s["total"],
+                    money_str(per_round.panel),
+                    money_str(per_round.round),
+                    money_str(per_round.steering),
+                    money_str(per_round.total),
+                    count(att),
+                    number_str(apr),
+                    money_str(cpa) or "",
+                    money_str(annual),
+                    money_str(first) or "",
+                ]
+            )
     return buffer.getvalue()
 
 
@@ -179,27 +260,39 @@ def savings_to_dict(s: Savings) -> dict[str, Any]:
         return None if i is None else money_str(getattr(i, side))
 
     return {
-        "assumptions": {"hours_per_day": number_str(a.hours_per_day), "recall_months": a.recall_months,
-                        "absence_basis": a.absence_basis.value, "bootstrap": a.bootstrap, "seed": a.seed,
-                        "confidence": "0.95", "resampling": "respondents, within group and phase"},
+        "assumptions": {
+            "hours_per_day": number_str(a.hours_per_day),
+            "recall_months": a.recall_months,
+            "absence_basis": a.absence_basis.value,
+            "bootstrap": a.bootstrap,
+            "seed": a.seed,
+            "confidence": "0.95",
+            "resampling": "respondents, within group and phase",
+        },
         "phases": [
-            {"phase": p.phase, "n_intervention": p.intervention.n, "n_control": p.control.n,
-             "mean_sick_days_intervention": number_str(p.intervention.mean_sick_days),
-             "mean_sick_days_control": number_str(p.control.mean_sick_days),
-             "mean_cost_intervention": money_str(p.intervention.mean_cost),
-             "mean_cost_control": money_str(p.control.mean_cost),
-             "saving_per_staff": money_str(p.saving_per_staff),
-             "saving_ci_low": interval(p.saving_ci, "low"), "saving_ci_high": interval(p.saving_ci, "high"),
-             "p_saving_positive": probability_str(p.p_saving_positive),
-             "annual_saving_per_staff": money_str(p.annual_saving_per_staff),
-             "las_with_staff": list(p.las_with_staff),
-             "intervention_staff": p.intervention_staff,
-             "annual_saving_total": money_str(p.annual_saving_total),
-             "annual_running_cost": money_str(p.annual_running_cost),
-             "net_annual_cost": money_str(p.net_annual_cost),
-             "net_ci_low": interval(p.net_ci, "low"), "net_ci_high": interval(p.net_ci, "high"),
-             "p_pays_for_itself": probability_str(p.p_pays_for_itself),
-             "break_even_sick_days_per_staff": number_str(p.break_even_sick_days_per_staff)}
+            {
+                "phase": p.phase,
+                "n_intervention": p.intervention.n,
+                "n_control": p.control.n,
+                "mean_sick_days_intervention": number_str(p.intervention.mean_sick_days),
+                "mean_sick_days_control": number_str(p.control.mean_sick_days),
+                "mean_cost_intervention": money_str(p.intervention.mean_cost),
+                "mean_cost_control": money_str(p.control.mean_cost),
+                "saving_per_staff": money_str(p.saving_per_staff),
+                "saving_ci_low": interval(p.saving_ci, "low"),
+                "saving_ci_high": interval(p.saving_ci, "high"),
+                "p_saving_positive": probability_str(p.p_saving_positive),
+                "annual_saving_per_staff": money_str(p.annual_saving_per_staff),
+                "las_with_staff": list(p.las_with_staff),
+                "intervention_staff": p.intervention_staff,
+                "annual_saving_total": money_str(p.annual_saving_total),
+                "annual_running_cost": money_str(p.annual_running_cost),
+                "net_annual_cost": money_str(p.net_annual_cost),
+                "net_ci_low": interval(p.net_ci, "low"),
+                "net_ci_high": interval(p.net_ci, "high"),
+                "p_pays_for_itself": probability_str(p.p_pays_for_itself),
+                "break_even_sick_days_per_staff": number_str(p.break_even_sick_days_per_staff),
+            }
             for p in s.phases
         ],
         "combined": _combined(s.combined),
@@ -208,11 +301,15 @@ def savings_to_dict(s: Savings) -> dict[str, Any]:
 
 
 def _combined(c: CombinedSavings) -> dict[str, Any]:
-    return {"method": c.method, "mean_cost_intervention": money_str(c.mean_cost_intervention),
-            "mean_cost_control": money_str(c.mean_cost_control), "saving_per_staff": money_str(c.saving_per_staff)}
+    return {
+        "method": c.method,
+        "mean_cost_intervention": money_str(c.mean_cost_intervention),
+        "mean_cost_control": money_str(c.mean_cost_control),
+        "saving_per_staff": money_str(c.saving_per_staff),
+    }
 
 
-def run_to_dict(run) -> dict[str, Any]:
+def run_to_dict(run: EstimateRun) -> dict[str, Any]:
     """``estimate --format json``: the estimate, and ``savings`` when the forms have a survey."""
     payload = estimate_to_dict(run.estimate, run.table)
     if run.savings is not None:
@@ -220,7 +317,7 @@ def run_to_dict(run) -> dict[str, Any]:
     return payload
 
 
-def savings_only_dict(run) -> dict[str, Any]:
+def savings_only_dict(run: EstimateRun) -> dict[str, Any]:
     """``savings --format json``: provenance and the savings object."""
     return {**provenance(run.table, run.estimate.inputs), "savings": savings_to_dict(run.savings)}
 
@@ -238,11 +335,19 @@ def savings_csv(s: Savings) -> str:
         c = d[name]
         writer.writerow([name if col == "phase" else (c.get(col) or "") for col in columns])
     return buffer.getvalue()
+
+
 # --- the unit-cost table -----------------------------------------------------------------------
 
+
 def _role_record(r: UnitCost) -> dict[str, str | None]:
-    return {"role": r.role, "salary": money_str(r.salary), "on_costs": money_str(r.on_costs),
-            "overheads": money_str(r.overheads), "unit_cost_hour": money_str(r.unit_cost_hour)}
+    return {
+        "role": r.role,
+        "salary": money_str(r.salary),
+        "on_costs": money_str(r.on_costs),
+        "overheads": money_str(r.overheads),
+        "unit_cost_hour": money_str(r.unit_cost_hour),
+    }
 
 
 def unit_costs_csv(roles: Iterable[UnitCost]) -> str:
@@ -257,138 +362,19 @@ def unit_costs_csv(roles: Iterable[UnitCost]) -> str:
 
 def unit_costs_json(table: UnitCostTable, roles: Iterable[UnitCost]) -> str:
     """``unit-costs list --format json``: the table's provenance and its roles."""
-    return json.dumps({
-        "unit_costs": {"path": table.path, "sha256": table.sha256, "source": table.source.name,
-                       "price_year": table.price_year},
-        "roles": [_role_record(r) for r in roles],
-    }, indent=2, ensure_ascii=False) + "\n"
-
-
-# --- compare ---------------------------------------------------------------------------------------
-
-def _figure(name: str, value: Decimal | None) -> str | None:
-    return places(value, 2) if name in Figures.NOT_MONEY else money_str(value)
-
-
-def _option_dict(o: Option) -> dict[str, Any]:
-    figures = {name: _figure(name, value) for name, value in Figures.of(o).items()}
-    s = o.saving
-    return {
-        "label": o.label, "description": o.description, "forms": o.path, "las": o.las, "rounds": o.rounds,
-        "setup_las": o.setup_las,
-        "per_round": {"panel": money_str(o.per_round.panel), "round": money_str(o.per_round.round),
-                      "steering": money_str(o.per_round.steering), "total": money_str(o.per_round.total)},
-        "rounds_per_year": o.rounds_per_year,
-        **figures,
-        "savings": None if s is None else {
-            "source": s.source, "phases": list(s.phases),
-            "annual_saving_per_staff": money_str(s.annual_per_staff),
-            "annual_saving_per_staff_ci_low": money_str(s.interval[0]) if s.interval else None,
-            "annual_saving_per_staff_ci_high": money_str(s.interval[1]) if s.interval else None,
-            "intervention_staff_per_la": places(s.staff_per_la, 2),
-            "mean_hourly_cost": money_str(s.mean_hourly), "hours_per_day": places(s.hours_per_day, 2),
-        },
-    }
-
-
-def _horizon_dict(c: Comparison) -> dict[str, Any]:
-    return {
-        "years": c.years, "discount_rate": places(c.discount_rate, 4),
-        "rule": "year 1: set-up + running cost; later years: running cost; year t (t = 0 first) x (1 + r)^-t",
-        "options": [
-            {"label": o.label,
-             "by_year": [{"year": y.year, "setup": money_str(y.setup), "running": money_str(y.running),
-                          "cost": money_str(y.total), "discount_factor": places(y.discount_factor, 6),
-                          "present_value": money_str(y.present_value)} for y in o.horizon.years],
-             "total": money_str(o.horizon.total), "present_value": money_str(o.horizon.present_value),
-             "attendances_per_year": places(o.horizon.attendances_per_year, 2),
-             "cost_per_attendee": money_str(o.horizon.cost_per_attendee)}
-            for o in c.options
-        ],
-    }
-
-
-def _swing_dict(label: str, s: Swing) -> dict[str, Any]:
-    return {"label": label, "low": money_str(s.low), "high": money_str(s.high),
-            "low_cost_per_attendee": money_str(s.low_per_attendee),
-            "high_cost_per_attendee": money_str(s.high_per_attendee),
-            "swing": money_str(s.width) if s.low is not None and s.high is not None else None}
-
-
-def _break_even_dict(b: BreakEven) -> dict[str, Any]:
-    return {"label": b.label, "against": b.against, "attendees_per_round": places(b.attendees_per_round, 2),
-            "cost_per_attendee": money_str(b.cost_per_attendee), "target_cost_per_attendee": money_str(b.target),
-            "attendees_per_round_needed": places(b.attendees_needed, 2)}
-
-
-def sensitivity_dict(c: Comparison) -> dict[str, Any] | None:
-    s = c.sensitivity
-    if s is None:
-        return None
-    labels = [o.label for o in c.options]
-    return {
-        "metric": s.metric,
-        "base": [{"label": label, "value": money_str(v)} for label, v in zip(labels, s.base)],
-        "ranges": {"attendance": [places(x, 2) for x in ATTENDANCE_RANGE],
-                   "unit_costs": [places(x, 2) for x in UNIT_COST_RANGE],
-                   "rounds_per_year": list(ROUNDS_PER_YEAR_RANGE),
-                   "catering": ["dropped", "kept"],
-                   "hours_per_day": [places(x, 2) for x in HOURS_PER_DAY_RANGE],
-                   "saving_interval": ["95% interval low end", "high end"]},
-        "rows": [{"key": r.key, "assumption": r.name, "low": r.low_label, "high": r.high_label,
-                  "options": [_swing_dict(label, sw) for label, sw in zip(labels, r.swings)]} for r in s.rows],
-        "break_even_attendance": [_break_even_dict(b) for b in s.break_even],
-        "notes": list(s.notes),
-    }
-
-
-def _uplift_dict(c: Comparison) -> dict[str, Any]:
-    u = c.uplift
-    return {"price_year": u.price_year, "unit_costs_price_year": u.from_year, "method": u.method.value,
-            "factor": places(u.factor, 6), "index": u.index_path, "index_sha256": u.index_sha256,
-            "index_from": None if u.index_from is None else f"{u.index_from.normalize():f}",
-            "index_to": None if u.index_to is None else f"{u.index_to.normalize():f}",
-            "rate_pct": None if u.rate_pct is None else f"{u.rate_pct.normalize():f}",
-            "note": u.describe()}
-
-
-def compare_to_dict(run) -> dict[str, Any]:
-    """The stable JSON contract of ``sr-cost compare --format json`` (a ``CompareRun``)."""
-    c = run.comparison
-    payload = provenance(run.table, run.inputs)
-    if run.index is not None:
-        payload["inputs"].append({"path": run.index.path, "sha256": run.index.sha256})
-    est = run.runs[0].estimate
-    savings = next((r.savings for r in run.runs if r.savings is not None), None)
-    payload.update({
-        "basis": c.basis.value,
-        "prices": _uplift_dict(c),
-        "assumptions": {
-            "rounds_per_year": est.assumptions.rounds_per_year,
-            "mileage_rate_gbp_per_mile": money_str(est.assumptions.mileage_rate),
-            "years": c.years, "discount_rate": places(c.discount_rate, 4),
-            "per_round": "mean over the option's LAs of their mean cost per round",
-            "attendees_per_round": "mean over the option's LAs",
-            "cost_per_attendee": "mean cost per round / mean attendees per round; pooled: all round costs / "
-                                 "all attendance",
-            "setup": ("mean over all the set's LAs with training lines, the same for both modes"
-                      if c.basis is Basis.mode else "mean over the option's LAs with training lines"),
-            "savings": None if savings is None else {
-                "hours_per_day": places(savings.assumptions.hours_per_day, 2),
-                "recall_months": savings.assumptions.recall_months,
-                "absence_basis": savings.assumptions.absence_basis.value,
-                "bootstrap": savings.assumptions.bootstrap, "seed": savings.assumptions.seed,
-                "scale": "annual saving per staff member x mean intervention staff per LA"},
-        },
-        "options": [_option_dict(o) for o in c.options],
-        "difference": {name: _figure(name, value) for name, value in c.difference.items()},
-        "ratio": {name: places(value, 4) for name, value in c.ratio.items()},
-        "horizon": _horizon_dict(c),
-        "sensitivity": sensitivity_dict(c),
-        "summary": summary(c),
-        "notes": list(c.notes),
-    })
-    return payload
-
-
-# --- rich -------------------------------------------------------------------------------------
+    return (
+        json.dumps(
+            {
+                "unit_costs": {
+                    "path": table.path,
+                    "sha256": table.sha256,
+                    "source": table.source.name,
+                    "price_year": table.price_year,
+                },
+                "roles": [_role_record(r) for r in roles],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+        + "\n"
+    )

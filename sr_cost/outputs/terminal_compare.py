@@ -31,13 +31,16 @@ def _shown(name: str, value: Decimal | None) -> str:
 
 # --- the sentence -----------------------------------------------------------------------------
 
+
 def _title(c: Comparison) -> str:
     a, b = c.options
     if c.basis is Basis.sets:
         what = f"A = {a.label} ({a.path}) against B = {b.label} ({b.path})"
     else:
+
         def name(o: Option, letter: str) -> str:
             return f"{o.subset} ({letter})" if o.label in o.subset else f"{letter} = {o.label} ({o.subset})"
+
         what = f"{name(a, 'A')} against {name(b, 'B')} of {a.path}"
     return f"[bold]Compare[/] {escape(what)}"
 
@@ -52,9 +55,17 @@ def _heads(c: Comparison) -> tuple[str, str]:
 
 def options_table(c: Comparison) -> Table:
     a, b = c.options
-    fmt = {"n": c.years, "rpy": a.rounds_per_year if a.rounds_per_year == b.rounds_per_year else "n", "r": pct(c.discount_rate)}
-    t = Table(title=f"Side by side, a typical LA ({c.price_year} prices)", box=box.SIMPLE_HEAD, title_justify="left",
-              padding=(0, 1))
+    fmt = {
+        "n": c.years,
+        "rpy": a.rounds_per_year if a.rounds_per_year == b.rounds_per_year else "n",
+        "r": pct(c.discount_rate),
+    }
+    t = Table(
+        title=f"Side by side, a typical LA ({c.price_year} prices)",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        padding=(0, 1),
+    )
     t.add_column("", no_wrap=True)
     for head in _heads(c):
         t.add_column(head, justify="right", no_wrap=True)
@@ -70,16 +81,25 @@ def options_table(c: Comparison) -> Table:
         cells = [_shown(name, x), _shown(name, y), _shown(name, d), "—" if r is None else f"{places(r, 2)}×"]
         if strong:
             cells = [bold(v) for v in cells]
-        row(t, LABELS[name].format(**fmt), *cells, style=style,
-                  end_section=name in ("setup", "mean_total_per_round", "pooled_cost_per_attendee",
-                                       "horizon_cost_per_attendee"))
+        row(
+            t,
+            LABELS[name].format(**fmt),
+            *cells,
+            style=style,
+            end_section=name
+            in ("setup", "mean_total_per_round", "pooled_cost_per_attendee", "horizon_cost_per_attendee"),
+        )
     return t
 
 
 def horizon_table(c: Comparison) -> Table:
     a, b = c.options
-    t = Table(title=f"Over {c.years} years ({c.price_year} prices, discounted at {pct(c.discount_rate)} a year)",
-              box=box.SIMPLE_HEAD, title_justify="left", padding=(0, 1))
+    t = Table(
+        title=f"Over {c.years} years ({c.price_year} prices, discounted at {pct(c.discount_rate)} a year)",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        padding=(0, 1),
+    )
     t.add_column("Year", justify="right", no_wrap=True)
     heads = _heads(c)
     for head in heads:
@@ -88,12 +108,35 @@ def horizon_table(c: Comparison) -> Table:
     for head in heads:
         t.add_column(f"{head}\npresent value", justify="right", no_wrap=True)
     for ya, yb in zip(a.horizon.years, b.horizon.years):
-        row(t, str(ya.year), gbp(ya.total), gbp(yb.total), places(ya.discount_factor, 4), gbp(ya.present_value),
-                  gbp(yb.present_value))
-    row(t, "Total", gbp(a.horizon.total), gbp(b.horizon.total), "", gbp(a.horizon.present_value),
-              gbp(b.horizon.present_value), style="bold")
-    row(t, "£/att.", gbp(a.horizon.cost_per_attendee, none="—"), gbp(b.horizon.cost_per_attendee, none="—"), "",
-              "", "", style="dim")
+        row(
+            t,
+            str(ya.year),
+            gbp(ya.total),
+            gbp(yb.total),
+            places(ya.discount_factor, 4),
+            gbp(ya.present_value),
+            gbp(yb.present_value),
+        )
+    row(
+        t,
+        "Total",
+        gbp(a.horizon.total),
+        gbp(b.horizon.total),
+        "",
+        gbp(a.horizon.present_value),
+        gbp(b.horizon.present_value),
+        style="bold",
+    )
+    row(
+        t,
+        "£/att.",
+        gbp(a.horizon.cost_per_attendee, none="—"),
+        gbp(b.horizon.cost_per_attendee, none="—"),
+        "",
+        "",
+        "",
+        style="dim",
+    )
     return t
 
 
@@ -121,19 +164,32 @@ def tornado(c: Comparison, width: int) -> list:
     """One tornado per option, on a common scale."""
     s = c.sensitivity
     out: list = []
-    scale = max((abs(v - base) for r in s.rows for sw, base in zip(r.swings, s.base)
-                 for v in (sw.low, sw.high) if v is not None), default=Decimal(0))
+    scale = max(
+        (
+            abs(v - base)
+            for r in s.rows
+            for sw, base in zip(r.swings, s.base)
+            for v in (sw.low, sw.high)
+            if v is not None
+        ),
+        default=Decimal(0),
+    )
     name_width = max(len(r.name) for r in s.rows)
-    money_width = max((len(gbp(v)) for r in s.rows for sw in r.swings for v in (sw.low, sw.high) if v is not None),
-                      default=1)
+    money_width = max(
+        (len(gbp(v)) for r in s.rows for sw in r.swings for v in (sw.low, sw.high) if v is not None), default=1
+    )
     # the rest of the line: the name, two money columns, 1 character of padding either side of each
     # of the 4 columns, 3 column dividers and the 2 edges
     bar_width = max(11, min(41, width - name_width - 2 * max(money_width, 7) - 8 - 3 - 2))
     if bar_width % 2 == 0:
         bar_width -= 1
     for i, o in enumerate(c.options):
-        t = Table(title=f"What moves the {s.metric} of {escape(o.label)}: now {gbp(s.base[i])} ({c.price_year} prices)",
-                  box=box.SIMPLE_HEAD, title_justify="left", padding=(0, 1))
+        t = Table(
+            title=f"What moves the {s.metric} of {escape(o.label)}: now {gbp(s.base[i])} ({c.price_year} prices)",
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            padding=(0, 1),
+        )
         t.add_column("Assumption", no_wrap=True)
         t.add_column("At low", justify="right", no_wrap=True)
         t.add_column("At high", justify="right", no_wrap=True)
@@ -145,8 +201,10 @@ def tornado(c: Comparison, width: int) -> list:
                 continue
             row(t, r.name, gbp(sw.low, none="—"), gbp(sw.high, none="—"), _bar(sw, s.base[i], scale, bar_width))
         out.append(t)
-    out.append(f"[dim]{LOW_MARK} low end of the range, {HIGH_MARK} high end (a bar left of │ costs less than now). "
-               f"{escape(ranges_text(s))}[/]")
+    out.append(
+        f"[dim]{LOW_MARK} low end of the range, {HIGH_MARK} high end (a bar left of │ costs less than now). "
+        f"{escape(ranges_text(s))}[/]"
+    )
     for note in s.notes:
         out.append(f"[dim]{escape(note)}[/]")
     return out
@@ -155,8 +213,13 @@ def tornado(c: Comparison, width: int) -> list:
 def break_even_table(c: Comparison) -> Table:
     s = c.sensitivity
     att = next(r for r in s.rows if r.key == "attendance")
-    t = Table(title="Attendance: cost per attendee, and the attendance at which each option costs what the other "
-                    "does per attendee now", box=box.SIMPLE_HEAD, title_justify="left", padding=(0, 1))
+    t = Table(
+        title="Attendance: cost per attendee, and the attendance at which each option costs what the other "
+        "does per attendee now",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        padding=(0, 1),
+    )
     t.add_column("Option", overflow="fold")
     t.add_column("Attendees\na round", justify="right", no_wrap=True)
     t.add_column("£ per\nattendee", justify="right", no_wrap=True)
@@ -164,18 +227,31 @@ def break_even_table(c: Comparison) -> Table:
     t.add_column("at +25%\nattendance", justify="right", no_wrap=True)
     t.add_column("Break-even\nattendees", justify="right", no_wrap=True)
     for b, sw in zip(s.break_even, att.swings):
-        row(t, b.label, places(b.attendees_per_round, 1), gbp(b.cost_per_attendee, none="—"),
-                  gbp(sw.low_per_attendee, none="—"), gbp(sw.high_per_attendee, none="—"),
-                  bold(places(b.attendees_needed, 1) if b.attendees_needed is not None else "none"))
+        row(
+            t,
+            b.label,
+            places(b.attendees_per_round, 1),
+            gbp(b.cost_per_attendee, none="—"),
+            gbp(sw.low_per_attendee, none="—"),
+            gbp(sw.high_per_attendee, none="—"),
+            bold(places(b.attendees_needed, 1) if b.attendees_needed is not None else "none"),
+        )
     return t
 
 
 def compare_renderables(c: Comparison, width: int = 80) -> list:
-    out: list = [_title(c), f"[dim]Figures in {escape(c.uplift.describe())}.[/]", options_table(c),
-                 horizon_table(c), f"[bold]{escape(summary(c))}[/]"]
-    out.append("[dim]A typical LA: per-round figures and attendees are means over the option's LAs; cost per "
-               "attendee = mean cost per round ÷ mean attendees per round (pooled: all round costs ÷ all "
-               "attendance, as `sr-cost estimate` shows by mode). Ratio and difference are B against A.[/]")
+    out: list = [
+        _title(c),
+        f"[dim]Figures in {escape(c.uplift.describe())}.[/]",
+        options_table(c),
+        horizon_table(c),
+        f"[bold]{escape(summary(c))}[/]",
+    ]
+    out.append(
+        "[dim]A typical LA: per-round figures and attendees are means over the option's LAs; cost per "
+        "attendee = mean cost per round ÷ mean attendees per round (pooled: all round costs ÷ all "
+        "attendance, as `sr-cost estimate` shows by mode). Ratio and difference are B against A.[/]"
+    )
     for note in c.notes:
         out.append(f"[dim]{escape(note)}[/]")
     if c.sensitivity is not None:

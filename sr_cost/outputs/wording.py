@@ -10,6 +10,7 @@ from sr_cost.core.comparison import Comparison, Sensitivity
 from sr_cost.core.savings import PhaseSavings, Savings
 from sr_cost.money import gbp, percent, places
 
+
 def pct(rate: Decimal) -> str:
     """A rate as a percentage, as exact as it is: 0.138 -> '13.8%'."""
     return f"{(rate * 100).normalize():f}%"
@@ -37,8 +38,6 @@ LABELS = {
 SAVING_FIGURES = ("annual_saving", "net_annual_cost", "net_cost_present_value", "break_even_sick_days")
 
 
-
-
 def plain_english(s: Savings) -> list[str]:
     """One sentence per phase on what the interval means."""
     lines = []
@@ -51,11 +50,15 @@ def plain_english(s: Savings) -> list[str]:
         elif high < 0:
             verdict = "the data point to higher sickness costs in the intervention group"
         else:
-            verdict = ("the interval includes zero, so the data are consistent with no saving at all, "
-                       "or a loss; the saving is not statistically clear")
-        lines.append(f"Phase {p.phase}: the saving per staff member is {gbp(p.saving_per_staff)} over "
-                     f"{s.assumptions.recall_months} months, but resampling the respondents gives anything from "
-                     f"{gbp(low)} to {gbp(high)} in 95% of cases: {verdict}.")
+            verdict = (
+                "the interval includes zero, so the data are consistent with no saving at all, "
+                "or a loss; the saving is not statistically clear"
+            )
+        lines.append(
+            f"Phase {p.phase}: the saving per staff member is {gbp(p.saving_per_staff)} over "
+            f"{s.assumptions.recall_months} months, but resampling the respondents gives anything from "
+            f"{gbp(low)} to {gbp(high)} in 95% of cases: {verdict}."
+        )
     return lines
 
 
@@ -65,15 +68,18 @@ def net_sentence(p: PhaseSavings) -> str | None:
         return None
     n = len(p.las_with_staff)
     net = p.net_annual_cost
-    verdict = (f"a net saving of {gbp(-net)}" if net < 0 else f"a net cost of {gbp(net)}" if net > 0
-               else "no net cost")
-    text = (f"Phase {p.phase}: a year, the rounds cost {gbp(p.annual_running_cost)} in the {n} LA{'s' * (n != 1)} "
-            f"with staff numbers, against an estimated saving of {gbp(p.annual_saving_total)}: {verdict}")
+    verdict = f"a net saving of {gbp(-net)}" if net < 0 else f"a net cost of {gbp(net)}" if net > 0 else "no net cost"
+    text = (
+        f"Phase {p.phase}: a year, the rounds cost {gbp(p.annual_running_cost)} in the {n} LA{'s' * (n != 1)} "
+        f"with staff numbers, against an estimated saving of {gbp(p.annual_saving_total)}: {verdict}"
+    )
     if p.p_pays_for_itself is not None:
         text += f"; they pay for themselves in {percent(p.p_pays_for_itself)} of the bootstrap resamples"
     if p.break_even_sick_days_per_staff is not None:
-        text += (f". They break even if each of the {p.intervention_staff:,} intervention staff avoids "
-                 f"{places(p.break_even_sick_days_per_staff, 2)} days of sickness absence a year")
+        text += (
+            f". They break even if each of the {p.intervention_staff:,} intervention staff avoids "
+            f"{places(p.break_even_sick_days_per_staff, 2)} days of sickness absence a year"
+        )
     return text + "."
 
 
@@ -83,25 +89,32 @@ def summary(c: Comparison) -> str:
     parts = []
     ratio = c.ratio.mean_total_per_round
     times = f" ({places(ratio, 2)} times as much)" if ratio is not None else ""
-    parts.append(f"Per round, {b.label} costs {gbp(b.mean_total_per_round)} against {gbp(a.mean_total_per_round)} "
-                 f"for {a.label}{times}")
+    parts.append(
+        f"Per round, {b.label} costs {gbp(b.mean_total_per_round)} against {gbp(a.mean_total_per_round)} "
+        f"for {a.label}{times}"
+    )
     if a.cost_per_attendee is not None and b.cost_per_attendee is not None:
         if a.cost_per_attendee == b.cost_per_attendee:
             per = f"per attendee they cost the same ({gbp(a.cost_per_attendee)})"
         else:
             cheap, dear = (a, b) if a.cost_per_attendee < b.cost_per_attendee else (b, a)
-            per = (f"per attendee {cheap.label} is cheaper ({gbp(cheap.cost_per_attendee)} against "
-                   f"{gbp(dear.cost_per_attendee)})")
+            per = (
+                f"per attendee {cheap.label} is cheaper ({gbp(cheap.cost_per_attendee)} against "
+                f"{gbp(dear.cost_per_attendee)})"
+            )
             pa, pb = a.pooled_cost_per_attendee, b.pooled_cost_per_attendee
             if pa is not None and pb is not None and (pa < pb) != (a.cost_per_attendee < b.cost_per_attendee):
-                per += (f", but pooling all rounds gives the opposite ({gbp(pa)} against {gbp(pb)}), so which is "
-                        f"cheaper per person reached depends on how LAs are weighted")
+                per += (
+                    f", but pooling all rounds gives the opposite ({gbp(pa)} against {gbp(pb)}), so which is "
+                    f"cheaper per person reached depends on how LAs are weighted"
+                )
         parts.append(per)
     diff = c.difference.present_value
     more = "more" if diff > 0 else "less"
-    parts.append(f"over {c.years} years in {c.price_year} prices, {b.label} costs {gbp(b.horizon.present_value)} at "
-                 f"present value against {gbp(a.horizon.present_value)}"
-                 + ("" if diff == 0 else f", {gbp(abs(diff))} {more}"))
+    parts.append(
+        f"over {c.years} years in {c.price_year} prices, {b.label} costs {gbp(b.horizon.present_value)} at "
+        f"present value against {gbp(a.horizon.present_value)}" + ("" if diff == 0 else f", {gbp(abs(diff))} {more}")
+    )
     if a.net_annual_cost is not None and b.net_annual_cost is not None:
         pays = [o.label for o in c.options if o.net_annual_cost <= 0]
         if len(pays) == 2:
@@ -117,7 +130,6 @@ def summary(c: Comparison) -> str:
             net += ", though the savings are not statistically clear (their 95% intervals include zero)"
         parts.append(net)
     return "; ".join(parts) + "."
-
 
 
 RANGES = {
@@ -144,10 +156,14 @@ def break_even_sentences(s: Sensitivity) -> list[str]:
         elif b.target is None:
             continue
         elif b.attendees_needed is None:
-            out.append(f"{b.label}: no attendance brings its cost per attendee to {b.against}'s {gbp(b.target)} "
-                       f"(each extra attendee's own time costs that much or more, or nothing but attendees' time is "
-                       f"costed).")
+            out.append(
+                f"{b.label}: no attendance brings its cost per attendee to {b.against}'s {gbp(b.target)} "
+                f"(each extra attendee's own time costs that much or more, or nothing but attendees' time is "
+                f"costed)."
+            )
         else:
-            out.append(f"{b.label} would cost what {b.against} costs per attendee ({gbp(b.target)}) at "
-                       f"{places(b.attendees_needed, 1)} attendees a round (now {places(b.attendees_per_round, 1)}).")
+            out.append(
+                f"{b.label} would cost what {b.against} costs per attendee ({gbp(b.target)}) at "
+                f"{places(b.attendees_needed, 1)} attendees a round (now {places(b.attendees_per_round, 1)})."
+            )
     return out

@@ -119,12 +119,15 @@ def _replace_member(xlsx: bytes, member: str, data: bytes) -> bytes:
 def billion_laughs() -> bytes:
     """The rounds sheet's XML declares entities that expand to 10^9 'lol's (a few GB)."""
     entities = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10)]
-    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-             f'<!DOCTYPE worksheet [{"".join(entities)}]>\n'
-             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
-             '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
-             '</sheetData></worksheet>').encode()
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
+    ]
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f"<!DOCTYPE worksheet [{''.join(entities)}]>\n"
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    ).encode()
     return _replace_member(workbook(), "xl/worksheets/sheet1.xml", sheet)
 
 
@@ -138,7 +141,7 @@ def zip_bomb() -> bytes:
         if at < 0:
             break
         name_len = struct.unpack_from("<H", data, at + 28)[0]
-        if data[at + 46:at + 46 + name_len] == name:
+        if data[at + 46 : at + 46 + name_len] == name:
             struct.pack_into("<I", data, at + 24, 0xFFFFFFF0)  # uncompressed size
         at += 4
     return bytes(data)
@@ -161,6 +164,7 @@ def formatted_cell() -> bytes:
 
 def many_stray_values() -> bytes:
     """A thousand notes in column L, beside the form (which ends at K): 20 are named, the rest counted."""
+
     def tweak(wb, ws):
         for row in range(2, 1002):
             ws.cell(row=row, column=12, value=f"note {row}")
@@ -178,7 +182,7 @@ def cfb(stream_names: list[str]) -> bytes:
     directory = bytearray(512)
     for i, name in enumerate(["Root Entry"] + stream_names[:3]):
         entry = name.encode("utf-16-le")
-        directory[i * 128:i * 128 + len(entry)] = entry
+        directory[i * 128 : i * 128 + len(entry)] = entry
         struct.pack_into("<H", directory, i * 128 + 64, len(entry) + 2)
         directory[i * 128 + 66] = 5 if i == 0 else 2
     return bytes(header + directory)
@@ -206,12 +210,15 @@ def write_all() -> None:
     rounds_case("missing_column", csv_text([r[:2] + r[3:] for r in BASE], header=HEADER[:2] + HEADER[3:]))
     rounds_case("duplicate_column", csv_text([r + ["1.00"] for r in BASE], header=HEADER + ["Cost"]))
     rounds_case("byte_order_mark", b"\xef\xbb\xbf" + csv_text(BASE, newline="\r\n").encode())
-    rounds_case("unknown_columns", csv_text([r + ["note"] for r in with_cell(1, "cost", "45.505")],
-                                            header=HEADER + ["Notes"]))
+    rounds_case(
+        "unknown_columns", csv_text([r + ["note"] for r in with_cell(1, "cost", "45.505")], header=HEADER + ["Notes"])
+    )
     hours = HEADER.index("hours")
-    rounds_case("missing_hours", csv_text([r[:hours] + r[hours + 1:] for r in BASE],
-                                          header=HEADER[:hours] + HEADER[hours + 1:]))
-    rounds_case("misspelt_hours", csv_text(BASE, header=HEADER[:hours] + ["Hrs"] + HEADER[hours + 1:]))
+    rounds_case(
+        "missing_hours",
+        csv_text([r[:hours] + r[hours + 1 :] for r in BASE], header=HEADER[:hours] + HEADER[hours + 1 :]),
+    )
+    rounds_case("misspelt_hours", csv_text(BASE, header=HEADER[:hours] + ["Hrs"] + HEADER[hours + 1 :]))
     # encodings, shapes, double counting
     rounds_case("windows_1252", csv_text(with_cell(1, "cost", "£45.50"), newline="\r\n").encode("cp1252"))
     rows = [list(r) for r in BASE]
@@ -223,8 +230,12 @@ def write_all() -> None:
     rounds_case("control_character", csv_text(with_cell(2, "la", "LA1\x1b[31m")))
     rounds_case("zero_width_space", csv_text(with_cell(2, "la", "LA\u200b1")))
     rounds_case("text_too_long", csv_text(with_cell(1, "item", "catering " + "x" * 40_000)))
-    rounds_case("blank_and_unknown", csv_text(with_cell(0, "la", "") + [
-        ["LA1", "1", "R2", "zoom", "attendance", "Socail worker", "", "3", "1", "", ""]]))
+    rounds_case(
+        "blank_and_unknown",
+        csv_text(
+            with_cell(0, "la", "") + [["LA1", "1", "R2", "zoom", "attendance", "Socail worker", "", "3", "1", "", ""]]
+        ),
+    )
     folder = CASES / "duplicate_respondents"
     folder.mkdir()
     (folder / "rounds.csv").write_text(csv_text(BASE), encoding="utf-8")
@@ -232,10 +243,18 @@ def write_all() -> None:
         "la,phase,respondent,group,role,salary,sick_days,rounds_attended\n"
         "LA1,1,R001,intervention,Social worker,,2,3\n"
         "LA1,1,R002,control,Social worker,,0,0\n"
-        "LA1,1,R001,intervention,Social worker,,2,3\n", encoding="utf-8")
+        "LA1,1,R001,intervention,Social worker,,2,3\n",
+        encoding="utf-8",
+    )
     # usage
-    for name in ("output_is_input", "output_folder_missing", "output_is_a_folder", "bad_encoding_option",
-                 "unknown_option", "single_csv_file"):
+    for name in (
+        "output_is_input",
+        "output_folder_missing",
+        "output_is_a_folder",
+        "bad_encoding_option",
+        "unknown_option",
+        "single_csv_file",
+    ):
         rounds_case(name, csv_text(BASE))
     # not really a workbook
     workbook_case("random_bytes", random.Random(7).randbytes(4096))
@@ -251,10 +270,11 @@ def write_all() -> None:
     workbook_case("many_stray_values", many_stray_values())
     # workbook contents
     workbook_case("workbook_money_three_decimals", workbook(with_cell(1, "cost", "12.345")))
-    workbook_case("workbook_date_in_number",
-                  workbook(tweak=lambda wb, ws: ws.cell(row=3, column=11, value=dt.datetime(2019, 5, 21))))
-    workbook_case("workbook_true_in_number",
-                  workbook(tweak=lambda wb, ws: ws.cell(row=2, column=8, value=True)))
+    workbook_case(
+        "workbook_date_in_number",
+        workbook(tweak=lambda wb, ws: ws.cell(row=3, column=11, value=dt.datetime(2019, 5, 21))),
+    )
+    workbook_case("workbook_true_in_number", workbook(tweak=lambda wb, ws: ws.cell(row=2, column=8, value=True)))
     workbook_case("formula_without_value", workbook(tweak=lambda wb, ws: ws.cell(row=3, column=11, value="=40+5.5")))
 
     def errors(wb, ws):
