@@ -135,10 +135,21 @@ def test_cli_excel_option_records_the_command(runner, tmp_path):
     assert next(r for r in ws.iter_rows(values_only=True) if r[0] == "Rounds a year")[1] == 10
 
 
+def style(cell, known: dict) -> list:
+    """A cell's font, alignment, fill, border and protection (the same for every cell of its style)."""
+    found = known.get(cell.style_id)
+    if found is None:
+        found = known[cell.style_id] = [
+            copy(s) for s in (cell.font, cell.alignment, cell.fill, cell.border, cell.protection)
+        ]
+    return found
+
+
 def assert_same_workbook(streamed, in_memory):
     """Two saved workbooks hold the same sheets, cells (values, formulas, styles), widths, heights,
     panes, filters, print titles, merges, conditional formats, names and charts."""
     a, b = openpyxl.load_workbook(streamed), openpyxl.load_workbook(in_memory)
+    styles_a, styles_b = {}, {}  # style id -> the style's parts, worked out once a style
     assert a.sheetnames == b.sheetnames
     assert {n: d.attr_text for n, d in a.defined_names.items()} == {n: d.attr_text for n, d in b.defined_names.items()}
     for x, y in zip(a.worksheets, b.worksheets):
@@ -162,8 +173,7 @@ def assert_same_workbook(streamed, in_memory):
                     d.number_format,
                     d.quotePrefix,
                 ), (x.title, c.coordinate)
-                styles = lambda c: [copy(s) for s in (c.font, c.alignment, c.fill, c.border, c.protection)]  # noqa: E731
-                assert styles(c) == styles(d), (x.title, c.coordinate)
+                assert style(c, styles_a) == style(d, styles_b), (x.title, c.coordinate)
                 assert (c.comment and c.comment.text) == (d.comment and d.comment.text), (x.title, c.coordinate)
 
 

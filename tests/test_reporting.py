@@ -48,7 +48,7 @@ def test_many_la_phases_get_a_summary_and_say_where_every_row_is(monkeypatch):
     monkeypatch.setattr(terminal_estimate, "MAX_LA_ROWS", 5)
     monkeypatch.setattr(terminal_estimate, "EXTREMES", 2)
     text = shown_all(terminal_estimate.estimate_renderables(est, run.table), 120)
-    assert "9 LA-phases: the 2 with the highest and the 2 with the lowest mean cost per round" in text
+    assert "9 LA-phases: the 2 highest and 2 lowest by mean cost per round" in text
     assert "--format csv" in text and "--excel" in text
     # the highest are LA5 (£2,711.60) and LA4 (£2,071.18); the lowest LA7 (£340.58) and LA9 (£288.24)
     positions = [text.index(f"{la} ") for la in ("LA5", "LA4", "LA7", "LA9")]

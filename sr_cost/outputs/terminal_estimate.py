@@ -87,8 +87,7 @@ def la_summary(las: Sequence[LaEstimate]) -> list:
     ranked = sorted(las, key=lambda la: la.per_round.total, reverse=True)
     shown = ranked[:EXTREMES] + ranked[-EXTREMES:]
     t = Table(
-        title=f"{len(las)} LA-phases: the {EXTREMES} with the highest and the {EXTREMES} with the lowest "
-        "mean cost per round",
+        title=f"{len(las)} LA-phases: the {EXTREMES} highest and {EXTREMES} lowest by mean cost per round",
         box=box.SIMPLE_HEAD,
         title_justify="left",
     )
