@@ -1,6 +1,11 @@
 """The bad-input corpus (tests/bad_inputs/cases.toml): every broken input is refused with one clear
 message naming where it is and how to fix it, exit 1 or 2, no traceback, nothing written or
-changed, under 10 s and 500 MB."""
+changed, under 10 s and 500 MB.
+
+Each case runs ``python -m sr_cost`` as a user would, in a folder of its own. The runs are started
+together, a few at a time (``WORKERS``), the first time a case's test asks for its result: each is
+a separate process with its own memory limit and timeout, so they do not disturb each other, and
+the corpus takes a fraction of the time it would one after the other."""
 
 from __future__ import annotations
 
@@ -11,6 +16,8 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,6 +28,7 @@ DEFAULT_ARGS = ["estimate", "{input}", "--bootstrap", "0", "-f", "json", "-o", "
 MEMORY_LIMIT = 500 * 1024 * 1024  # [bytes] address space of each run
 TIMEOUT = 10  # [s]
 PREVIOUS = b'{"previous": "result"}\n'
+WORKERS = (os.cpu_count() or 1) + 1  # processes at once: each waits on its own disk reads part of the time
 
 
 def _limit_memory() -> None:
@@ -63,24 +71,51 @@ def test_the_corpus_is_big_enough_and_on_disk():
     assert sorted(CASES) == sorted(p.name for p in (HERE / "cases").iterdir())
 
 
-@pytest.mark.parametrize("name,case", list(_params()))
-def test_bad_input(name: str, case: dict, tmp_path: Path):
+@dataclass
+class Run:
+    """A case run in its folder: what was there before, the run, and the second run (``then``)."""
+
+    folder: Path
+    before: dict[str, bytes]
+    result: subprocess.CompletedProcess
+    after: dict[str, bytes]  # the folder just after the run (before ``then``)
+    again: subprocess.CompletedProcess | None
+
+
+def _run_case(name: str, case: dict, folder: Path) -> Run:
     source = HERE / "cases" / name
     files = [p for p in source.iterdir() if p.is_file()]
     if any(p.suffix == ".csv" for p in files):
-        shutil.copytree(source, tmp_path / "forms")
+        shutil.copytree(source, folder / "forms")
         given = "forms"
     else:
         (only,) = files
-        shutil.copy(only, tmp_path / only.name)
+        shutil.copy(only, folder / only.name)
         given = only.name
-    (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "result.json").write_bytes(PREVIOUS)
-    before = _snapshot(tmp_path)
+    (folder / "out").mkdir()
+    (folder / "out" / "result.json").write_bytes(PREVIOUS)
+    before = _snapshot(folder)
     args = [a.replace("{input}", given) for a in case.get("args", DEFAULT_ARGS)]
+    result = _run(args, folder)
+    after = _snapshot(folder)
+    again = _run(case["then"], folder) if "then" in case else None
+    return Run(folder, before, result, after, again)
 
-    result = _run(args, tmp_path)
 
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, Run]:
+    """Every case's run, started together, WORKERS at a time."""
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        futures = {
+            name: pool.submit(_run_case, name, case, tmp_path_factory.mktemp(name)) for name, case in CASES.items()
+        }
+        return {name: future.result() for name, future in futures.items()}
+
+
+@pytest.mark.parametrize("name,case", list(_params()))
+def test_bad_input(name: str, case: dict, runs: dict[str, Run]):
+    run = runs[name]
+    result = run.result
     err = _squash(result.stderr)
     assert result.returncode == case["exit"], result.stderr
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
@@ -88,17 +123,15 @@ def test_bad_input(name: str, case: dict, tmp_path: Path):
         assert _squash(text) in err, f"{text!r} not in stderr:\n{result.stderr}"
     if case["exit"] != 0:
         assert result.stdout == ""
-        assert _snapshot(tmp_path) == before, "a file was written, changed or left behind"
+        assert run.after == run.before, "a file was written, changed or left behind"
     else:
-        json.loads((tmp_path / "out" / "result.json").read_text(encoding="utf-8"))
-        after = _snapshot(tmp_path)
-        assert {k: v for k, v in after.items() if k != "out/result.json"} == {
-            k: v for k, v in before.items() if k != "out/result.json"
+        json.loads(run.after["out/result.json"])
+        assert {k: v for k, v in run.after.items() if k != "out/result.json"} == {
+            k: v for k, v in run.before.items() if k != "out/result.json"
         }
-    if "then" in case:
-        again = _run(case["then"], tmp_path)
-        assert again.returncode == 0, again.stderr
-        assert json.loads(again.stdout)["las"]
+    if run.again is not None:
+        assert run.again.returncode == 0, run.again.stderr
+        assert json.loads(run.again.stdout)["las"]
 
 
 def test_the_corpus_files_are_what_make_cases_writes():

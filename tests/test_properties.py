@@ -331,22 +331,28 @@ def _boot(n: int):
 
 @pytest.mark.parametrize("fmt", ["json", "table"])
 def test_results_do_not_depend_on_timezone_locale_or_hash_seed(fmt):
-    outputs = set()
-    for env in (
+    environments = (
         {"TZ": "UTC", "LANG": "C", "LC_ALL": "C", "PYTHONHASHSEED": "0"},
         {"TZ": "Pacific/Kiritimati", "LANG": "de_DE.UTF-8", "LC_ALL": "", "PYTHONHASHSEED": "12345"},
         {"TZ": "America/St_Johns", "LANG": "tr_TR.UTF-8", "LC_ALL": "", "PYTHONHASHSEED": "random"},
-    ):
-        result = subprocess.run(
+    )
+    processes = [  # the three runs at once: each is a process of its own
+        subprocess.Popen(
             [sys.executable, "-m", "sr_cost", "estimate", "examples/trial", "-f", fmt, "--bootstrap", "200"],
             cwd=ROOT,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
             encoding="utf-8",
             env={**os.environ, "COLUMNS": "120", **env},
         )
-        assert result.returncode == 0, result.stderr
-        outputs.add(result.stdout)
+        for env in environments
+    ]
+    outputs = set()
+    for process in processes:
+        stdout, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, stderr
+        outputs.add(stdout)
     assert len(outputs) == 1
 
 

@@ -109,7 +109,8 @@ def compare_cmd(
     with reported():
         from sr_cost.api import run_compare
         from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
-        from sr_cost.outputs import json_compare, json_csv, terminal, terminal_compare
+        from sr_cost.outputs import json_compare, json_csv
+        from sr_cost.outputs.progress import progress_bar
 
         inputs = (
             [forms] + ([forms_b] if forms_b else []) + ([unit_costs] if unit_costs else []) + ([index] if index else [])
@@ -118,7 +119,7 @@ def compare_cmd(
         check_excel(excel, inputs + ([output] if output else []))
         rate = decimal_option(mileage_rate, "--mileage-rate")
         assumptions = savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed)
-        with terminal.progress_bar("bootstrap") as progress:
+        with progress_bar("bootstrap") as progress:
             run = run_compare(
                 forms,
                 forms_b,
@@ -139,11 +140,20 @@ def compare_cmd(
                 savings_assumptions=assumptions,
                 progress=progress,
             )
-        terminal.print_warnings(run.warnings)
+        if run.warnings:
+            from sr_cost.outputs.terminal import print_warnings
+
+            print_warnings(run.warnings)
         if excel is not None:
             from sr_cost.excel.compare import write_compare_workbook
 
             write_compare_workbook(excel, run)
             typer.echo(f"Wrote {excel}", err=True)
         text = json_csv.to_json(json_compare.compare_to_dict(run)) if fmt is CompareFormat.json else None
-        emit(text, output, lambda console: terminal_compare.print_compare(run.comparison, console))
+
+        def render(console):
+            from sr_cost.outputs.terminal_compare import print_compare
+
+            print_compare(run.comparison, console)
+
+        emit(text, output, render)

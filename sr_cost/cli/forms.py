@@ -50,13 +50,13 @@ def _run_forms(
     savings when there is a survey), show the warnings and write the workbook."""
     from sr_cost.api import run_estimate
     from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
-    from sr_cost.outputs import terminal
+    from sr_cost.outputs.progress import progress_bar
 
     inputs = [forms] + ([unit_costs] if unit_costs else [])
     check_output(output, inputs)
     check_excel(excel, inputs + ([output] if output else []))
     rate = decimal_option(mileage_rate, "--mileage-rate")
-    with terminal.progress_bar("bootstrap") as progress:
+    with progress_bar("bootstrap") as progress:
         run = run_estimate(
             forms,
             unit_costs=unit_costs,
@@ -69,7 +69,9 @@ def _run_forms(
             require_survey=require_survey,
         )
     if run.warnings:
-        terminal.print_warnings(run.warnings)
+        from sr_cost.outputs.terminal import print_warnings
+
+        print_warnings(run.warnings)
     if excel is not None:
         from sr_cost.excel.workbook import write_workbook
 
@@ -107,7 +109,7 @@ def estimate_cmd(
     Example: sr-cost estimate examples/trial --format json -o estimate.json
     """
     with reported():
-        from sr_cost.outputs import json_csv, terminal_estimate
+        from sr_cost.outputs import json_csv
 
         run = _run_forms(
             ctx,
@@ -130,6 +132,8 @@ def estimate_cmd(
             text = None
 
         def render(console):
+            from sr_cost.outputs import terminal_estimate
+
             terminal_estimate.print_estimate(run.estimate, run.table, console)
             if run.savings is not None:
                 console.print()  # the savings' tables start apart from the estimate's closing note
@@ -169,7 +173,7 @@ def savings_cmd(
     Example: sr-cost savings examples/trial --bootstrap 2000 --seed 7 --excel savings.xlsx
     """
     with reported():
-        from sr_cost.outputs import json_csv, terminal_estimate
+        from sr_cost.outputs import json_csv
 
         run = _run_forms(
             ctx,
@@ -190,7 +194,13 @@ def savings_cmd(
             text = json_csv.savings_csv(run.savings)
         else:
             text = None
-        emit(text, output, lambda console: terminal_estimate.print_savings(run.savings, console))
+
+        def render(console):
+            from sr_cost.outputs.terminal_estimate import print_savings
+
+            print_savings(run.savings, console)
+
+        emit(text, output, render)
 
 
 def template_cmd(

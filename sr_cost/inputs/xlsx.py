@@ -1,54 +1,58 @@
-"""Read workbook sheets with openpyxl (through defusedxml, which openpyxl uses when installed).
+"""Read workbook sheets: values with python-calamine, and every problem cell named with openpyxl.
 
-Only this module, the ``excel*.py`` writers and ``template.py`` import openpyxl. Cells are read by
-the values Excel or LibreOffice saved. Anything that would make a form say something other than what
-its user sees is an error with its cell reference, rather than a value read as blank or zero:
+Only this module family (``inputs/xlsx*.py``) and the workbook writers (``excel/``) import
+openpyxl, and openpyxl is imported only when a sheet needs it. Cells are read by the values Excel
+or LibreOffice saved. Anything that would make a form say something other than what its user sees
+is an error with its cell reference, rather than a value read as blank or zero:
 
 - a formula with no saved value (a workbook written by a program and never opened and saved);
 - an error value (``#REF!``, ``#N/A``, ``#DIV/0!``, ...);
 - merged cells in the data (the value is in the first cell only);
 - a hidden row or column holding data, and a hidden sheet that is one of the forms;
 - a value outside the form's columns (right of the last header, or under a blank header), which
-  would not be read: each is named with its cell, the first ``xlsx_layout.MAX_LISTED`` of them,
-  then a count.
+  would not be read: each is named with its cell, the first ``xlsx_sheet.MAX_LISTED`` of them, then a
+  count.
 
 Hidden sheets that are not forms are ignored, and so are sheets not asked for (an ``Instructions``
-sheet, a ``Roles`` list). Merged cells, hidden rows and values outside the form's columns are read
-from the sheet's XML in one streaming pass (``sr_cost.inputs.xlsx_layout``), which keeps no rows:
-openpyxl's read-only rows are padded to their last cell, so a value in XFD1048576 would make a
-16,384-cell row, and the million empty rows before it would each be yielded. The form itself is
-read only as wide as its header and only down to its last row with a value in the form's columns,
-which that pass finds.
+sheet, a ``Roles`` list).
 
-A workbook whose XML declares entities (a DTD) is refused, by defusedxml, before any entity is
-expanded: they can exhaust memory (the 'billion laughs' attack) or read other files.
+How (one pass over each sheet by a library, after a cheap screen of its bytes):
+
+1. The package is checked before anything parses it: the uncompressed sizes it declares (a zip
+   bomb is refused), and the start of every XML part for entity declarations (a DTD: they can
+   exhaust memory, the 'billion laughs' attack, or read other files; refused, naming the part).
+2. Each sheet asked for is screened (``xlsx_screen``): a search of its XML bytes, in C, for what
+   python-calamine cannot show (error cells, formulas with no saved value, hidden rows or columns)
+   and for cells too far apart for calamine's grid (a value in XFD1048576 would abort the process).
+3. A *plain* sheet (nearly every form) is read by calamine, in Rust, into factorised columns
+   (``xlsx_values``); calamine also gives its merged cells and which sheets are hidden. A sheet that
+   is not plain is read cell by cell by openpyxl (``xlsx_detail``), which names each problem cell,
+   streaming, as the previous reader read every sheet (a national form takes a minute that way).
+   openpyxl sees merged cells and hidden rows and columns only in its full mode, which loads the
+   whole workbook (about 400 bytes a cell), so only a workbook of at most 16 MB of XML is loaded
+   so; in a bigger one, a sheet that is not plain and may have hidden rows or columns is one
+   problem, asking for them to be unhidden.
+
+calamine is fast (a national workbook of 4 million cells in a few seconds, where openpyxl takes
+minutes) but shows neither formulas, error values (it reads them as empty cells) nor hidden rows
+and columns; the screen decides, conservatively, that a sheet has none of these, or sends it to
+openpyxl. The only XML sr-cost parses itself is the package's three small relationship parts that
+say where each sheet's XML is (``xlsx_screen.sheet_parts``, with defusedxml).
 """
 
 from __future__ import annotations
 
 import zipfile
 from collections.abc import Collection
-from functools import partial
 from pathlib import Path
 
 from defusedxml.common import DefusedXmlException
 
 from sr_cost.errors import DataError, Problem
-from sr_cost.inputs.tables import RawRow, RawTable, canonical_header, column_letter
-from sr_cost.inputs.xlsx_layout import layout_problems, package, scan_layout, unreadable
+from sr_cost.inputs.tables import RawTable
+from sr_cost.inputs.xlsx_screen import mentions, screen_sheet, sheet_parts
+from sr_cost.inputs.xlsx_sheet import SheetRead
 
-ERROR_VALUES = {
-    "#REF!",
-    "#N/A",
-    "#DIV/0!",
-    "#VALUE!",
-    "#NAME?",
-    "#NUM!",
-    "#NULL!",
-    "#SPILL!",
-    "#CALC!",
-    "#GETTING_DATA",
-}
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 PROLOG_BYTES = 64 * 1024  # [bytes] read from each XML part to find which one declares a DTD
 
@@ -102,24 +106,22 @@ def _refuse_compound_file(path: Path, display: str) -> None:
     )
 
 
-def _open(path: Path, display: str, *, data_only: bool):
-    import openpyxl
+def unreadable(display: str, exc: BaseException) -> DataError:
+    return DataError(
+        Problem(
+            file=display,
+            message=f"is not a readable .xlsx workbook ({type(exc).__name__}: {exc})",
+            fix="Open it in Excel and save it as 'Excel Workbook (.xlsx)', or give CSV files",
+        )
+    )
 
+
+def _check_package(path: Path, display: str) -> int:
+    """The uncompressed bytes the workbook's zip archive declares, once it is known to be a zip
+    archive, not too big, and free of entity declarations."""
     try:
         with zipfile.ZipFile(path) as archive:
             total = sum(info.file_size for info in archive.infolist())
-        if total > MAX_UNCOMPRESSED_BYTES:
-            raise DataError(
-                Problem(
-                    file=display,
-                    value=f"{total:,} bytes",
-                    message="declares more uncompressed data than a forms workbook can hold",
-                    fix="Save the workbook again from Excel, or export the sheets as CSV",
-                )
-            )
-        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
-    except DataError:
-        raise
     except zipfile.BadZipFile:
         raise DataError(
             Problem(
@@ -136,22 +138,29 @@ def _open(path: Path, display: str, *, data_only: bool):
                 fix="Check the path and that the file is readable",
             )
         ) from None
-    except Exception as exc:  # openpyxl raises many types for malformed workbooks
-        if _defused(exc) is not None:  # openpyxl wraps it in a ValueError
-            raise _entities_refused(path, display) from None
-        raise unreadable(display, exc) from None
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise DataError(
+            Problem(
+                file=display,
+                value=f"{total:,} bytes",
+                message="declares more uncompressed data than a forms workbook can hold",
+                fix="Save the workbook again from Excel, or export the sheets as CSV",
+            )
+        )
+    if _parts_with_dtd(path):
+        raise _entities_refused(path, display)
+    return total
 
 
-def _defused(exc: BaseException | None) -> DefusedXmlException | None:
-    """defusedxml's refusal (DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden), if it is
-    ``exc`` or what caused it."""
+def _defused(exc: BaseException | None) -> bool:
+    """Whether defusedxml's refusal (DTDForbidden, EntitiesForbidden, ...) is ``exc`` or caused it."""
     seen = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, DefusedXmlException):
-            return exc
+            return True
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
-    return None
+    return False
 
 
 def _entities_refused(path: Path, display: str) -> DataError:
@@ -169,7 +178,9 @@ def _entities_refused(path: Path, display: str) -> DataError:
 
 def _parts_with_dtd(path: Path) -> list[str]:
     """The XML parts of the workbook that declare a DTD, found in the first bytes of each (a DTD
-    comes before the document's first element), so nothing is parsed or expanded."""
+    comes before the document's first element), so nothing is parsed or expanded. One further in
+    a part is refused by the XML parser that meets it (defusedxml, or calamine, which expands no
+    entity it does not know)."""
     marks = [
         text.encode(encoding) for text in ("<!DOCTYPE", "<!ENTITY") for encoding in ("ascii", "utf-16-le", "utf-16-be")
     ]
@@ -217,20 +228,26 @@ def read_sheets(
 def _read_sheets(
     path: Path, display: str, wanted: Collection[str] | None, first: bool, cell_problems: list[Problem] | None
 ) -> dict[str, RawTable]:
-    values_wb = _open(path, display, data_only=True)
-    formulas_wb = _open(path, display, data_only=False)
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    from sr_cost.inputs.xlsx_detail import Detail
+
+    package_bytes = _check_package(path, display)
     problems: list[Problem] = []
     in_cells: list[Problem] = []
     tables: dict[str, RawTable] = {}
+    detail = Detail(path, package_bytes)
+    book = None
     try:
+        book = CalamineWorkbook.from_path(path)
         with zipfile.ZipFile(path) as archive:
-            members, strings = package(archive, display)
-            for ws in values_wb.worksheets:
-                name = ws.title
+            parts = sheet_parts(archive)
+            for sheet in book.sheets_metadata:
+                name = sheet.name
                 key = name.strip().lower()
-                if wanted is not None and key not in wanted:
+                if sheet.typ != SheetTypeEnum.WorkSheet or (wanted is not None and key not in wanted):
                     continue
-                if ws.sheet_state != "visible":
+                if sheet.visible != SheetVisibleEnum.Visible:
                     if wanted is not None:
                         problems.append(
                             Problem(
@@ -242,22 +259,23 @@ def _read_sheets(
                             )
                         )
                     continue
-                member = members.get(name)
-                scan = None
-                if member is not None and member in archive.namelist():
-                    scan = partial(scan_layout, archive, member, strings, display=display)
-                table, header_problems, sheet_problems = _read_sheet(ws, formulas_wb[name], display, scan)
-                problems.extend(header_problems)
-                in_cells.extend(sheet_problems)
-                if table is not None:
-                    tables[key] = table
+                read = _read_sheet(book, archive, parts.get(name), detail, name, display)
+                problems.extend(read.header_problems)
+                in_cells.extend(read.cell_problems)
+                if read.table is not None:
+                    tables[key] = read.table
                     if first:
                         break
-    except zipfile.BadZipFile as exc:
+    except (DataError, DefusedXmlException):
+        raise
+    except Exception as exc:  # calamine, openpyxl and zipfile raise many types for malformed workbooks
+        if _defused(exc):  # openpyxl wraps defusedxml's refusal in a ValueError
+            raise _entities_refused(path, display) from None
         raise unreadable(display, exc) from None
     finally:
-        values_wb.close()
-        formulas_wb.close()
+        detail.close()
+        if book is not None:
+            book.close()
     if cell_problems is not None and not any(p.severity == "error" for p in problems):
         cell_problems.extend(in_cells)
         return tables
@@ -267,113 +285,18 @@ def _read_sheets(
     return tables
 
 
-def _read_sheet(ws, fws, display: str, scan) -> tuple[RawTable | None, list[Problem], list[Problem]]:
-    """The table on one sheet (the first non-empty row is the header, then every non-empty row),
-    the problems with its header, and those with its cells. ``scan(width, unnamed)`` reads the
-    sheet's layout from its XML, given the number of columns under the header and those of them
-    (1-based) with a blank header."""
-    ws.reset_dimensions()  # some writers save a wrong <dimension>; read every row there is
-    fws.reset_dimensions()
-    problems: list[Problem] = []
-    headers: dict[str, str] = {}
-    order: list[str] = []
-    letters: dict[str, str] = {}
-    rows: list[RawRow] = []
+def _read_sheet(book, archive: zipfile.ZipFile, member: str | None, detail, name: str, display: str) -> SheetRead:
+    """A plain sheet by calamine, any other by openpyxl (``xlsx_detail``)."""
+    from sr_cost.inputs.xlsx_detail import read_detailed
+    from sr_cost.inputs.xlsx_values import merged_ranges, read_plain
 
-    def problem(number: int, i: int, key: str, value: object, message: str, fix: str) -> Problem:
-        return Problem(
-            file=display,
-            sheet=ws.title,
-            row=number,
-            cell=f"{column_letter(i)}{number}",
-            column=headers.get(key, key),
-            value=str(value),
-            message=message,
-            fix=fix,
-            left_out_to=number,
-        )
-
-    header_row = 0
-    texts: list[object] = []
-    search = ws.iter_rows()
-    try:
-        for number, cells in enumerate(search, start=1):
-            texts = [getattr(c, "value", None) for c in cells]
-            if any(v is not None and str(v).strip() for v in texts):
-                header_row = number
-                break
-    finally:
-        search.close()  # the sheet's XML stays open until the generator is closed
-    if not header_row:
-        return None, problems, []
-    last = max(i for i, v in enumerate(texts) if v is not None and str(v).strip())
-    for i, value in enumerate(texts[: last + 1]):
-        key = canonical_header(value)
-        if key and key in headers:
-            problems.append(
-                Problem(
-                    file=display,
-                    sheet=ws.title,
-                    cell=f"{column_letter(i)}{header_row}",
-                    row=header_row,
-                    column=str(value).strip(),
-                    value=str(value),
-                    message="this column header appears twice",
-                    fix="Delete or rename one of the two columns",
-                )
-            )
-        if key:
-            headers.setdefault(key, str(value).strip())
-            letters.setdefault(key, column_letter(i))
-        order.append(key)
-    header_problems, problems = problems, []
-    width = len(order)
-    unnamed = frozenset(i + 1 for i, v in enumerate(texts[: last + 1]) if v is None or not str(v).strip())
-    layout = scan(width, unnamed) if scan is not None else None
-    last_row = layout.last_row if layout is not None else None  # None: read to the end
-    bounds = dict(min_row=header_row + 1, max_row=last_row, max_col=width)  # no wider, no further
-    data = zip(ws.iter_rows(**bounds), fws.iter_rows(**bounds)) if last_row is None or last_row > header_row else ()
-    for number, (cells, fcells) in enumerate(data, start=header_row + 1):
-        values: dict[str, object] = {}
-        any_value = False
-        for i, key in enumerate(order):
-            cell = cells[i] if i < len(cells) else None
-            value = getattr(cell, "value", None)
-            fvalue = getattr(fcells[i], "value", None) if i < len(fcells) else None
-            if getattr(cell, "data_type", None) == "e" or (isinstance(value, str) and value.strip() in ERROR_VALUES):
-                problems.append(
-                    problem(
-                        number,
-                        i,
-                        key,
-                        value,
-                        "holds a spreadsheet error value",
-                        "Correct the formula or type the value in",
-                    )
-                )
-                any_value = True
-                continue
-            if value is None and fvalue is not None and getattr(fcells[i], "data_type", None) == "f":
-                text = fvalue if isinstance(fvalue, str) else getattr(fvalue, "text", "") or "(formula)"
-                problems.append(
-                    problem(
-                        number,
-                        i,
-                        key,
-                        text,
-                        "holds a formula with no saved value",
-                        "Open the workbook in Excel or LibreOffice and save it, so the value is stored",
-                    )
-                )
-                any_value = True
-                continue
-            if key:
-                values[key] = value
-            if value is not None and str(value).strip() != "":
-                any_value = True
-        if any_value:
-            rows.append(RawRow(row=number, values=values))
-    table = RawTable(file=display, sheet=ws.title, headers=headers, letters=letters, rows=rows)
-    if layout is not None:
-        problems.extend(layout_problems(table, layout, header_row, width, str(texts[last]).strip(), display))
-    return table, header_problems, problems
+    screen = screen_sheet(archive, member) if member is not None else None
+    if screen is not None and screen.plain:
+        return read_plain(book.get_sheet_by_name(name), name, display)
+    merged = None  # unknown: openpyxl's full mode says, if the workbook is small enough for it
+    if not detail.full_mode and screen is not None:
+        if screen.fits:  # calamine can hold the sheet: it says which cells are merged
+            merged = merged_ranges(book.get_sheet_by_name(name))
+        elif not mentions(archive, member, b"mergeCell"):
+            merged = []
+    return read_detailed(detail, name, display, hidden=screen is None or screen.hidden, merged=merged)

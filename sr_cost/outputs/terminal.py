@@ -1,4 +1,4 @@
-"""The terminal: consoles, progress bars, the problems and warnings of a run, the unit-cost table;
+"""The terminal: consoles, the problems and warnings of a run, the unit-cost table;
 and what every terminal view uses (the estimate's and the savings' are in ``terminal_estimate``,
 the comparison's in ``terminal_compare``).
 
@@ -9,15 +9,13 @@ stop the program), and ``titled`` puts a table's title on a line of its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import IO
 
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.padding import Padding
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -56,34 +54,6 @@ def stderr() -> Console:
 def file_console(file: IO[str]) -> Console:
     """A console that writes plain text to a file (``-o`` with the table format), 120 columns wide."""
     return Console(file=file, width=120, no_color=True, highlight=False)
-
-
-@contextmanager
-def progress_bar(label: str, *, least: int = 20_000_000) -> Iterator[Callable[[int, int], None]]:
-    """``update(done, total)`` for a long step: a bar on stderr when it is a terminal and the step is
-    at least ``least`` units of work; nothing otherwise (piped output gets no progress characters)."""
-    state: dict = {"bar": None, "task": None, "quiet": False}
-
-    def update(done: int, total: int) -> None:
-        if total < least or state["quiet"]:
-            return
-        if state["bar"] is None:
-            console = stderr()
-            if not console.is_terminal:
-                state["quiet"] = True
-                return
-            state["bar"] = Progress(
-                TextColumn(label), BarColumn(), TimeRemainingColumn(), console=console, transient=True
-            )
-            state["bar"].start()
-            state["task"] = state["bar"].add_task(label, total=total)
-        state["bar"].update(state["task"], completed=done)
-
-    try:
-        yield update
-    finally:
-        if state["bar"] is not None:
-            state["bar"].stop()
 
 
 def print_problems(problems: Sequence[Problem]) -> None:
