@@ -225,21 +225,54 @@ def _child(code: str, path: Path) -> dict:
     return json.loads(result.stdout)
 
 
-def measure(paths: list[Path], runs: int) -> None:
+def measure_one(path: Path, runs: int) -> dict:
+    """calamine and sr-cost reading one workbook, alternately in fresh processes: each one's times
+    and peak memory, and the ratio (the median over runs of sr-cost's time ÷ calamine's in the same
+    run)."""
+    found: dict[str, list[dict]] = {"calamine": [], "sr-cost": []}
+    for _ in range(runs):  # alternately, so that the machine's changes of speed fall on both
+        found["calamine"].append(_child(CALAMINE, path))
+        found["sr-cost"].append(_child(SR_COST, path))
+    return {
+        "path": path,
+        "runs": found,
+        "median": {k: statistics.median(r["seconds"] for r in v) for k, v in found.items()},
+        "peak_mib": {k: max(r["peak_mib"] for r in v) for k, v in found.items()},
+        "ratio": statistics.median(
+            s["seconds"] / c["seconds"] for c, s in zip(found["calamine"], found["sr-cost"], strict=True)
+        ),
+        "rows": found["sr-cost"][0]["rows"],
+        "openpyxl": found["sr-cost"][0]["openpyxl"],
+    }
+
+
+def measure(paths: list[Path], runs: int) -> list[dict]:
+    results = []
     for path in paths:
-        found: dict[str, list[dict]] = {"calamine": [], "sr-cost": []}
-        for _ in range(runs):  # alternately, so that the machine's changes of speed fall on both
-            found["calamine"].append(_child(CALAMINE, path))
-            found["sr-cost"].append(_child(SR_COST, path))
-        median = {k: statistics.median(r["seconds"] for r in v) for k, v in found.items()}
+        m = measure_one(path, runs)
+        results.append(m)
         print(f"\n{path.name} ({path.stat().st_size / 2**20:.1f} MiB; {runs} runs each)")
-        for k, v in found.items():
+        for k, v in m["runs"].items():
             times = ", ".join(f"{r['seconds']:.2f}" for r in v)
             print(
-                f"  {k:9} median {median[k]:6.2f} s  [{times}]  peak RSS {max(r['peak_mib'] for r in v):.0f} MiB"
-                f"  ({v[0]['rows']:,} rows)" + (f"  openpyxl imported: {v[0]['openpyxl']}" if k == "sr-cost" else "")
+                f"  {k:9} median {m['median'][k]:6.2f} s  [{times}]  peak RSS {m['peak_mib'][k]:.0f} MiB"
+                f"  ({v[0]['rows']:,} rows)" + (f"  openpyxl imported: {m['openpyxl']}" if k == "sr-cost" else "")
             )
-        print(f"  ratio sr-cost / calamine: {median['sr-cost'] / median['calamine']:.2f}")
+        print(f"  ratio sr-cost / calamine (median of the runs' ratios): {m['ratio']:.2f}")
+    return results
+
+
+def ensure_workbooks(forms: Path, out: Path) -> list[Path]:
+    """The two national workbooks in ``out``, written from the CSV forms if they are not there."""
+    paths = [out / "national_openpyxl.xlsx", out / "national_excel.xlsx"]
+    if not all(p.exists() for p in paths):
+        sheets = read_forms_csv(forms)
+        out.mkdir(parents=True, exist_ok=True)
+        write_openpyxl(sheets, paths[0])
+        write_excel(sheets, paths[1])
+        for p in paths:
+            print(f"wrote {p} ({p.stat().st_size / 2**20:.1f} MiB)", file=sys.stderr)
+    return paths
 
 
 def main() -> None:
@@ -249,14 +282,7 @@ def main() -> None:
     parser.add_argument("--measure", action="store_true", help="time reading them (writes them first if missing)")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    paths = [args.out / "national_openpyxl.xlsx", args.out / "national_excel.xlsx"]
-    if not (args.measure and all(p.exists() for p in paths)):
-        sheets = read_forms_csv(args.forms)
-        args.out.mkdir(parents=True, exist_ok=True)
-        write_openpyxl(sheets, paths[0])
-        write_excel(sheets, paths[1])
-        for p in paths:
-            print(f"wrote {p} ({p.stat().st_size / 2**20:.1f} MiB)")
+    paths = ensure_workbooks(args.forms, args.out)
     if args.measure:
         measure(paths, args.runs)
 

@@ -1,4 +1,4 @@
-"""Domain errors. The core raises these; only ``cli.py`` turns them into exit codes."""
+"""Domain errors. The library raises these; only ``cli/`` turns them into exit codes (``cli.common.reported``)."""
 
 from __future__ import annotations
 

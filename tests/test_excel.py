@@ -195,7 +195,7 @@ def test_a_table_longer_than_a_worksheet_is_refused():
     from sr_cost.excel import stream as excel_stream
 
     ws = openpyxl.Workbook().active
-    column = excel_stream.Column("n", "A", *excel_stream.style_ids(ws, None, Alignment()))
+    column = excel_stream.StreamColumn("n", "A", *excel_stream.style_ids(ws, None, Alignment()))
     block = excel_stream.write_rows(ws, excel_stream.MAX_ROWS - 1, ({"n": i} for i in range(2)), [column], {"n": 0})
     assert (block.first, block.last) == (excel_stream.MAX_ROWS - 1, excel_stream.MAX_ROWS)
     with pytest.raises(UsageError, match="1,048,576 rows"):

@@ -4,10 +4,10 @@ from, and work them out again by formula.
 ``Unit costs`` (the unit-cost table, with the named ranges the formulas look roles up in),
 ``Assumptions`` (every parameter as a named cell, the rules, and the SHA-256 of every input),
 ``Lines`` and ``Rounds`` (every input line and round, costed by formula: the columns and formulas are
-``excel_formulas.py``'s; their rows are streamed as XML by ``write_workbook``) and ``Checks`` (each
+``formulas.py``'s; their rows are streamed as XML by ``write_workbook``) and ``Checks`` (each
 figure shown on Summary and By LA recomputed from Rounds and Lines, and each savings figure taken
 from its formula on Savings, compared with the figure shown; one master PASS/FAIL cell). Laid out
-by ``excel.py``'s ``_build``, after Summary and By LA, whose cells Checks points at (``Book.shown``).
+by ``workbook._build``, after Summary and By LA, whose cells Checks points at (``Book.shown``).
 """
 
 from __future__ import annotations
@@ -331,7 +331,7 @@ def _savings_assumptions(book: Book, t: SheetTable) -> None:
     )
 
 
-# --- Lines and Rounds: formulas (excel_formulas.py) ----------------------------------------------
+# --- Lines and Rounds: formulas (formulas.py) ----------------------------------------------
 
 
 def lines_sheet(book: Book, ws) -> None:

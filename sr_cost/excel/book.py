@@ -16,7 +16,7 @@ from sr_cost.excel.checks import Recomputed
 from sr_cost.excel.formulas import ref, sheet_name
 
 SHEETS = ("Summary", "By LA", "Rounds", "Lines", "Unit costs", "Assumptions", "Checks")
-SAVINGS_SHEET = "Savings"  # goes after "Unit costs" when there is a survey (``excel_savings.py``)
+SAVINGS_SHEET = "Savings"  # goes after "Unit costs" when there is a survey (``savings.py``)
 
 
 def sheet_names(with_savings: bool) -> tuple[str, ...]:

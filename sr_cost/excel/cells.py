@@ -2,11 +2,11 @@
 whose columns are addressed by key), titles, section headings, bar charts, print set-up, and the
 fonts, fills and borders they share.
 
-Used by the estimate workbook (``excel.py``, ``excel_audit.py``, ``excel_savings.py``), the compare
-workbook (``excel_compare.py``) and the form templates (``template.py``). ``put`` writes a plain
+Used by the estimate workbook (``workbook.py``, ``audit.py``, ``savings.py``), the compare
+workbook (``compare.py``) and the form templates (``template.py``). ``put`` writes a plain
 ``str`` always as text, even when it starts with ``=``; only a ``Formula`` becomes a formula, and a
 ``float`` is refused (money is ``Decimal``). The long tables are written as XML rather than cells,
-to the same rules, by ``excel_stream.py``, which ``SheetTable.add_rows`` calls.
+to the same rules, by ``stream.py``, which ``SheetTable.add_rows`` calls.
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ class SheetTable:
                 self.add(values)
             return
         columns = [
-            excel_stream.Column(
+            excel_stream.StreamColumn(
                 c.key, self.letter(c.key), *excel_stream.style_ids(self.ws, c.fmt, self.alignments[c.key])
             )
             for c in self.columns

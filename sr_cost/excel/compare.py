@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from sr_cost import __version__
 from sr_cost.core.comparison import Comparison, Figures
 from sr_cost.excel.cells import put
-from sr_cost.money import to_penny
+from sr_cost.money import round_half_up, to_penny
 from sr_cost.outputs.files import write_atomic
 from sr_cost.outputs.wording import LABELS, SAVING_FIGURES, break_even_sentences, pct, ranges_text, summary
 
@@ -84,9 +84,7 @@ def _money(value: Decimal | None) -> Decimal | None:
 
 
 def _rounded(value: Decimal | None, places: int) -> Decimal | None:
-    from decimal import ROUND_HALF_UP
-
-    return None if value is None else value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return None if value is None else round_half_up(value, places)
 
 
 def _header(ws, row: int, names: list[str]) -> None:

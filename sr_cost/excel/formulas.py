@@ -1,5 +1,5 @@
 """What the workbook computes by formula: the columns of ``Lines``, ``Rounds`` and ``Checks``, and
-the formulas that fill them. Pure (no openpyxl); ``excel_audit.py`` writes what this module says.
+the formulas that fill them. Pure (no openpyxl); ``audit.py`` writes what this module says.
 
 Formulas are built only from sr-cost's own words: cell references, the names ``UnitCostRoles``,
 ``UnitCostRates``, ``MileageRate``, ``RoundsPerYear`` and ``Tolerance``, the form kinds and the modes.
@@ -9,7 +9,7 @@ or a comparison. Only the role look-up compares user text, with ``MATCH``, exact
 escaped when the role holds them. Functions are ones Excel and LibreOffice both have: ``SUMIFS``,
 ``COUNTIFS``, ``COUNTIF``, ``INDEX``/``MATCH``, ``IF``, ``AND``, ``ISNUMBER``, ``ABS``, ``ROUND``,
 ``ROWS``, ``COUNT``, ``AVERAGE``, ``MIN``, ``MAX``, ``SUBSTITUTE`` (and, on sheet Savings,
-``AVERAGEIFS``: see ``excel_savings_formulas.py``, which follows the same rules).
+``AVERAGEIFS``: see ``savings_formulas.py``, which follows the same rules).
 """
 
 from __future__ import annotations

@@ -20,9 +20,9 @@ phase and a chart of the annual running cost against the annual saving; Checks c
 with its formula on Savings (``Book.more_checks``), within half a penny.
 
 What the formulas say (the columns of Savings' tables, the formulas of their rows, the figures Checks
-compares and the rules on sheet Assumptions) is in ``excel_savings_formulas.py`` (pure); this module
+compares and the rules on sheet Assumptions) is in ``savings_formulas.py`` (pure); this module
 lays it out, and the values, the sentences and the chart of Summary. Text from the survey is always
-written as text. Imported (by ``excel.py``) only when the workbook has savings.
+written as text. Imported (by ``workbook.py``) only when the workbook has savings.
 """
 
 from __future__ import annotations

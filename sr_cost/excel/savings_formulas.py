@@ -1,15 +1,15 @@
 """What sheet ``Savings`` computes by formula: the columns of its tables (the respondents, Table 21,
 a year, the bootstrap, the staff randomised), the defined names the formulas use, the formulas that
 fill the rows, the figures Checks compares, and the savings' rules as sheet Assumptions states them.
-Pure (no openpyxl); ``excel_savings.py`` lays out what this module says, as ``excel_audit.py`` does
-for ``excel_formulas.py``.
+Pure (no openpyxl); ``savings.py`` lays out what this module says, as ``audit.py`` does
+for ``formulas.py``.
 
 A respondent's hourly cost of an hour of absence is, with a salary, derived from it with the unit-cost
 parameters on sheet Assumptions, as ``unit_costs.derive`` does, rounded to the penny; without one, the
-role's figures looked up in sheet Unit costs. Formulas follow ``excel_formulas.py``: they match
+role's figures looked up in sheet Unit costs. Formulas follow ``formulas.py``: they match
 respondents on sr-cost's own numbers (``Phase no.``) and words (``intervention``, ``control``,
 ``yes``), never on user text; a role is looked up with ``MATCH``, exact, with wildcards escaped.
-``AVERAGEIFS`` is the one function they add to those of ``excel_formulas.py``. The tables of Table 21
+``AVERAGEIFS`` is the one function they add to those of ``formulas.py``. The tables of Table 21
 and a year start in column A, so ``T21`` and ``YEAR`` give their columns' letters.
 """
 

@@ -9,7 +9,7 @@ everything else as before: titles, headers and their notes, widths, filters, fro
 set-up, charts, names and the styles. ``save`` then puts the rows into openpyxl's package, between
 the rows openpyxl wrote.
 
-A cell is written as ``excel_cells.put`` and openpyxl write it: ``str`` as text (an inline string,
+A cell is written as ``cells.put`` and openpyxl write it: ``str`` as text (an inline string,
 never a formula; text starting with ``= + - @`` quote-prefixed), ``Formula`` as a formula, ``int``
 and ``Decimal`` as numbers (``%.16g``, openpyxl's form), ``None`` not at all; a ``float`` is refused.
 """
@@ -54,7 +54,7 @@ class Rows:
 
 
 @dataclass(frozen=True)
-class Column:
+class StreamColumn:
     """Where a table's column goes and how its cells look: style ids in the workbook's style list."""
 
     key: str
@@ -87,21 +87,21 @@ def _escape(text: str) -> str:
     return text
 
 
-def _text(col: Column, value: str) -> tuple[str, int]:
+def _text(col: StreamColumn, value: str) -> tuple[str, int]:
     """A text cell after its reference: its style and content as XML, and the width it asks of its
-    column (as ``excel_cells.Table.add`` measures it)."""
+    column (as ``cells.SheetTable.add`` measures it)."""
     text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)[:32767]
     space = ' xml:space="preserve"' if text != text.strip() else ""
     style = col.quoted if text[:1] in ("=", "+", "-", "@") else col.style
     return f'" s="{style}" t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>', min(len(value), 60) + 2
 
 
-def _number(col: Column, value: int | Decimal) -> tuple[str, int]:
+def _number(col: StreamColumn, value: int | Decimal) -> tuple[str, int]:
     """A number cell after its reference, and the width it asks of its column."""
     return f'" s="{col.style}"><v>{f"{value:.16g}"}</v></c>', len(f"{value:,}") + 4
 
 
-def _other(col: Column, value: object) -> tuple[str, int]:
+def _other(col: StreamColumn, value: object) -> tuple[str, int]:
     """A cell whose value is of a subclass (a ``str`` enum, a ``bool``) or of a type refused."""
     if isinstance(value, Formula):
         return f'" s="{col.style}"><f>{_escape(value[1:])}</f></c>', 0
@@ -117,10 +117,10 @@ def _other(col: Column, value: object) -> tuple[str, int]:
 
 
 def write_rows(
-    ws, first: int, rows: Iterable[Mapping[str, object]], columns: Sequence[Column], widths: dict[str, int]
+    ws, first: int, rows: Iterable[Mapping[str, object]], columns: Sequence[StreamColumn], widths: dict[str, int]
 ) -> Rows:
     """Write ``rows`` (a mapping of column key to value each) from row ``first`` of ``ws`` to a
-    temporary file, widening ``widths`` as ``excel_cells.Table.add`` does. A table longer than a
+    temporary file, widening ``widths`` as ``cells.SheetTable.add`` does. A table longer than a
     worksheet is refused (openpyxl refuses a cell past the last row; Excel would refuse the file)."""
     out = tempfile.TemporaryFile()
     # Each column's labels and numbers repeat: a cell's XML after its reference is made once for each

@@ -3,7 +3,7 @@
 Sheets, in order: ``Summary`` (headline figures and charts), ``By LA`` (the report's Tables 19 and
 20, one row per LA, phase and mode), ``Rounds`` (one row per round), ``Lines`` (every input line),
 ``Unit costs``, ``Savings`` (with a survey: every respondent and the report's Table 21 by formula;
-laid out by ``excel_savings.py``, which also adds a savings page to Summary), ``Assumptions`` (every
+laid out by ``savings.py``, which also adds a savings page to Summary), ``Assumptions`` (every
 parameter, the command, the SHA-256 of every input) and ``Checks``. Summary and By LA hold values,
 rounded half-up to the penny, so any reader sees numbers. Lines, Rounds (and Savings) and Checks
 hold formulas: a line's hourly rate is a look-up into
@@ -12,12 +12,12 @@ direct cost``, each round sums its lines, and ``Checks`` recomputes every figure
 from those formulas and compares it with the figure shown on Summary or By LA (one master PASS/FAIL
 cell). Change an input in Excel and the recomputed figures follow.
 
-What the formulas say is in ``excel_formulas.py`` and, for Savings, ``excel_savings_formulas.py``
+What the formulas say is in ``formulas.py`` and, for Savings, ``savings_formulas.py``
 (both pure). This module builds the workbook and lays out Summary and By LA (values, and the charts);
-``excel_audit.py`` lays out Unit costs, Assumptions, Lines, Rounds and Checks; ``excel_cells.py``
+``audit.py`` lays out Unit costs, Assumptions, Lines, Rounds and Checks; ``cells.py``
 writes, formats and prints the cells of them all.
 ``write_workbook`` writes the rows of the long tables (Lines, Rounds, the respondents) as XML as they
-are laid out (``excel_stream.py``) rather than as openpyxl cells, so a national workbook takes seconds
+are laid out (``stream.py``) rather than as openpyxl cells, so a national workbook takes seconds
 and little memory; ``build_workbook`` makes every cell.
 
 Safety: a plain ``str`` is always written as text, even when it starts with ``=``; only a
@@ -25,9 +25,8 @@ Safety: a plain ``str`` is always written as text, even when it starts with ``=`
 are sr-cost's own numbers (``Round no.``, ``LA-phase no.``) and names (form kinds, modes), never user
 text, so an LA called ``*`` or ``>5`` cannot change what a ``SUMIFS`` adds up.
 
-Only this module (with ``excel_cells.py``, ``excel_audit.py``, ``excel_savings.py``,
-``excel_stream.py`` and ``excel_compare.py``), ``template.py`` and ``xlsx_reader.py`` import
-openpyxl; ``cli.py`` imports this module only when ``--excel`` is given.
+Only ``excel/`` and ``inputs/xlsx*.py`` import openpyxl (import-linter checks it); the CLI imports
+this module only when ``--excel`` is given.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from rich import box
 from rich.console import Console
@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sr_cost.core.comparison import Basis, Comparison, Figures, Option, Swing
-from sr_cost.money import gbp, places
+from sr_cost.money import gbp, places, round_half_up
 from sr_cost.outputs.terminal import bold, row, titled
 from sr_cost.outputs.wording import LABELS, SAVING_FIGURES, break_even_sentences, pct, ranges_text, summary
 
@@ -149,7 +149,7 @@ def _bar(s: Swing, base: Decimal, scale: Decimal, width: int) -> Text:
     ends += [(v - base, HIGH_MARK, "magenta") for v in (s.high,) if v is not None]
     # the longer end first, so that a shorter one on the same side stays visible
     for dev, mark, style in sorted(ends, key=lambda e: abs(e[0]), reverse=True):
-        n = 0 if not scale else int((abs(dev) / scale * half).to_integral_value(rounding=ROUND_HALF_UP))
+        n = 0 if not scale else int(round_half_up(abs(dev) / scale * half, 0))
         if dev and not n:
             n = 1
         for k in range(1, min(n, half) + 1):
