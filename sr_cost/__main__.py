@@ -1,5 +1,5 @@
 """``python -m sr_cost`` runs the ``sr-cost`` command."""
 
-from sr_cost.cli import main
+from sr_cost.cli import console
 
-main()
+console()

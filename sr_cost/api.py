@@ -17,18 +17,14 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
-from sr_cost.core.compare import compare, option_specs
-from sr_cost.core.comparison import Basis, FormsSet, Settings
 from sr_cost.core.costing import estimate
 from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Assumptions
-from sr_cost.core.prices import flat_uplift, index_uplift, no_uplift
 from sr_cost.core.runs import CompareRun, EstimateRun
 from sr_cost.core.savings import Progress, SavingsAssumptions, savings
 from sr_cost.core.unit_costs import Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
 from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost.inputs.form_lines import validate_cost_forms
 from sr_cost.inputs.forms import read_forms
-from sr_cost.inputs.price_index import load_index
 from sr_cost.inputs.survey import staff_coverage, validate_survey
 from sr_cost.inputs.unit_costs import build_table, load_table
 
@@ -128,6 +124,12 @@ def run_compare(
     compare the two options over the horizon [years] at ``discount_rate_pct`` [% a year], re-priced
     to ``uplift_to`` with a price index file or a flat ``uplift_pct`` [% a year];
     ``estimate_options`` go to ``run_estimate``."""
+    # imported here: an estimate needs none of the comparison's modules
+    from sr_cost.core.compare import compare, option_specs
+    from sr_cost.core.comparison import Basis, FormsSet, Settings
+    from sr_cost.core.prices import flat_uplift, index_uplift, no_uplift
+    from sr_cost.inputs.price_index import load_index
+
     if by not in (None, Basis.mode.value, Basis.phase.value):
         raise UsageError(f"--by must be mode or phase (got {by!r})")
     basis = Basis.sets if forms_b is not None else Basis(by or "mode")

@@ -26,15 +26,16 @@ def as_seen(table):
     return table.headers, [(r.row, r.values) for r in table.rows]
 
 
-@pytest.mark.parametrize("chunk_rows", [1 << 20, 7])  # one chunk, and chunks without the header row
-def test_numbers_are_read_as_the_text_written(tmp_path, chunk_rows):
+# one pass (a file shorter than the peek), one chunk, and chunks without the header row
+@pytest.mark.parametrize("chunk_rows,peek_rows", [(1 << 20, 1_000), (1 << 20, 10), (7, 10)])
+def test_numbers_are_read_as_the_text_written(tmp_path, chunk_rows, peek_rows):
     """pandas infers numbers from a category whose values all look like numbers ('20.0' for '20',
     1000.0 for '1e3'): sr-cost must see '1e3' to refuse it, and '007' as typed, in every chunk
     (a file of more than a million lines is read in chunks, and only the first has the header)."""
     path = tmp_path / "rounds.csv"
     values = ["20", "20.0", "1e3", "007", "0.50", "1_000", "-3", "NaN", "inf", "TRUE"]
     path.write_text("la,staff\n" + "".join(f"LA{i % 3},{v}\n" for i, v in enumerate(values * 50)))
-    _, _, columns = read_csv_columns(path, encoding="utf-8-sig", chunk_rows=chunk_rows)
+    _, _, columns = read_csv_columns(path, encoding="utf-8-sig", chunk_rows=chunk_rows, peek_rows=peek_rows)
     staff = columns[1]
     assert [staff.uniques[c] for c in staff.codes] == values * 50
 
@@ -93,6 +94,13 @@ def test_the_fast_reader_gives_what_the_exact_reader_gives(tmp_path, monkeypatch
     path.write_text(buffer.getvalue(), encoding="utf-8")
     fast, exact = read_both(path, monkeypatch)
     assert as_seen(fast) == as_seen(exact)
+    chunked = read_csv_columns(path, encoding="utf-8-sig", chunk_rows=3, peek_rows=2)  # two passes, in chunks
+    one_pass = read_csv_columns(path, encoding="utf-8-sig")
+    assert (chunked is None) == (one_pass is None)
+    if chunked is not None:
+        assert chunked[0] == one_pass[0] and list(chunked[1]) == list(one_pass[1])
+        for a, b in zip(chunked[2], one_pass[2], strict=True):
+            assert [a.uniques[c] for c in a.codes] == [b.uniques[c] for c in b.codes]
 
 
 @pytest.mark.parametrize("text", ["la,staff\nLA1,1\n\nLA2,2\n", "\ufeffla,staff\r\nLA1,1\r\nLA2,\r\n"])

@@ -1,5 +1,6 @@
-"""The ``sr-cost`` command line (``app``) and its console entry point (``main``); see ``cli.app``."""
+"""The ``sr-cost`` command line: ``app`` (Typer), ``main`` (run it) and ``console`` (the console
+script); see ``cli.commands``."""
 
-from sr_cost.cli.app import app, main
+from sr_cost.cli.commands import app, console, main
 
-__all__ = ["app", "main"]
+__all__ = ["app", "console", "main"]

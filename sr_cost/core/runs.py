@@ -4,15 +4,18 @@ entry points (``sr_cost.api``) return and every output (terminal, JSON and CSV, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sr_cost.core.comparison import Comparison
 from sr_cost.core.estimate import Estimate
 from sr_cost.core.lines import CostForms, InputFile
-from sr_cost.core.prices import PriceIndex
 from sr_cost.core.respondents import Survey
 from sr_cost.core.savings import Savings
 from sr_cost.core.unit_costs import UnitCostTable
 from sr_cost.errors import Problem
+
+if TYPE_CHECKING:  # an estimate's run needs none of the comparison's modules
+    from sr_cost.core.comparison import Comparison
+    from sr_cost.core.prices import PriceIndex
 
 
 @dataclass(frozen=True)

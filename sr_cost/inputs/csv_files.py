@@ -11,6 +11,7 @@ both can read. pandas is imported on first use.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 from pathlib import Path
@@ -178,7 +179,10 @@ def read_csv_pandas(path: Path, *, encoding: str, name: str) -> RawTable | None:
     return RawTable(file=name, sheet="", headers=headers, letters={}, columns=CellColumns(line, data))
 
 
-def read_csv_columns(path: Path, *, encoding: str, chunk_rows: int = 1 << 20):
+PEEK_ROWS = 1_000  # lines read first, as text, to choose each column's type; a shorter file is read once
+
+
+def read_csv_columns(path: Path, *, encoding: str, chunk_rows: int = 1 << 20, peek_rows: int = PEEK_ROWS):
     """Read a CSV file into factorised columns with pandas' C parser, in chunks.
 
     Returns ``(header cells, line numbers, one Column per header position)`` or None when the
@@ -212,11 +216,15 @@ def read_csv_columns(path: Path, *, encoding: str, chunk_rows: int = 1 << 20):
         # chunk's distinct strings, with no Python string per cell. A column of mostly distinct
         # values (respondent ids) is read as strings and factorised. The chunks' distinct values
         # are merged into one list of uniques per column.
-        peek = pd.read_csv(path, dtype=object, nrows=1_000, **options)
-        dtypes = {j: ("category" if peek[j].nunique() <= len(peek) // 4 else object) for j in peek.columns}
+        peek = pd.read_csv(path, dtype=object, nrows=peek_rows, **options)
+        if len(peek) < peek_rows:  # that was the whole file: no second pass
+            reader = contextlib.nullcontext([peek])
+        else:
+            dtypes = {j: ("category" if peek[j].nunique() <= len(peek) // 4 else object) for j in peek.columns}
+            reader = pd.read_csv(path, dtype=dtypes, chunksize=chunk_rows, **options)
         del peek
-        with pd.read_csv(path, dtype=dtypes, chunksize=chunk_rows, **options) as reader:
-            for chunk in reader:
+        with reader as chunks:
+            for chunk in chunks:
                 start = 0
                 if header is None:
                     header = [str(v) for v in chunk.iloc[0].tolist()]

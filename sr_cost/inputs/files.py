@@ -9,7 +9,6 @@ from pathlib import Path
 from sr_cost.errors import DataError, Problem
 from sr_cost.inputs.csv_files import read_csv
 from sr_cost.inputs.tables import RawTable
-from sr_cost.inputs.xlsx import read_xlsx_sheets
 
 
 def sha256_of(path: Path) -> str:
@@ -24,6 +23,8 @@ def read_table(path: Path, *, encoding: str = "utf-8-sig") -> RawTable:
     """Read a single table from a CSV file or the first sheet (with data) of a workbook; the
     workbook's other sheets (notes, say) are not read."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from sr_cost.inputs.xlsx import read_xlsx_sheets  # the workbook modules: only for a workbook
+
         sheets = read_xlsx_sheets(path, first=True)
         if not sheets:
             raise DataError(

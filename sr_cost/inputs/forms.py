@@ -18,7 +18,6 @@ from sr_cost.errors import DataError, Problem
 from sr_cost.inputs.csv_files import read_csv
 from sr_cost.inputs.files import sha256_of
 from sr_cost.inputs.tables import RawTable
-from sr_cost.inputs.xlsx import read_xlsx_sheets
 
 SHEETS = ("training", "rounds", "panel", "steering", "survey", "staff")
 SURVEY_SHEETS = ("survey", "staff")
@@ -99,6 +98,8 @@ def read_forms(path: Path, *, encoding: str = "utf-8-sig", sheets: Sequence[str]
         return FormsBundle(display, tuple(inputs), tables)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         read_problems: list[Problem] = []
+        from sr_cost.inputs.xlsx import read_xlsx_sheets  # the workbook modules: only for a workbook
+
         found = read_xlsx_sheets(path, display=display, sheets=tuple(sheets), cell_problems=read_problems)
         tables = {name: found[name] for name in SHEETS if name in found}
         return FormsBundle(display, (InputFile(display, sha256_of(path)),), tables, tuple(read_problems))
