@@ -105,15 +105,24 @@ def transform_survey(survey: Survey, s: Scenario) -> Survey:
     return replace(survey, table=survey.table.scaled(s.unit_costs))
 
 
+def changes_costing(s: Scenario) -> bool:
+    """Whether the scenario changes the forms' lines (else the base case's costing stands)."""
+    return s.attendance != 1 or s.unit_costs != 1 or s.drop_catering
+
+
 def run_scenario(fs: FormsSet, s: Scenario) -> tuple[Estimate, Savings | None]:
     """Cost the forms set again under the scenario: the estimate and (with a survey) the savings,
-    point estimates only (no bootstrap)."""
+    point estimates only (no bootstrap). What the scenario does not change is the base case's: its
+    estimate when the lines and the rounds a year are the same (the sick-day hours), its savings
+    when neither the unit costs nor the sick-day hours change."""
     if s == Scenario():
         return fs.estimate, fs.savings
     base = fs.estimate.assumptions
-    est = estimate(
-        transform_forms(fs.forms, s), replace(base, rounds_per_year=s.rounds_per_year or base.rounds_per_year)
-    )
+    rounds_per_year = s.rounds_per_year or base.rounds_per_year
+    if changes_costing(s) or rounds_per_year != base.rounds_per_year:
+        est = estimate(transform_forms(fs.forms, s), replace(base, rounds_per_year=rounds_per_year))
+    else:
+        est = fs.estimate
     sav = fs.savings
     if fs.survey is not None and fs.savings is not None and (s.unit_costs != 1 or s.hours_per_day is not None):
         a = replace(
@@ -132,15 +141,18 @@ def _metric(o: Option, net: bool) -> Decimal:
 def sensitivity(specs: tuple[OptionSpec, OptionSpec], base: tuple[Option, ...], settings: Settings) -> Sensitivity:
     """The tornado rows (widest swing first) and the break-even attendance of both options."""
     net = all(o.saving is not None for o in base)
-    runs: dict[tuple[int, Scenario], tuple[Estimate, Savings | None]] = {}
+    # each scenario's options, not its estimates: a national estimate holds every round's cost, and
+    # ten of them held at once would double the memory of the run
+    options: dict[tuple[int, Scenario], Option] = {}
 
     def option_at(i: int, s: Scenario) -> Option:
-        spec = specs[i]
-        key = (id(spec.forms), s)
-        if key not in runs:
-            runs[key] = run_scenario(spec.forms, s)
-        est, sav = runs[key]
-        return build_option(spec, est, sav, settings)
+        if (i, s) not in options:
+            forms = specs[i].forms
+            est, sav = run_scenario(forms, s)
+            for j, spec in enumerate(specs):  # the options of one forms set share its run
+                if spec.forms is forms:
+                    options[(j, s)] = build_option(spec, est, sav, settings)
+        return options[(i, s)]
 
     def row(
         key: str, name: str, low_label: str, high_label: str, low: Scenario, high: Scenario, needs_saving: bool = False
