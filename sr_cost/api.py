@@ -19,8 +19,9 @@ from pathlib import Path
 
 from sr_cost.core.costing import estimate
 from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Assumptions
+from sr_cost.core.progress import Progress
 from sr_cost.core.runs import CompareRun, EstimateRun
-from sr_cost.core.savings import Progress, SavingsAssumptions, savings
+from sr_cost.core.savings import SavingsAssumptions, savings
 from sr_cost.core.unit_costs import Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
 from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost.inputs.form_lines import validate_cost_forms
@@ -58,7 +59,8 @@ def run_estimate(
     require_survey: bool = False,
 ) -> EstimateRun:
     """Read and validate the forms, and cost them; with a survey, work out the savings too.
-    Raises DataError with every problem found."""
+    Raises DataError with every problem found. ``progress`` is told how the long steps go (reading a
+    large workbook, the bootstrap: ``sr_cost.core.progress``)."""
     if rounds_per_year < 1:
         raise UsageError(f"--rounds-per-year must be at least 1 (got {rounds_per_year})")
     a = savings_assumptions
@@ -74,7 +76,7 @@ def run_estimate(
     # every problem at once: the survey's too when the cost forms have some
     problems: list[Problem] = []
     with _no_cyclic_gc():
-        bundle = read_forms(Path(forms), encoding=encoding)
+        bundle = read_forms(Path(forms), encoding=encoding, progress=progress)
         try:
             cost_forms = validate_cost_forms(bundle, table)
             result = estimate(cost_forms, Assumptions(rounds_per_year=rounds_per_year, mileage_rate=mileage_rate))
@@ -118,12 +120,14 @@ def run_compare(
     index: str | Path | None = None,
     uplift_pct: Decimal | None = None,
     sensitivity: bool = False,
+    progress: Progress | None = None,
     **estimate_options,
 ) -> CompareRun:
     """Cost one forms set (in-person against virtual rounds, or two phases) or two forms sets, and
     compare the two options over the horizon [years] at ``discount_rate_pct`` [% a year], re-priced
     to ``uplift_to`` with a price index file or a flat ``uplift_pct`` [% a year];
-    ``estimate_options`` go to ``run_estimate``."""
+    ``estimate_options`` go to ``run_estimate``. ``progress`` is told how the long steps go
+    (``sr_cost.core.progress``)."""
     # imported here: an estimate needs none of the comparison's modules
     from sr_cost.core.compare import compare, option_specs
     from sr_cost.core.comparison import Basis, FormsSet, Settings
@@ -143,7 +147,7 @@ def run_compare(
         raise UsageError("--uplift-to needs --index FILE (a year,index price index) or --uplift PCT (a yearly rate)")
     price_index = load_index(Path(index)) if index is not None else None
     paths = [forms] if forms_b is None else [forms, forms_b]
-    runs = tuple(run_estimate(f, **estimate_options) for f in paths)
+    runs = tuple(run_estimate(f, progress=progress, **estimate_options) for f in paths)
     table = runs[0].table
     if uplift_to is None:
         uplift = no_uplift(table.price_year)
@@ -158,6 +162,7 @@ def run_compare(
         specs,
         basis,
         Settings(uplift=uplift, years=years, discount_rate=discount_rate_pct / 100, sensitivity=sensitivity),
+        progress=progress,
     )
     return CompareRun(table=table, runs=runs, comparison=comparison, index=price_index)
 

@@ -74,6 +74,13 @@ ABSENCE_BASIS_OPT = typer.Option(
 )
 BOOTSTRAP_OPT = typer.Option(10_000, "--bootstrap", min=0, help="Bootstrap resamples for the intervals (0: none).")
 SEED_OPT = typer.Option(2021, "--seed", help="Random seed of the bootstrap; the same seed repeats exactly.")
+QUIET_OPT = typer.Option(
+    False,
+    "--quiet",
+    "-q",
+    help="No progress bars. (They are shown only on a terminal, for steps that take seconds, and never "
+    "when JSON or CSV goes to standard output or the output is piped.)",
+)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from sr_cost.cli.common import (
     MILEAGE_RATE_OPT,
     OUTPUT_HELP,
     PARAMS_OPT,
+    QUIET_OPT,
     RECALL_MONTHS_OPT,
     ROUNDS_PER_YEAR_OPT,
     SEED_OPT,
@@ -98,6 +99,7 @@ def compare_cmd(
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
+    quiet: bool = QUIET_OPT,
 ) -> None:
     """The commissioner's view: in-person against virtual rounds (or two phases, or two forms sets)
     side by side, per round, per attendee, a year and over the planning horizon at present value,
@@ -110,7 +112,7 @@ def compare_cmd(
         from sr_cost.api import run_compare
         from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
         from sr_cost.outputs import json_compare, json_csv
-        from sr_cost.outputs.progress import progress_bar
+        from sr_cost.outputs.progress import progress_bars, shows_progress
 
         inputs = (
             [forms] + ([forms_b] if forms_b else []) + ([unit_costs] if unit_costs else []) + ([index] if index else [])
@@ -119,7 +121,8 @@ def compare_cmd(
         check_excel(excel, inputs + ([output] if output else []))
         rate = decimal_option(mileage_rate, "--mileage-rate")
         assumptions = savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed)
-        with progress_bar("bootstrap") as progress:
+        shown = shows_progress(quiet=quiet, to_stdout=output is None, table=fmt is CompareFormat.table)
+        with progress_bars(shown) as progress:
             run = run_compare(
                 forms,
                 forms_b,

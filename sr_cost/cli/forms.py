@@ -15,6 +15,7 @@ from sr_cost.cli.common import (
     MILEAGE_RATE_OPT,
     OUTPUT_HELP,
     PARAMS_OPT,
+    QUIET_OPT,
     RECALL_MONTHS_OPT,
     ROUNDS_PER_YEAR_OPT,
     SEED_OPT,
@@ -45,18 +46,20 @@ def _run_forms(
     excel: Path | None,
     *,
     require_survey: bool,
+    progress_shown: bool,
 ):
     """What `estimate` and `savings` share: refuse outputs that are inputs, cost the forms (with the
-    savings when there is a survey), show the warnings and write the workbook."""
+    savings when there is a survey), show the warnings and write the workbook, with progress bars
+    when ``progress_shown``."""
     from sr_cost.api import run_estimate
     from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
-    from sr_cost.outputs.progress import progress_bar
+    from sr_cost.outputs.progress import progress_bars
 
     inputs = [forms] + ([unit_costs] if unit_costs else [])
     check_output(output, inputs)
     check_excel(excel, inputs + ([output] if output else []))
     rate = decimal_option(mileage_rate, "--mileage-rate")
-    with progress_bar("bootstrap") as progress:
+    with progress_bars(progress_shown) as progress:
         run = run_estimate(
             forms,
             unit_costs=unit_costs,
@@ -75,7 +78,8 @@ def _run_forms(
     if excel is not None:
         from sr_cost.excel.workbook import write_workbook
 
-        write_workbook(excel, run, command=command_line(ctx), savings=run.savings)
+        with progress_bars(progress_shown) as progress:
+            write_workbook(excel, run, command=command_line(ctx), savings=run.savings, progress=progress)
         typer.echo(f"Wrote {excel}", err=True)
     return run
 
@@ -101,6 +105,7 @@ def estimate_cmd(
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
+    quiet: bool = QUIET_OPT,
 ) -> None:
     """Cost Schwartz Rounds from the economic forms: set-up cost, cost per round by component,
     cost per attendee and annual cost, per LA and phase, by mode, per phase and overall. With a
@@ -110,6 +115,7 @@ def estimate_cmd(
     """
     with reported():
         from sr_cost.outputs import json_csv
+        from sr_cost.outputs.progress import shows_progress
 
         run = _run_forms(
             ctx,
@@ -123,6 +129,7 @@ def estimate_cmd(
             output,
             excel,
             require_survey=False,
+            progress_shown=shows_progress(quiet=quiet, to_stdout=output is None, table=fmt is OutputFormat.table),
         )
         if fmt is OutputFormat.json:
             text = json_csv.to_json(json_csv.run_to_dict(run))
@@ -166,6 +173,7 @@ def savings_cmd(
         "Table 21 and the annual figures by formula.",
     ),
     encoding: str = ENCODING_OPT,
+    quiet: bool = QUIET_OPT,
 ) -> None:
     """Sickness-absence savings (report Table 21), net annual cost, break-even sick days, and
     bootstrap intervals that say how sure anyone can be.
@@ -174,6 +182,7 @@ def savings_cmd(
     """
     with reported():
         from sr_cost.outputs import json_csv
+        from sr_cost.outputs.progress import shows_progress
 
         run = _run_forms(
             ctx,
@@ -187,6 +196,7 @@ def savings_cmd(
             output,
             excel,
             require_survey=True,
+            progress_shown=shows_progress(quiet=quiet, to_stdout=output is None, table=fmt is OutputFormat.table),
         )
         if fmt is OutputFormat.json:
             text = json_csv.to_json(json_csv.savings_only_dict(run))

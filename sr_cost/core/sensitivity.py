@@ -30,6 +30,7 @@ from sr_cost.core.costing import estimate
 from sr_cost.core.estimate import Estimate
 from sr_cost.core.lines import CostForms, FormKind, FormLines
 from sr_cost.core.options import build_option
+from sr_cost.core.progress import Progress, Step
 from sr_cost.core.respondents import Survey
 from sr_cost.core.savings import Savings, savings
 from sr_cost.money import ZERO
@@ -138,54 +139,30 @@ def _metric(o: Option, net: bool) -> Decimal:
     return o.net_annual_cost if net else o.annual_cost
 
 
-def sensitivity(specs: tuple[OptionSpec, OptionSpec], base: tuple[Option, ...], settings: Settings) -> Sensitivity:
-    """The tornado rows (widest swing first) and the break-even attendance of both options."""
-    net = all(o.saving is not None for o in base)
-    # each scenario's options, not its estimates: a national estimate holds every round's cost, and
-    # ten of them held at once would double the memory of the run
-    options: dict[tuple[int, Scenario], Option] = {}
-
-    def option_at(i: int, s: Scenario) -> Option:
-        if (i, s) not in options:
-            forms = specs[i].forms
-            est, sav = run_scenario(forms, s)
-            for j, spec in enumerate(specs):  # the options of one forms set share its run
-                if spec.forms is forms:
-                    options[(j, s)] = build_option(spec, est, sav, settings)
-        return options[(i, s)]
-
-    def row(
-        key: str, name: str, low_label: str, high_label: str, low: Scenario, high: Scenario, needs_saving: bool = False
-    ) -> SensitivityRow:
-        swings = []
-        for i, o in enumerate(base):
-            if needs_saving and o.saving is None:
-                swings.append(Swing(None, None))
-                continue
-            lo, hi = option_at(i, low), option_at(i, high)
-            swings.append(Swing(_metric(lo, net), _metric(hi, net), lo.cost_per_attendee, hi.cost_per_attendee))
-        return SensitivityRow(key, name, low_label, high_label, tuple(swings))
-
+def _plan(net: bool) -> list[tuple[str, str, str, str, Scenario, Scenario]]:
+    """The tornado's rows: key, name, the labels of its two ends and their scenarios."""
     rpy_lo, rpy_hi = ROUNDS_PER_YEAR_RANGE
     hpd_lo, hpd_hi = HOURS_PER_DAY_RANGE
-    rows = [
-        row(
+    attendance_lo, attendance_hi = ATTENDANCE_RANGE
+    unit_costs_lo, unit_costs_hi = UNIT_COST_RANGE
+    plan = [
+        (
             "attendance",
             "Attendance ±25%",
             "-25%",
             "+25%",
-            Scenario(attendance=ATTENDANCE_RANGE[0]),
-            Scenario(attendance=ATTENDANCE_RANGE[1]),
+            Scenario(attendance=attendance_lo),
+            Scenario(attendance=attendance_hi),
         ),
-        row(
+        (
             "unit_costs",
             "Unit costs ±10%",
             "-10%",
             "+10%",
-            Scenario(unit_costs=UNIT_COST_RANGE[0]),
-            Scenario(unit_costs=UNIT_COST_RANGE[1]),
+            Scenario(unit_costs=unit_costs_lo),
+            Scenario(unit_costs=unit_costs_hi),
         ),
-        row(
+        (
             "rounds_per_year",
             f"Rounds a year {rpy_lo}-{rpy_hi}",
             str(rpy_lo),
@@ -193,21 +170,62 @@ def sensitivity(specs: tuple[OptionSpec, OptionSpec], base: tuple[Option, ...], 
             Scenario(rounds_per_year=rpy_lo),
             Scenario(rounds_per_year=rpy_hi),
         ),
-        row("catering", "Catering dropped", "dropped", "kept", Scenario(drop_catering=True), Scenario()),
+        ("catering", "Catering dropped", "dropped", "kept", Scenario(drop_catering=True), Scenario()),
     ]
-    notes = []
     if net:
-        rows.append(
-            row(
+        plan.append(
+            (
                 "hours_per_day",
                 f"Sick-day hours {hpd_lo}-{hpd_hi}",
                 str(hpd_lo),
                 str(hpd_hi),
                 Scenario(hours_per_day=hpd_lo),
                 Scenario(hours_per_day=hpd_hi),
-                needs_saving=True,
             )
         )
+    return plan
+
+
+NOBODY = Scenario(attendance=ZERO)  # the break-even attendance's second run of the engine
+
+
+def sensitivity(
+    specs: tuple[OptionSpec, OptionSpec],
+    base: tuple[Option, ...],
+    settings: Settings,
+    progress: Progress | None = None,
+) -> Sensitivity:
+    """The tornado rows (widest swing first) and the break-even attendance of both options.
+    ``progress`` is told how the scenarios go, in lines costed (``Step.sensitivity``)."""
+    net = all(o.saving is not None for o in base)
+    plan = _plan(net)
+    scenarios = list(dict.fromkeys([s for *_, low, high in plan for s in (low, high)] + [NOBODY]))
+    sets = list({id(spec.forms): spec.forms for spec in specs}.values())  # each forms set once
+    lines = {id(fs): sum(len(t) for t in fs.forms.lines.values()) for fs in sets}
+    total, done = sum(lines.values()) * len(scenarios), 0
+    # each scenario's options, not its estimates: a national estimate holds every round's cost, and
+    # ten of them held at once would double the memory of the run
+    options: dict[tuple[int, Scenario], Option] = {}
+    for fs in sets:
+        for s in scenarios:
+            est, sav = run_scenario(fs, s)
+            for j, spec in enumerate(specs):  # the options of one forms set share its run
+                if spec.forms is fs:
+                    options[(j, s)] = build_option(spec, est, sav, settings)
+            done += lines[id(fs)]
+            if progress is not None:
+                progress(Step.sensitivity, done, total)
+
+    def row(key: str, name: str, low_label: str, high_label: str, low: Scenario, high: Scenario) -> SensitivityRow:
+        swings = []
+        for i in range(len(base)):
+            lo, hi = options[(i, low)], options[(i, high)]
+            swings.append(Swing(_metric(lo, net), _metric(hi, net), lo.cost_per_attendee, hi.cost_per_attendee))
+        return SensitivityRow(key, name, low_label, high_label, tuple(swings))
+
+    rows = [row(*planned) for planned in plan]
+    notes = []
+    if net:
         swings = []
         for o in base:
             if o.saving.interval is None:
@@ -230,8 +248,10 @@ def sensitivity(specs: tuple[OptionSpec, OptionSpec], base: tuple[Option, ...], 
         )
     rows.sort(key=lambda r: r.width, reverse=True)
     a, b = base
-    zero = Scenario(attendance=ZERO)
-    break_even = (break_even_attendance(a, option_at(0, zero), b), break_even_attendance(b, option_at(1, zero), a))
+    break_even = (
+        break_even_attendance(a, options[(0, NOBODY)], b),
+        break_even_attendance(b, options[(1, NOBODY)], a),
+    )
     return Sensitivity(
         metric="net annual cost" if net else "annual cost",
         base=(_metric(a, net), _metric(b, net)),

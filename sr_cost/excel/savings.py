@@ -126,7 +126,7 @@ def savings_sheet(book: Book, ws) -> None:
     for key, _ in wrapped:
         t.alignments[key] = Alignment(wrap_text=True)
     t.add_rows(
-        (
+        book.counted(
             respondent_row(r, row, phase_no=phase_no[r.phase], basis=a.absence_basis)
             for row, r in enumerate(s.respondents, start=t.next_row)
         ),

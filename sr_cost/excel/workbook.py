@@ -42,6 +42,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from sr_cost import __version__
 from sr_cost.core.columns import natural_key
+from sr_cost.core.progress import Progress
 from sr_cost.core.runs import EstimateRun
 from sr_cost.core.savings import Savings
 from sr_cost.excel import audit as excel_audit
@@ -76,13 +77,21 @@ def build_workbook(run: EstimateRun, *, command: str = "", savings: Savings | No
     return _build(Book(run=run, command=command, savings=savings)).wb
 
 
-def write_workbook(path: Path, run: EstimateRun, *, command: str = "", savings: Savings | None = None) -> None:
+def write_workbook(
+    path: Path,
+    run: EstimateRun,
+    *,
+    command: str = "",
+    savings: Savings | None = None,
+    progress: Progress | None = None,
+) -> None:
     """The workbook of ``build_workbook``, written atomically (a failure leaves any existing file
     intact). The rows of Lines, Rounds and the respondents of Savings are written as XML while they are
     laid out (``excel_stream``): a national workbook takes seconds and little memory, not minutes and
-    gigabytes of cells."""
-    book = _build(Book(run=run, command=command, savings=savings, streamed=[]))
-    write_atomic(Path(path), lambda tmp: excel_stream.save(book.wb, book.streamed, tmp))
+    gigabytes of cells. ``progress`` is told how writing those rows goes (``Step.writing``), then
+    putting them into the file (``Step.saving``)."""
+    book = _build(Book(run=run, command=command, savings=savings, streamed=[], progress=progress))
+    write_atomic(Path(path), lambda tmp: excel_stream.save(book.wb, book.streamed, tmp, progress))
 
 
 def _build(book: Book) -> Book:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sr_cost.core.lines import FormKind, InputFile
+from sr_cost.core.progress import Progress
 from sr_cost.errors import DataError, Problem
 from sr_cost.inputs.csv_files import read_csv
 from sr_cost.inputs.files import sha256_of
@@ -65,9 +66,12 @@ def read_tables(
     }
 
 
-def read_forms(path: Path, *, encoding: str = "utf-8-sig", sheets: Sequence[str] = SHEETS) -> FormsBundle:
+def read_forms(
+    path: Path, *, encoding: str = "utf-8-sig", sheets: Sequence[str] = SHEETS, progress: Progress | None = None
+) -> FormsBundle:
     """Read the forms in ``sheets`` from an .xlsx workbook or a folder of CSV files (no validation
-    yet). Every form file in a folder is hashed for the provenance, read or not."""
+    yet). Every form file in a folder is hashed for the provenance, read or not. ``progress`` is
+    told how reading a workbook goes (``Step.reading``)."""
     display = str(path)
     if not path.exists():
         raise DataError(
@@ -100,7 +104,9 @@ def read_forms(path: Path, *, encoding: str = "utf-8-sig", sheets: Sequence[str]
         read_problems: list[Problem] = []
         from sr_cost.inputs.xlsx import read_xlsx_sheets  # the workbook modules: only for a workbook
 
-        found = read_xlsx_sheets(path, display=display, sheets=tuple(sheets), cell_problems=read_problems)
+        found = read_xlsx_sheets(
+            path, display=display, sheets=tuple(sheets), cell_problems=read_problems, progress=progress
+        )
         tables = {name: found[name] for name in SHEETS if name in found}
         return FormsBundle(display, (InputFile(display, sha256_of(path)),), tables, tuple(read_problems))
     if path.suffix.lower() in (".xls", ".xlsb", ".ods", ".numbers"):

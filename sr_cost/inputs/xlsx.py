@@ -48,10 +48,11 @@ from pathlib import Path
 
 from defusedxml.common import DefusedXmlException
 
+from sr_cost.core.progress import Progress, Step
 from sr_cost.errors import DataError, Problem
 from sr_cost.inputs.tables import RawTable
 from sr_cost.inputs.xlsx_screen import mentions, screen_sheet, sheet_parts
-from sr_cost.inputs.xlsx_sheet import SheetRead
+from sr_cost.inputs.xlsx_sheet import RowProgress, SheetRead
 
 MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
 PROLOG_BYTES = 64 * 1024  # [bytes] read from each XML part to find which one declares a DTD
@@ -64,15 +65,19 @@ def read_xlsx_sheets(
     sheets: tuple[str, ...] | None = None,
     first: bool = False,
     cell_problems: list[Problem] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, RawTable]:
     """Read the visible sheets of a workbook (only ``sheets``, lower-cased names, when given), keyed by
     lower-cased sheet name.
 
     Values are read as Excel saved them (formulas by their saved values). Row numbers and cell
-    references are those Excel shows.
+    references are those Excel shows. ``progress`` is told how far the reading has got, in bytes of
+    the sheets' XML (``Step.reading``).
     """
     _refuse_compound_file(path, display or str(path))
-    return read_sheets(path, display=display or str(path), wanted=sheets, first=first, cell_problems=cell_problems)
+    return read_sheets(
+        path, display=display or str(path), wanted=sheets, first=first, cell_problems=cell_problems, progress=progress
+    )
 
 
 CFB_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")  # OLE compound file: .xls, and encrypted .xlsx
@@ -205,6 +210,7 @@ def read_sheets(
     wanted: Collection[str] | None = None,
     first: bool = False,
     cell_problems: list[Problem] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, RawTable]:
     """Visible sheets keyed by their lower-cased, stripped names, with every problem at once.
 
@@ -220,13 +226,18 @@ def read_sheets(
     its row), so that whoever validates the tables can report them with its own.
     """
     try:
-        return _read_sheets(path, display, wanted, first, cell_problems)
+        return _read_sheets(path, display, wanted, first, cell_problems, progress)
     except DefusedXmlException:
         raise _entities_refused(path, display) from None
 
 
 def _read_sheets(
-    path: Path, display: str, wanted: Collection[str] | None, first: bool, cell_problems: list[Problem] | None
+    path: Path,
+    display: str,
+    wanted: Collection[str] | None,
+    first: bool,
+    cell_problems: list[Problem] | None,
+    progress: Progress | None,
 ) -> dict[str, RawTable]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
@@ -238,14 +249,19 @@ def _read_sheets(
     tables: dict[str, RawTable] = {}
     detail = Detail(path, package_bytes)
     book = None
+
+    def read_it(sheet) -> bool:  # a worksheet asked for (every one, when none is named)
+        return sheet.typ == SheetTypeEnum.WorkSheet and (wanted is None or sheet.name.strip().lower() in wanted)
+
     try:
         book = CalamineWorkbook.from_path(path)
         with zipfile.ZipFile(path) as archive:
             parts = sheet_parts(archive)
+            reading = _Reading(archive, parts, [s.name for s in book.sheets_metadata if read_it(s)], progress)
             for sheet in book.sheets_metadata:
                 name = sheet.name
                 key = name.strip().lower()
-                if sheet.typ != SheetTypeEnum.WorkSheet or (wanted is not None and key not in wanted):
+                if not read_it(sheet):
                     continue
                 if sheet.visible != SheetVisibleEnum.Visible:
                     if wanted is not None:
@@ -259,13 +275,14 @@ def _read_sheets(
                             )
                         )
                     continue
-                read = _read_sheet(book, archive, parts.get(name), detail, name, display)
+                read = _read_sheet(book, archive, parts.get(name), detail, name, display, reading.sheet(name))
                 problems.extend(read.header_problems)
                 in_cells.extend(read.cell_problems)
                 if read.table is not None:
                     tables[key] = read.table
                     if first:
                         break
+            reading.finish()
     except (DataError, DefusedXmlException):
         raise
     except Exception as exc:  # calamine, openpyxl and zipfile raise many types for malformed workbooks
@@ -285,18 +302,66 @@ def _read_sheets(
     return tables
 
 
-def _read_sheet(book, archive: zipfile.ZipFile, member: str | None, detail, name: str, display: str) -> SheetRead:
+class _Reading:
+    """The progress of reading a workbook's sheets, in bytes of their XML: each sheet's bytes count
+    as its rows are read."""
+
+    def __init__(self, archive: zipfile.ZipFile, parts: dict[str, str], names: list[str], progress: Progress | None):
+        self.progress = progress
+        self.sizes = {name: archive.getinfo(parts[name]).file_size if name in parts else 0 for name in names}
+        self.total = sum(self.sizes.values())
+        self.done = 0
+        self._report(0)
+
+    def _report(self, done: int) -> None:
+        if self.progress is not None:
+            self.progress(Step.reading, done, self.total)
+
+    def sheet(self, name: str) -> RowProgress | None:
+        """What the reader of the sheet ``name`` is to tell: rows read, of its rows."""
+        if self.progress is None:
+            return None
+        self._report(self.done)
+        before, size = self.done, self.sizes.get(name, 0)
+        self.done += size
+
+        def rows_read(done: int, rows: int) -> None:
+            self._report(before + size * min(done, rows) // max(rows, 1))
+
+        return rows_read
+
+    def finish(self) -> None:
+        self._report(self.total)
+
+
+def _read_sheet(
+    book,
+    archive: zipfile.ZipFile,
+    member: str | None,
+    detail,
+    name: str,
+    display: str,
+    progress: RowProgress | None = None,
+) -> SheetRead:
     """A plain sheet by calamine, any other by openpyxl (``xlsx_detail``)."""
     from sr_cost.inputs.xlsx_detail import read_detailed
     from sr_cost.inputs.xlsx_values import merged_ranges, read_plain
 
     screen = screen_sheet(archive, member) if member is not None else None
     if screen is not None and screen.plain:
-        return read_plain(book.get_sheet_by_name(name), name, display)
+        return read_plain(book.get_sheet_by_name(name), name, display, progress)
     merged = None  # unknown: openpyxl's full mode says, if the workbook is small enough for it
     if not detail.full_mode and screen is not None:
         if screen.fits:  # calamine can hold the sheet: it says which cells are merged
             merged = merged_ranges(book.get_sheet_by_name(name))
         elif not mentions(archive, member, b"mergeCell"):
             merged = []
-    return read_detailed(detail, name, display, hidden=screen is None or screen.hidden, merged=merged)
+    return read_detailed(
+        detail,
+        name,
+        display,
+        hidden=screen is None or screen.hidden,
+        merged=merged,
+        progress=progress,
+        rows=screen.last_row if screen is not None else 0,
+    )

@@ -55,6 +55,7 @@ _PREFIXED_MAIN = re.compile(
 _UNSAVED = re.compile(rb"(?:</f\s*>|<f\b[^>]*/>)(?!\s*<v\b[^>]*>\s*[^<\s])")
 _HIDDEN = re.compile(rb'\bhidden\s*=\s*(?:["\']\s*(?:1|true)\s*["\']|"[^"]*&|\'[^\']*&)', re.IGNORECASE)
 _ESCAPED_VALUE = re.compile(rb"<v\b[^>]*>[^<]*&")  # calamine misreads a number written with &#49;
+_LAST_ROW = re.compile(rb'<row\b[^>]*?\sr="([0-9]{1,7})"')
 
 
 @dataclass
@@ -67,6 +68,7 @@ class Screen:
     odd: bool = False  # written in a way the screen does not check
     boxed: bool = True  # every cell is within A1:M599999
     extent: tuple[int, int] | None = None  # (last row, last column) of the cells holding something
+    last_row: int = 0  # the number of the last ``<row r="...">`` (for the progress of reading the sheet)
 
     @property
     def fits(self) -> bool:
@@ -102,6 +104,9 @@ def screen_sheet(archive: zipfile.ZipFile, member: str) -> Screen:
             found.odd = True
         if found.boxed and _OUTSIDE_BOX.search(block):
             found.boxed = False
+        at = block.rfind(b"<row ")
+        if at >= 0 and (last := _LAST_ROW.match(block, at)):
+            found.last_row = int(last.group(1))
     if not found.boxed and not found.odd:
         found.extent = _extent(archive, member)
         found.odd = found.extent is None
