@@ -17,16 +17,25 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
-from sr_cost.core.costing import estimate
+from sr_cost.core.costing import estimate, with_feedback_forms
 from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Assumptions
+from sr_cost.core.respondents import StaffCount
 from sr_cost.core.runs import CompareRun, EstimateRun
 from sr_cost.core.savings import Progress, SavingsAssumptions, savings
-from sr_cost.core.unit_costs import Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
+from sr_cost.core.unit_costs import AbsenceBasis, Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
 from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost.inputs.form_lines import validate_cost_forms
 from sr_cost.inputs.forms import read_forms
-from sr_cost.inputs.survey import staff_coverage, validate_survey
+from sr_cost.inputs.survey import read_staff, staff_coverage, validate_survey
 from sr_cost.inputs.unit_costs import build_table, load_table
+
+
+def check_horizon(years: int, discount_rate: Decimal) -> None:
+    """The planning horizon [years] and discount rate [fraction a year] an option may take."""
+    if not 1 <= years <= 50:
+        raise UsageError(f"--years must be from 1 to 50 (got {years})")
+    if not 0 <= discount_rate < 1:
+        raise UsageError(f"--discount-rate must be from 0% to below 100% (got {discount_rate * 100}%)")
 
 
 @contextmanager
@@ -70,6 +79,11 @@ def run_estimate(
         raise UsageError(f"--bootstrap must be 0 (off) or more (got {a.bootstrap})")
     if mileage_rate < 0:
         raise UsageError(f"--mileage-rate must be zero or more (got {mileage_rate})")
+    if a.absence_basis is AbsenceBasis.agency and a.agency_rate is None:
+        raise UsageError("--absence-basis agency needs --agency-rate (the agency's hourly rate, £ an hour)")
+    if a.agency_rate is not None and not 0 < a.agency_rate <= 10_000:
+        raise UsageError(f"--agency-rate must be more than £0 and at most £10,000 an hour (got {a.agency_rate})")
+    check_horizon(a.years, a.discount_rate)
     table = unit_cost_table(unit_costs, params)
     # every problem at once: the survey's too when the cost forms have some
     problems: list[Problem] = []
@@ -80,8 +94,10 @@ def run_estimate(
             result = estimate(cost_forms, Assumptions(rounds_per_year=rounds_per_year, mileage_rate=mileage_rate))
         except DataError as error:
             problems += error.problems
+        staff: tuple[StaffCount, ...] = ()
         try:
-            survey = validate_survey(bundle, table, a.absence_basis)
+            survey = validate_survey(bundle, table, a.absence_basis, a.agency_rate)
+            staff = survey.staff if survey is not None else read_staff(bundle)
         except DataError as error:
             problems += error.problems
         else:
@@ -89,6 +105,11 @@ def run_estimate(
                 problems += survey.warnings
     if problems:
         raise DataError(problems)
+    forms_by_phase: dict[str, int] = {}
+    for row in staff:
+        if row.feedback_forms is not None:
+            forms_by_phase[row.phase] = forms_by_phase.get(row.phase, 0) + row.feedback_forms
+    result = with_feedback_forms(result, forms_by_phase)
     if survey is not None:
         survey = staff_coverage(survey, {(la.la, la.phase) for la in result.las})
     if survey is None and require_survey:

@@ -21,7 +21,8 @@ from sr_cost.core.savings import SavingsAssumptions, sickness_cost
 from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.excel import workbook as excel
 from sr_cost.money import money_str
-from sr_cost.outputs.json_csv import estimate_csv, estimate_to_dict, savings_to_dict
+from sr_cost.outputs.json_csv import estimate_csv, estimate_to_dict
+from sr_cost.outputs.json_savings import savings_to_dict
 
 from conftest import ROOT, TRIAL
 from soffice import convert, soffice  # noqa: F401  (a fixture)
@@ -29,7 +30,7 @@ from soffice import convert, soffice  # noqa: F401  (a fixture)
 SMALL = ROOT / "tests" / "fixtures" / "small"
 HEADER = "la,phase,round,mode,item,role,rate,staff,hours,miles,cost\n"
 TINY = Decimal("0.000001")
-QUICK = SavingsAssumptions(bootstrap=200)
+QUICK = SavingsAssumptions(bootstrap=200, absence_basis=AbsenceBasis.unit_cost)  # Table 21's basis
 
 LA_FIGURES = {
     "Rounds": "rounds",
@@ -332,7 +333,11 @@ def test_awkward_labels_and_wildcard_roles_recalculate(soffice, tmp_path):  # no
         "Social worker,34748.00,10000,20000,44.55\nSenior worker,1,1,1,10.00\nSenior*,1,1,1,20.00\n"
         "Worker1,1,1,1,5.00\nWorker?,1,1,1,7.77\n"
     )
-    run = run_estimate(forms, unit_costs=table, savings_assumptions=SavingsAssumptions(bootstrap=50))
+    run = run_estimate(
+        forms,
+        unit_costs=table,
+        savings_assumptions=SavingsAssumptions(bootstrap=50, absence_basis=AbsenceBasis.unit_cost),
+    )
     path = tmp_path / "awkward.xlsx"
     excel.write_workbook(path, run, savings=run.savings)
     (recalculated,) = convert(soffice, [path], tmp_path / "recalc")
@@ -393,7 +398,7 @@ def test_editing_hours_per_sick_day_changes_the_savings(soffice, tmp_path):  # n
         "A,1,R3,control,,34748,1\n"
     )
     (forms / "staff.csv").write_text("la,phase,intervention_staff,control_staff\nA,1,10,10\n")
-    run = run_estimate(forms, savings_assumptions=SavingsAssumptions(bootstrap=0))
+    run = run_estimate(forms, savings_assumptions=SavingsAssumptions(bootstrap=0, absence_basis=AbsenceBasis.unit_cost))
     path = tmp_path / "small.xlsx"
     excel.write_workbook(path, run, savings=run.savings)
     wb = openpyxl.load_workbook(path)
@@ -437,7 +442,7 @@ def test_a_phase_without_staff_numbers_and_no_bootstrap(soffice, tmp_path):  # n
         "B,Year two,R2,control,Family support worker,,3\n"
     )
     (forms / "staff.csv").write_text("la,phase,intervention_staff,control_staff\nA,Year one,10,10\n")
-    run = run_estimate(forms, savings_assumptions=SavingsAssumptions(bootstrap=0))
+    run = run_estimate(forms, savings_assumptions=SavingsAssumptions(bootstrap=0, absence_basis=AbsenceBasis.unit_cost))
     assert run.savings.phases[1].annual_running_cost is None
     path = tmp_path / "partial.xlsx"
     excel.write_workbook(path, run, savings=run.savings)

@@ -12,6 +12,7 @@ from sr_cost.core.runs import CompareRun
 from sr_cost.core.sensitivity import ATTENDANCE_RANGE, HOURS_PER_DAY_RANGE, ROUNDS_PER_YEAR_RANGE, UNIT_COST_RANGE
 from sr_cost.money import money_str, places
 from sr_cost.outputs.json_csv import provenance
+from sr_cost.outputs.json_savings import decision_dict
 from sr_cost.outputs.wording import summary
 
 
@@ -49,6 +50,7 @@ def _option_dict(o: Option) -> dict[str, Any]:
             "mean_hourly_cost": money_str(s.mean_hourly),
             "hours_per_day": places(s.hours_per_day, 2),
         },
+        "decision": decision_dict(o.decision, o.decision_spread),
     }
 
 
