@@ -46,7 +46,7 @@ def decision_dict(d: Decision | None, spread: DecisionSpread | None = None) -> d
         "net_present_value": money_str(d.net_present_value),
         "roi": places(d.roi, 2),
         "roi_first_year": places(d.roi_first_year, 2),
-        "payback_months": places(d.payback_months, 1),
+        "payback_months": places(d.payback_months, 2),
         "max_setup_fee": money_str(d.max_setup_fee),
         "max_cost_per_round": money_str(d.max_cost_per_round),
         "break_even_saving_per_staff": money_str(d.break_even_saving_per_staff),
