@@ -1,0 +1,309 @@
+"""The committee report, as a ``report_model.Report``: page one (the answer in plain English, the
+headline figures, how sure, what moves the answer), the charts and tables, and the methods appendix
+(``report_methods``).
+
+Every figure is taken from the JSON payloads the other commands print (``json_csv.run_to_dict``
+for the estimate and its savings, ``json_compare.compare_to_dict`` for the comparison), or from the
+shared sentences of ``wording``, so the report's figures are the JSON's to the penny. Each section
+draws on what the payloads hold: the decision figures (``savings.phases[i].decision``) and the
+cost-effectiveness (``cost_effectiveness``) appear when a run has them, and are left out otherwise.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sr_cost.core.runs import ReportRun
+from sr_cost.outputs.json_compare import compare_to_dict
+from sr_cost.outputs.json_csv import run_to_dict
+from sr_cost.outputs.report_charts import (
+    COMPONENTS,
+    ce_charts,
+    ce_sentences,
+    la_chart,
+    m,
+    mode_label,
+    pair_chart,
+    prob,
+    tornado_charts,
+)
+from sr_cost.outputs.report_methods import methods
+from sr_cost.outputs.report_model import Report, Section, Table
+from sr_cost.outputs.wording import LABELS, break_even_sentences, net_sentence, pct, plain_english, ranges_text
+
+Payload = dict[str, Any]
+
+
+def _answer(est: Payload, cmp: Payload | None) -> list[str]:
+    o, phases = est["overall"], est["phases"]
+    rpy = est["assumptions"]["rounds_per_year"]
+    out = []
+    if o["mean_setup"] is not None:
+        out.append(
+            f"Setting up costs {m(o['mean_setup'])} per LA on average ({m(o['min_setup'])} to "
+            f"{m(o['max_setup'])}): the training lines of the forms, paid once."
+        )
+    else:
+        out.append("The forms have no training lines, so no set-up cost is counted.")
+    by_phase = (
+        "; ".join(f"phase {p['phase']} {m(p['mean_total_per_round'])}" for p in phases) if len(phases) > 1 else ""
+    )
+    out.append(
+        f"A round costs {m(o['mean_total_per_round'])} on average over the {o['las']} LA-phases "
+        f"({m(o['min_total_per_round'])} to {m(o['max_total_per_round'])})"
+        + (f"; {by_phase}" if by_phase else "")
+        + "."
+    )
+    if cmp is not None:
+        a, b = cmp["options"]
+        out.append(
+            f"Per attendee, a typical LA pays {m(a['cost_per_attendee'])} for {mode_label(a['label'])} rounds and "
+            f"{m(b['cost_per_attendee'])} for {mode_label(b['label'])} rounds (pooled over every round: "
+            f"{m(a['pooled_cost_per_attendee'])} and {m(b['pooled_cost_per_attendee'])})."
+        )
+    else:
+        modes = "; ".join(f"{mode_label(x['mode'])} {m(x['cost_per_attendee'])}" for x in est["modes"])
+        out.append(f"Per attendee (all the rounds of a mode pooled): {modes}.")
+    yearly = "; ".join(f"phase {p['phase']} {m(p['annual_cost'])}" for p in phases) if len(phases) > 1 else ""
+    out.append(
+        f"A year at {rpy} rounds costs a typical LA {m(o['annual_cost'])}" + (f" ({yearly})" if yearly else "") + "."
+    )
+    if cmp is not None:
+        a, b = cmp["options"]
+        h = cmp["horizon"]
+        out.append(
+            f"Over {h['years']} years, discounted at {pct(Decimal(h['discount_rate']))} a year, in "
+            f"{cmp['prices']['price_year']} prices, the present value of a typical LA's set-up and rounds is "
+            f"{m(a['present_value'])} for {mode_label(a['label'])} and {m(b['present_value'])} for "
+            f"{mode_label(b['label'])}."
+        )
+    return out
+
+
+def _key_figures(cmp: Payload) -> Table:
+    a, b = cmp["options"]
+    h = cmp["horizon"]
+    fmt = {"n": h["years"], "rpy": a["rounds_per_year"], "r": pct(Decimal(h["discount_rate"]))}
+    names = [
+        "setup",
+        "mean_total_per_round",
+        "attendees_per_round",
+        "cost_per_attendee",
+        "annual_cost",
+        "present_value",
+    ]
+    if a["annual_saving"] is not None and b["annual_saving"] is not None:
+        names += ["annual_saving", "net_annual_cost", "break_even_sick_days"]
+    rows = []
+    for name in names:
+        show = (lambda x: x) if name in ("attendees_per_round", "break_even_sick_days") else m
+        diff = cmp["difference"][name]
+        rows.append((LABELS[name].format(**fmt).strip(), show(a[name]), show(b[name]), show(diff)))
+    heads = (
+        "",
+        mode_label(a["label"]),
+        mode_label(b["label"]),
+        f"{mode_label(b['label'])} − {mode_label(a['label'])}",
+    )
+    return Table(heads, tuple(rows), caption="A typical LA, each option (the comparison's figures)")
+
+
+def _phase_table(est: Payload) -> Table:
+    rows = tuple(
+        (
+            p["phase"],
+            str(p["las"]),
+            m(p["mean_total_per_round"]),
+            f"{m(p['min_total_per_round'])} to {m(p['max_total_per_round'])}",
+            m(p["annual_cost"]),
+            m(p["mean_setup"]) if p["mean_setup"] else "—",
+        )
+        for p in est["phases"]
+    )
+    o = est["overall"]
+    rows += (
+        (
+            "all",
+            str(o["las"]),
+            m(o["mean_total_per_round"]),
+            f"{m(o['min_total_per_round'])} to {m(o['max_total_per_round'])}",
+            m(o["annual_cost"]),
+            m(o["mean_setup"]) if o["mean_setup"] else "—",
+        ),
+    )
+    heads = ("Phase", "LAs", "Mean per round", "Range over LAs", "A year", "Mean set-up")
+    return Table(heads, rows, caption="By phase: means over LAs", text_columns=2)
+
+
+def _decision_sentence(p: Payload) -> str | None:
+    """The decision figures of a phase (issue 14's ``decision`` object), when the run has them."""
+    d = p.get("decision")
+    if not d:
+        return None
+    parts = []
+    if d.get("roi") is not None:
+        ci = f" (95% interval {d['roi_ci_low']} to {d['roi_ci_high']})" if d.get("roi_ci_low") is not None else ""
+        parts.append(f"£{d['roi']} back for every £1 over the horizon at present value{ci}")
+    if "payback_months" in d:
+        parts.append(
+            "no payback within the horizon"
+            if d["payback_months"] is None
+            else f"payback in {d['payback_months']} months"
+        )
+    if d.get("net_present_value") is not None:
+        parts.append(f"net present value {m(d['net_present_value'])}")
+    if d.get("max_setup_fee") is not None:
+        parts.append(f"the set-up fee could rise to {m(d['max_setup_fee'])} and still break even")
+    if d.get("max_cost_per_round") is not None:
+        parts.append(f"a round could cost up to {m(d['max_cost_per_round'])}")
+    if d.get("p_roi_at_least_1") is not None:
+        parts.append(f"probability of at least £1 back per £1: {prob(d['p_roi_at_least_1'])}")
+    return f"Phase {p['phase']}: " + "; ".join(parts) + "." if parts else None
+
+
+def _savings_section(run: ReportRun, est: Payload) -> Section:
+    s = run.estimate.savings
+    if s is None:
+        return Section(
+            "What they may save",
+            ("The forms have no survey, so no sickness-absence saving is estimated (see `sr-cost savings`).",),
+        )
+    bullets = list(plain_english(s))
+    for p in s.phases:
+        text = net_sentence(p)
+        if text:
+            bullets.append(text)
+    bullets += [t for t in (_decision_sentence(p) for p in est["savings"]["phases"]) if t]
+    notes = (
+        "A saving is the control group's mean sickness-absence cost less the intervention group's, over the "
+        "survey's recall period, scaled to a year and to all the intervention staff counted: an extrapolation "
+        "from the respondents, who may not be like the rest.",
+    )
+    return Section("What they may save, and how sure", bullets=tuple(bullets), notes=notes)
+
+
+def _moves(run: ReportRun, cmp: Payload | None) -> Section | None:
+    if cmp is None or cmp.get("sensitivity") is None:
+        return None
+    s = cmp["sensitivity"]
+    bullets = []
+    for r in s["rows"][:3]:
+        ends = "; ".join(
+            f"{mode_label(o['label'])} {m(o['low'])} ({r['low']}) to {m(o['high'])} ({r['high']})"
+            for o in r["options"]
+            if o["low"] is not None and o["high"] is not None
+        )
+        bullets.append(f"{r['assumption']}: {s['metric']} {ends}.")
+    base = ", ".join(f"{mode_label(b['label'])} {m(b['value'])}" for b in s["base"])
+    return Section(
+        "What moves the answer most",
+        (f"The three assumptions whose range moves the {s['metric']} most (now: {base}):",),
+        bullets=tuple(bullets),
+    )
+
+
+def _la_table(est: Payload) -> Table:
+    rows = tuple(
+        (
+            la["la"],
+            la["phase"],
+            f"{la['rounds_in_person']} / {la['rounds_virtual']}",
+            m(la["setup"]["total"]) if la["setup"] else "—",
+            *(m(la["per_round"][c]) for c in (*COMPONENTS, "total")),
+            la["attendees_per_round"] or "—",
+            m(la["cost_per_attendee"]),
+            m(la["annual_cost"]),
+        )
+        for la in est["las"]
+    )
+    heads = ("LA", "Phase", "Rounds in person / virtual", "Set-up", "Panel", "Round", "Steering", "Per round")
+    heads += ("Attendees a round", "Per attendee", "A year")
+    return Table(heads, rows, caption="Per LA and phase (the report's Tables 19 and 20)", text_columns=3)
+
+
+def _savings_table(est: Payload) -> Table | None:
+    s = est.get("savings")
+    if s is None:
+        return None
+    rows = tuple(
+        (
+            f"phase {p['phase']}",
+            f"{p['n_intervention']} / {p['n_control']}",
+            m(p["mean_cost_intervention"]),
+            m(p["mean_cost_control"]),
+            m(p["saving_per_staff"]),
+            f"{m(p['saving_ci_low'])} to {m(p['saving_ci_high'])}" if p["saving_ci_low"] is not None else "—",
+            prob(p["p_saving_positive"]),
+            m(p["net_annual_cost"]),
+            prob(p["p_pays_for_itself"]),
+        )
+        for p in s["phases"]
+    )
+    for how in ("combined", "pooled"):
+        c = s[how]
+        rows += (
+            (
+                how,
+                "",
+                m(c["mean_cost_intervention"]),
+                m(c["mean_cost_control"]),
+                m(c["saving_per_staff"]),
+                "",
+                "",
+                "",
+                "",
+            ),
+        )
+    heads = ("", "Respondents (intervention / control)", "Intervention mean", "Control mean", "Saving per staff member")
+    heads += ("95% interval", "P(saving > 0)", "Net cost a year", "P(pays for itself)")
+    return Table(
+        heads, rows, caption="Sickness-absence cost per staff member over the recall period (the report's Table 21)"
+    )
+
+
+def build_report(run: ReportRun, command: str, ce_points: dict | None = None) -> Report:
+    """The report of a run; ``command`` is the command line that made it (for the provenance)."""
+    est = run_to_dict(run.estimate)
+    est["command"] = command
+    cmp = compare_to_dict(run.comparison) if run.comparison is not None else None
+    summary = [Section("The answer", bullets=tuple(_answer(est, cmp)))]
+    if cmp is not None:
+        a, b = (mode_label(o["label"]) for o in cmp["options"])
+        summary.append(Section(f"{a.capitalize()} against {b}", (cmp["summary"],)))
+    summary.append(_savings_section(run, est))
+    ce = ce_sentences(est)
+    if ce:
+        summary.append(Section("What a point of wellbeing costs", bullets=tuple(ce)))
+    moves = _moves(run, cmp)
+    if moves is not None:
+        summary.append(moves)
+    chart_list = [la_chart(est)]
+    if cmp is not None:
+        chart_list += [pair_chart(cmp), *tornado_charts(cmp)]
+    chart_list += ce_charts(est, ce_points)
+    body = [
+        Section("Charts", charts=tuple(chart_list)),
+        Section("Cost by LA", tables=(_la_table(est), _phase_table(est))),
+    ]
+    table = _savings_table(est)
+    if table is not None:
+        body.append(Section("Savings", tables=(table,)))
+    if run.comparison is not None and run.comparison.comparison.sensitivity is not None:
+        sens = run.comparison.comparison.sensitivity
+        body.append(Section("Sensitivity", (ranges_text(sens), *break_even_sentences(sens), *sens.notes)))
+    unit = est["unit_costs"]
+    rounds = sum(la["rounds"] for la in est["las"])
+    subtitle = (
+        f"{run.estimate.estimate.path}: {est['overall']['las']} LA-phases, {rounds} rounds; "
+        f"{unit['price_year']} prices; sr-cost {est['sr_cost_version']}"
+    )
+    return Report(
+        title="Schwartz Rounds: what they cost, and what they may save",
+        subtitle=subtitle,
+        summary=tuple(summary),
+        body=tuple(body),
+        methods=tuple(methods(run, est, cmp)),
+        key_figures=_key_figures(cmp) if cmp is not None else _phase_table(est),
+        footer=f"Made by {command}",
+    )
