@@ -262,11 +262,22 @@ def _savings_table(est: Payload) -> Table | None:
     )
 
 
-def build_report(run: ReportRun, command: str, ce_points: dict | None = None) -> Report:
-    """The report of a run; ``command`` is the command line that made it (for the provenance)."""
+def payloads(run: ReportRun, command: str) -> tuple[Payload, Payload | None]:
+    """The JSON payloads of ``estimate`` (with the command line) and of ``compare`` for the run."""
     est = run_to_dict(run.estimate)
     est["command"] = command
-    cmp = compare_to_dict(run.comparison) if run.comparison is not None else None
+    return est, compare_to_dict(run.comparison) if run.comparison is not None else None
+
+
+def build_report(run: ReportRun, command: str, ce_points: dict | None = None) -> Report:
+    """The report of a run; ``command`` is the command line that made it (for the provenance);
+    ``ce_points``: the cost-effectiveness resamples to plot, per (phase, outcome), when kept."""
+    est, cmp = payloads(run, command)
+    return report_from(run, est, cmp, ce_points)
+
+
+def report_from(run: ReportRun, est: Payload, cmp: Payload | None, ce_points: dict | None = None) -> Report:
+    """The report from the run's payloads: each section from what they hold."""
     summary = [Section("The answer", bullets=tuple(_answer(est, cmp)))]
     if cmp is not None:
         a, b = (mode_label(o["label"]) for o in cmp["options"])
