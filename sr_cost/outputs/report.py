@@ -50,7 +50,7 @@ def _answer(est: Payload, cmp: Payload | None) -> list[str]:
         "; ".join(f"phase {p['phase']} {m(p['mean_total_per_round'])}" for p in phases) if len(phases) > 1 else ""
     )
     out.append(
-        f"A round costs {m(o['mean_total_per_round'])} on average over the {o['las']} LA-phases "
+        f"A round costs {m(o['mean_total_per_round'])} on average over the {o['las']} LA-phase{'s' * (o['las'] != 1)} "
         f"({m(o['min_total_per_round'])} to {m(o['max_total_per_round'])})"
         + (f"; {by_phase}" if by_phase else "")
         + "."
@@ -316,5 +316,5 @@ def report_from(run: ReportRun, est: Payload, cmp: Payload | None, ce_points: di
         body=tuple(body),
         methods=tuple(methods(run, est, cmp)),
         key_figures=_key_figures(cmp) if cmp is not None else _phase_table(est),
-        footer=f"Made by {command}",
+        footer=f"Made by {est.get('command', 'sr-cost report')}",
     )

@@ -27,7 +27,7 @@ caption { text-align: left; font-weight: 600; padding: 0 0 2pt; }
 th, td { padding: 1.5pt 4pt; border-bottom: 1px solid #e2e2e2; text-align: right; vertical-align: top; }
 th { border-bottom: 1px solid #999; font-weight: 600; }
 th.t, td.t { text-align: left; }
-td { white-space: nowrap; }
+td, .n { white-space: nowrap; }
 td.t { white-space: normal; }
 figure { margin: 6pt 0 12pt; }
 figcaption { font-weight: 600; margin-bottom: 2pt; }
@@ -46,9 +46,13 @@ footer { margin-top: 16pt; color: #666; font-size: 8pt; }
 """
 
 
+MONEY = re.compile(r"-?£[0-9,]+(?:\.[0-9]+)?")
+
+
 def _text(words: str) -> str:
-    """Text, escaped, with `code` shown as code."""
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(words))
+    """Text, escaped, with `code` shown as code and no sum of money broken over two lines."""
+    marked = MONEY.sub(lambda found: f'<span class="n">{found[0]}</span>', escape(words))
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", marked)
 
 
 def _table(t: Table) -> str:
