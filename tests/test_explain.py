@@ -204,3 +204,15 @@ def test_without_a_figure_every_figure_is_listed(runner):
     names = [line.split("\t")[0] for line in result.output.splitlines()]
     assert names == [f.name for f in explainable_figures(SMALL)]
     assert "A phase 1 panel per round" in names and "overall mean total per round" in names
+
+
+def test_the_readme_tree_is_what_explain_prints(runner, monkeypatch):
+    """The README's example tree is the command's output at 110 columns, as it is run there."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = '$ sr-cost explain examples/trial "LA7 phase 2 set-up total" --depth 3\n'
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("COLUMNS", "110")
+    result = invoke(runner, "explain", "examples/trial", "LA7 phase 2 set-up total", "--depth", "3")
+    assert result.exit_code == 0
+    assert [line.rstrip() for line in result.output.splitlines()] == [line.rstrip() for line in shown.splitlines()]

@@ -91,13 +91,20 @@ def _with_values(n: Node) -> str:
         return f"{staff} × {hours} × {rate} + {miles} × {mileage} + {cost}"
     if n.op in JOINERS and 1 < len(parts) <= 4:
         return JOINERS[n.op].join(parts)
-    if n.op is Op.penny:
-        return ""
+    if n.op is Op.penny and n.children[0].op is Op.quotient:
+        return _with_values(n.children[0]) + ", to the penny"
     if n.op is Op.above:
         return f"max(0, {parts[0]} − {parts[1]})"
     if n.op in (Op.mean, Op.min, Op.max) and len(parts) <= 4:
         return f"{n.op.value}({', '.join(parts)})"
     return ""
+
+
+def _parts(n: Node) -> tuple[Node, ...]:
+    """The parts a view shows: a rounding's quotient is shown in it, with the quotient's parts."""
+    if n.op is Op.penny and n.children[0].op is Op.quotient:
+        return n.children[0].children
+    return n.children
 
 
 def _text(n: Node, root: bool = False) -> Text:
@@ -106,7 +113,8 @@ def _text(n: Node, root: bool = False) -> Text:
     text.append(f"  {n.label}")
     if n.op is not Op.input:
         filled = _with_values(n)
-        words = "" if n.formula == n.label else f" = {n.formula}"
+        # a line's formula is always the same: its values say it
+        words = "" if n.formula == n.label or n.op is Op.line else f" = {n.formula}"
         text.append(words + (f" = {filled}" if filled and filled != n.formula else ""), style="dim")
     elif n.formula != "input":
         text.append(f"  ({n.formula})", style="dim")
@@ -134,15 +142,15 @@ def render_tree(n: Node, depth: int | None = None) -> Tree:
 
     def add(parent: Tree, node: Node, level: int) -> None:
         if depth is not None and level >= depth:
-            hidden = sum(1 for c in node.children if _own_row(c))
+            hidden = sum(1 for c in _parts(node) if _own_row(c))
             if hidden:
                 parent.add(Text(f"… {hidden} part(s): --depth {level + 1} or more shows them", style="dim"))
             return
-        for child in [c for c in node.children if own_row(c)]:
+        for child in [c for c in _parts(node) if own_row(c)]:
             branch = parent.add(_text(child))
             if child.key is not None:
                 if child.key in seen:
-                    if any(_own_row(c) for c in child.children):
+                    if any(_own_row(c) for c in _parts(child)):
                         branch.add(Text("(worked out above)", style="dim"))
                     continue
                 seen.add(child.key)
