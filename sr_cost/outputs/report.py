@@ -35,14 +35,19 @@ from sr_cost.outputs.wording import LABELS, break_even_sentences, net_sentence, 
 Payload = dict[str, Any]
 
 
+def _range(low: str | None, high: str | None) -> str:
+    """' (£1.00 to £2.00)', or nothing when the two are the same (one LA)."""
+    return "" if low == high else f" ({m(low)} to {m(high)})"
+
+
 def _answer(est: Payload, cmp: Payload | None) -> list[str]:
     o, phases = est["overall"], est["phases"]
     rpy = est["assumptions"]["rounds_per_year"]
     out = []
     if o["mean_setup"] is not None:
         out.append(
-            f"Setting up costs {m(o['mean_setup'])} per LA on average ({m(o['min_setup'])} to "
-            f"{m(o['max_setup'])}): the training lines of the forms, paid once."
+            f"Setting up costs {m(o['mean_setup'])} per LA on average{_range(o['min_setup'], o['max_setup'])}: "
+            "the training lines of the forms, paid once."
         )
     else:
         out.append("The forms have no training lines, so no set-up cost is counted.")
@@ -50,16 +55,16 @@ def _answer(est: Payload, cmp: Payload | None) -> list[str]:
         "; ".join(f"phase {p['phase']} {m(p['mean_total_per_round'])}" for p in phases) if len(phases) > 1 else ""
     )
     out.append(
-        f"A round costs {m(o['mean_total_per_round'])} on average over the {o['las']} LA-phase{'s' * (o['las'] != 1)} "
-        f"({m(o['min_total_per_round'])} to {m(o['max_total_per_round'])})"
+        f"A round costs {m(o['mean_total_per_round'])} on average over the {o['las']} LA-phase{'s' * (o['las'] != 1)}"
+        + _range(o["min_total_per_round"], o["max_total_per_round"])
         + (f"; {by_phase}" if by_phase else "")
         + "."
     )
     if cmp is not None:
         a, b = cmp["options"]
         out.append(
-            f"Per attendee, a typical LA pays {m(a['cost_per_attendee'])} for {mode_label(a['label'])} rounds and "
-            f"{m(b['cost_per_attendee'])} for {mode_label(b['label'])} rounds (pooled over every round: "
+            f"Per attendee, a typical LA pays {m(a['cost_per_attendee'])} for {a['label']} rounds and "
+            f"{m(b['cost_per_attendee'])} for {b['label']} rounds (pooled over every round: "
             f"{m(a['pooled_cost_per_attendee'])} and {m(b['pooled_cost_per_attendee'])})."
         )
     else:
@@ -75,8 +80,7 @@ def _answer(est: Payload, cmp: Payload | None) -> list[str]:
         out.append(
             f"Over {h['years']} years, discounted at {pct(Decimal(h['discount_rate']))} a year, in "
             f"{cmp['prices']['price_year']} prices, the present value of a typical LA's set-up and rounds is "
-            f"{m(a['present_value'])} for {mode_label(a['label'])} and {m(b['present_value'])} for "
-            f"{mode_label(b['label'])}."
+            f"{m(a['present_value'])} for {a['label']} rounds and {m(b['present_value'])} for {b['label']} rounds."
         )
     return out
 
