@@ -175,6 +175,16 @@ def test_cli_json_is_the_tree_and_a_path_names_the_same_figure(runner):
     rechecked(tree)
     lines = [n for n in _walk(tree) if n["op"] == "line"]
     assert lines and all({"file", "sheet", "row"} <= set(n) and n["sheet"] is None for n in lines)
+    # a role's unit cost is worked out the first time; later it names that by its key
+    first: dict[str, dict] = {}
+    for n in _walk(tree):
+        if "key" in n and n["key"] not in first:
+            first[n["key"]] = n
+            assert n["children"]
+        elif "key" in n:
+            assert n["formula"].startswith("as worked out above") and not n["children"]
+            assert n["exact"] == first[n["key"]]["exact"]
+    assert any(k.startswith("unit cost: ") for k in first)
 
 
 def _walk(d: dict):

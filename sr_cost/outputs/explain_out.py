@@ -1,9 +1,10 @@
 """An explanation (``core.explanation.Node``) as JSON, and as a tree in the terminal.
 
 JSON: each node is ``{"label", "formula", "op", "value", "exact", "unit", "children"}`` (and
-``"file"``, ``"sheet"``, ``"row"`` where the value was read from a file). ``value`` is money with two
-decimals (rounded half-up) and other figures as they are; ``exact`` is the exact value, so that a
-script can check that every node is its ``op`` applied to its children's exact values.
+``"file"``, ``"sheet"``, ``"row"`` where the value was read from a file, ``"key"`` for a part that
+recurs, such as a role's unit cost, whose parts are given the first time only). ``value`` is money
+with two decimals (rounded half-up) and other figures as they are; ``exact`` is the exact value, so
+that a script can check that every node is its ``op`` applied to its children's exact values.
 
 The terminal shows each level as its value, its label and its formula with the parts' values put
 in; parts that are plain inputs (a line's staff, hours, miles) appear in the formula only, and a
@@ -34,18 +35,25 @@ def value_str(n: Node) -> str:
     return money_str(n.value) if n.unit.is_money else exact_str(n.value)
 
 
-def tree_to_dict(n: Node) -> dict[str, Any]:
+def tree_to_dict(n: Node, seen: set[str] | None = None) -> dict[str, Any]:
+    """The tree as JSON. A part that recurs (a role's unit cost, with ``key``) has its parts the
+    first time only; later it is an input whose formula says so (its value is the same)."""
+    seen = set() if seen is None else seen
+    repeated = n.key is not None and n.key in seen
     out: dict[str, Any] = {
         "label": n.label,
-        "formula": n.formula,
-        "op": n.op.value,
+        "formula": f"as worked out above ({n.key})" if repeated and n.children else n.formula,
+        "op": Op.input.value if repeated and n.children else n.op.value,
         "value": value_str(n),
         "exact": exact_str(n.value),
         "unit": n.unit.value,
     }
+    if n.key is not None:
+        out["key"] = n.key
+        seen.add(n.key)
     if n.file is not None:
         out.update(file=n.file, sheet=n.sheet, row=n.row)
-    out["children"] = [tree_to_dict(c) for c in n.children]
+    out["children"] = [] if repeated else [tree_to_dict(c, seen) for c in n.children]
     return out
 
 
