@@ -229,7 +229,9 @@ def phase_sentence(p: PhaseSavings, s: Savings) -> str:
         f"person over {a.recall_months} months than the control group's"
     )
     if p.saving_ci is not None:
-        text += f" (95% interval {gbp(p.saving_ci.low)} to {gbp(p.saving_ci.high)})"
+        low, high = p.saving_ci.low, p.saving_ci.high
+        unclear = ", which includes no saving at all" if low <= 0 <= high else ""
+        text += f" (95% interval {gbp(low)} to {gbp(high)}{unclear})"
     d = p.decision
     if d is None:
         return text + "."
