@@ -14,20 +14,34 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from sr_cost.core.costing import estimate
+from sr_cost.core.costing import estimate, with_feedback_forms
 from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Assumptions
+from sr_cost.core.explanation import Node
+from sr_cost.core.figures import Figure, closest, figures, find
 from sr_cost.core.progress import Progress
-from sr_cost.core.runs import CompareRun, EstimateRun
+from sr_cost.core.respondents import StaffCount
+from sr_cost.core.runs import CompareRun, EstimateRun, ReportRun
 from sr_cost.core.savings import SavingsAssumptions, savings
-from sr_cost.core.unit_costs import Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
+from sr_cost.core.unit_costs import AbsenceBasis, Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
 from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost.inputs.form_lines import validate_cost_forms
 from sr_cost.inputs.forms import read_forms
-from sr_cost.inputs.survey import staff_coverage, validate_survey
+from sr_cost.inputs.survey import read_staff, staff_coverage, validate_survey
 from sr_cost.inputs.unit_costs import build_table, load_table
+
+CLOSEST_SHOWN = 12  # figures an unknown figure's error lists (`sr-cost explain FORMS` lists them all)
+
+
+def check_horizon(years: int, discount_rate: Decimal) -> None:
+    """The planning horizon [years] and discount rate [fraction a year] an option may take."""
+    if not 1 <= years <= 50:
+        raise UsageError(f"--years must be from 1 to 50 (got {years})")
+    if not 0 <= discount_rate < 1:
+        raise UsageError(f"--discount-rate must be from 0% to below 100% (got {discount_rate * 100}%)")
 
 
 @contextmanager
@@ -72,6 +86,11 @@ def run_estimate(
         raise UsageError(f"--bootstrap must be 0 (off) or more (got {a.bootstrap})")
     if mileage_rate < 0:
         raise UsageError(f"--mileage-rate must be zero or more (got {mileage_rate})")
+    if a.absence_basis is AbsenceBasis.agency and a.agency_rate is None:
+        raise UsageError("--absence-basis agency needs --agency-rate (the agency's hourly rate, £ an hour)")
+    if a.agency_rate is not None and not 0 < a.agency_rate <= 10_000:
+        raise UsageError(f"--agency-rate must be more than £0 and at most £10,000 an hour (got {a.agency_rate})")
+    check_horizon(a.years, a.discount_rate)
     table = unit_cost_table(unit_costs, params)
     # every problem at once: the survey's too when the cost forms have some
     problems: list[Problem] = []
@@ -82,8 +101,10 @@ def run_estimate(
             result = estimate(cost_forms, Assumptions(rounds_per_year=rounds_per_year, mileage_rate=mileage_rate))
         except DataError as error:
             problems += error.problems
+        staff: tuple[StaffCount, ...] = ()
         try:
-            survey = validate_survey(bundle, table, a.absence_basis)
+            survey = validate_survey(bundle, table, a.absence_basis, a.agency_rate)
+            staff = survey.staff if survey is not None else read_staff(bundle)
         except DataError as error:
             problems += error.problems
         else:
@@ -91,6 +112,11 @@ def run_estimate(
                 problems += survey.warnings
     if problems:
         raise DataError(problems)
+    forms_by_phase: dict[str, int] = {}
+    for row in staff:
+        if row.feedback_forms is not None:
+            forms_by_phase[row.phase] = forms_by_phase.get(row.phase, 0) + row.feedback_forms
+    result = with_feedback_forms(result, forms_by_phase)
     if survey is not None:
         survey = staff_coverage(survey, {(la.la, la.phase) for la in result.las})
     if survey is None and require_survey:
@@ -121,13 +147,15 @@ def run_compare(
     uplift_pct: Decimal | None = None,
     sensitivity: bool = False,
     progress: Progress | None = None,
+    estimated: tuple[EstimateRun, ...] | None = None,
     **estimate_options,
 ) -> CompareRun:
     """Cost one forms set (in-person against virtual rounds, or two phases) or two forms sets, and
     compare the two options over the horizon [years] at ``discount_rate_pct`` [% a year], re-priced
     to ``uplift_to`` with a price index file or a flat ``uplift_pct`` [% a year];
-    ``estimate_options`` go to ``run_estimate``. ``progress`` is told how the long steps go
-    (``sr_cost.core.progress``)."""
+    ``estimate_options`` go to ``run_estimate``. ``estimated``: the forms' estimates, already run
+    with these options (one per forms set), so that they are not read again. ``progress`` is told how the long
+    steps go (``sr_cost.core.progress``)."""
     # imported here: an estimate needs none of the comparison's modules
     from sr_cost.core.compare import compare, option_specs
     from sr_cost.core.comparison import Basis, FormsSet, Settings
@@ -147,7 +175,11 @@ def run_compare(
         raise UsageError("--uplift-to needs --index FILE (a year,index price index) or --uplift PCT (a yearly rate)")
     price_index = load_index(Path(index)) if index is not None else None
     paths = [forms] if forms_b is None else [forms, forms_b]
-    runs = tuple(run_estimate(f, progress=progress, **estimate_options) for f in paths)
+    runs = (
+        estimated
+        if estimated is not None
+        else tuple(run_estimate(f, progress=progress, **estimate_options) for f in paths)
+    )
     table = runs[0].table
     if uplift_to is None:
         uplift = no_uplift(table.price_year)
@@ -165,6 +197,60 @@ def run_compare(
         progress=progress,
     )
     return CompareRun(table=table, runs=runs, comparison=comparison, index=price_index)
+
+
+def run_report(
+    forms: str | Path,
+    *,
+    years: int = 3,
+    discount_rate_pct: Decimal = Decimal("3.5"),
+    **estimate_options,
+) -> ReportRun:
+    """Everything a committee report shows: the estimate (with the savings, when the forms have a
+    survey) and, on the same forms, the comparison of in-person against virtual rounds (or, with
+    rounds of one mode, of the forms' two phases) over ``years`` at ``discount_rate_pct`` [% a
+    year], with its sensitivity. With neither, the report has no comparison."""
+    run = run_estimate(forms, **estimate_options)
+    est = run.estimate
+    by = "mode" if len(est.modes) == 2 else "phase" if len(est.phases) == 2 else None
+    compared = None
+    if by is not None:
+        compared = run_compare(
+            forms,
+            by=by,
+            years=years,
+            discount_rate_pct=discount_rate_pct,
+            sensitivity=True,
+            estimated=(run,),
+            **estimate_options,
+        )
+    # forms rebuilt from published tables (the bundled examples) come with the script that built them
+    rebuilt = (Path(forms) / "build_forms.py").is_file()
+    return ReportRun(estimate=run, comparison=compared, bundled_example=rebuilt)
+
+
+def explainable_figures(
+    forms: str | Path, savings_assumptions: SavingsAssumptions = SavingsAssumptions(), **estimate_options
+) -> list[Figure]:
+    """Every figure of the forms' estimate (and savings) that ``explain_figure`` explains. The
+    bootstrap is not run: no figure explained depends on it."""
+    run = run_estimate(forms, savings_assumptions=replace(savings_assumptions, bootstrap=0), **estimate_options)
+    return figures(run)
+
+
+def explain_figure(forms: str | Path, figure: str, **options) -> Node:
+    """How one figure (a name such as "LA4 phase 1 panel per round", or its JSON path such as
+    ``las[la=LA4,phase=1].per_round.panel``) is made, down to the form lines and unit costs. An
+    unknown figure is a UsageError listing the closest figures that exist."""
+    found = explainable_figures(forms, **options)
+    wanted = find(found, figure)
+    if wanted is None:
+        near = closest(found, figure)
+        shown = "\n".join(f"  {f.name}    {f.path}" for f in near[:CLOSEST_SHOWN])
+        more = len(near) - CLOSEST_SHOWN
+        tail = f"\n  ... and {more} more: `sr-cost explain FORMS` lists them all" if more > 0 else ""
+        raise UsageError(f"no figure called {figure!r}. The figures closest to it, name then path:\n{shown}{tail}")
+    return wanted.explain()
 
 
 def unit_cost_table(unit_costs: str | Path | None = None, params: str | Path | None = None) -> UnitCostTable:

@@ -9,6 +9,7 @@ import typer
 
 from sr_cost.cli.common import (
     ABSENCE_BASIS_OPT,
+    AGENCY_RATE_OPT,
     BOOTSTRAP_OPT,
     HOURS_PER_DAY_OPT,
     MILEAGE_RATE_OPT,
@@ -97,6 +98,7 @@ def compare_cmd(
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
+    agency_rate: str | None = AGENCY_RATE_OPT,
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
     quiet: bool = QUIET_OPT,
@@ -120,7 +122,16 @@ def compare_cmd(
         check_output(output, inputs)
         check_excel(excel, inputs + ([output] if output else []))
         rate = decimal_option(mileage_rate, "--mileage-rate")
-        assumptions = savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed)
+        assumptions = savings_assumptions(
+            hours_per_day,
+            recall_months,
+            absence_basis,
+            bootstrap,
+            seed,
+            agency_rate=agency_rate,
+            years=years,
+            discount_rate=discount_rate.rstrip().rstrip("%") if discount_rate else "3.5",
+        )
         shown = shows_progress(quiet=quiet, to_stdout=output is None, table=fmt is CompareFormat.table)
         with progress_bars(shown) as progress:
             run = run_compare(
