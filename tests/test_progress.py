@@ -85,6 +85,22 @@ def test_a_terminal_sees_the_bar(tmp_path):
 
 
 @posix_only
+@pytest.mark.parametrize("quiet", [False, True], ids=["bar", "quiet"])
+def test_the_report_shows_its_bar_unless_quiet(tmp_path, quiet):
+    """``report`` writes a file and says so: on a terminal its long steps get bars (the bootstrap
+    here), and ``--quiet`` takes them away."""
+    out = tmp_path / "report.html"
+    args = ["report", "examples/trial", *LONG_BOOTSTRAP, "-o", str(out), *(["--quiet"] if quiet else [])]
+    code, terminal, _ = _run(args, stdout_tty=True, stderr_tty=True)
+    assert code == 0 and out.is_file()
+    assert "Wrote" in terminal
+    if quiet:
+        assert not any(mark in terminal for mark in PROGRESS_MARKS)
+    else:
+        assert Step.bootstrap.value in terminal and "━" in terminal
+
+
+@posix_only
 @pytest.mark.parametrize(
     "args,stdout_tty",
     [
