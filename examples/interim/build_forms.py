@@ -107,8 +107,8 @@ WM = "Workforce manager"
 # round, 1 hour); the administrator's hours; catering per round; the audience's roles in turn;
 # panel preparation (hours of the facilitators and of the panellists per round); steering
 # meetings (round index, hours, members); training lines and the miles travelled to it.
-# Per component two adjusters: adj1
-# (hours of a role) takes the bulk, adj2 (miles or cost, within [lo, hi]) fine-tunes.
+# Per component two adjusters: adj1 (hours of a role) takes the bulk, adj2 (miles or cost,
+# within [lo, hi]) fine-tunes.
 
 DESIGN = {
     "LA1": dict(
