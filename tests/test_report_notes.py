@@ -40,6 +40,18 @@ INDIRECT = {
     "LA9": None,
     "LA12": "204.75",
 }
+# Table 3: staff randomised to the intervention group
+INTERVENTION_STAFF = {
+    "LA1": 20,
+    "LA3": 358,
+    "LA4": 301,
+    "LA5": 35,
+    "LA6": 352,
+    "LA7": 210,
+    "LA8": 388,
+    "LA9": 153,
+    "LA12": 122,
+}
 FEE = Decimal(5000)
 PHASE_1 = ("LA1", "LA3", "LA4", "LA5", "LA6")
 PHASE_2 = ("LA7", "LA8", "LA9", "LA12")
@@ -173,6 +185,7 @@ def test_la5_what_if_with_the_webinars_panel():
 ATTEMPTS = {
     "mean over LAs (the text)": (lambda la: total(la), "la", "1885.17", "429.21"),
     "mean over rounds (pooled)": (lambda la: total(la), "rounds", "1900.38", "410.58"),
+    "mean over LAs weighted by Table 3's intervention staff": (lambda la: total(la), "staff", "1858.61", "401.88"),
     "set-up (fee + staff time) spread over the LA's rounds": (
         lambda la: total(la) + setup(la) / ROUNDS[la],
         "la",
@@ -206,7 +219,7 @@ def test_table_21_attempts_give_the_listed_figures_and_none_fits(name):
     figure, weight, want_1, want_2 = ATTEMPTS[name]
     got = []
     for las in (PHASE_1, PHASE_2):
-        weights = {la: 1 if weight == "la" else ROUNDS[la] for la in las}
+        weights = {la: {"la": 1, "rounds": ROUNDS[la], "staff": INTERVENTION_STAFF[la]}[weight] for la in las}
         got.append(to_penny(sum(figure(la) * weights[la] for la in las) / sum(weights.values())))
     assert got == [Decimal(want_1), Decimal(want_2)]
     assert got[0] != d(TABLE_21_SR["1"][2])
@@ -228,7 +241,7 @@ def test_table_21_phase_2_in_person_cannot_come_from_table_20():
 
 def test_table_21_phase_2_overall_is_no_count_weighting_of_its_modes():
     """646.04 = w × 2,266.72 + (1 − w) × 493.99 needs w = 152.05 / 1,772.73 = 0.0858; the in-person share
-    of phase 2's rounds is 3/17 (0.176, which gives 806.82) and of its LAs 3/7. Allowing for the
+    of phase 2's rounds is 3/17 (0.176, which gives 806.82) and of its LA-modes 3/7. Allowing for the
     rounding of the three figures, w lies in [0.085766, 0.085777], and no fraction p/q with q up to 100
     does."""
     ip, vr, overall = (d(x) for x in TABLE_21_SR["2"])
