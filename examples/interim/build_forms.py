@@ -130,7 +130,7 @@ DESIGN = {
         prep=("0.5", "0.5"),
         steering=[(0, "1", [HOS, PM, SP, ADMIN]), (2, "1", [HOS, PM, SP, ADMIN]), (4, "1", [PM, SP, ADMIN])],
         steering_lead=HOS,
-        training=[("PoCF facilitator training (2 days)", SP, "11")],
+        training=[("PoCF facilitator training", SP, "11")],
         mentor=PM,
     ),
     "LA3": dict(
@@ -152,7 +152,7 @@ DESIGN = {
         prep=("1", "0.75"),
         steering=[(i, "1.5", [SM, CSW, SFT, HR, ADMIN]) for i in range(6)],
         steering_lead=SM,
-        training=[("PoCF facilitator training (2 days)", SFT, "10")],
+        training=[("PoCF facilitator training", SFT, "10")],
         mentor=CSW,
     ),
     "LA4": dict(
@@ -174,7 +174,7 @@ DESIGN = {
         prep=("1", "0.75"),
         steering=[(i, "1", [HOS, PDM, AP, WM, ADMIN]) for i in range(6)],
         steering_lead=HOS,
-        training=[("PoCF facilitator training (2 days)", AP, "15"), ("PoCF facilitator training (day 1)", SSW, "3")],
+        training=[("PoCF facilitator training", AP, "15"), ("PoCF facilitator training", SSW, "3")],
         mentor=PDM,
     ),
     "LA5": dict(
@@ -196,7 +196,7 @@ DESIGN = {
         prep=("1", "1"),
         steering=[(i, "1.5", [PSW, CS, GM, QAM, ADMIN]) for i in range(6)],
         steering_lead=GM,
-        training=[("PoCF facilitator training (2 days)", PSW, "12")],
+        training=[("PoCF facilitator training", PSW, "12")],
         mentor=CS,
     ),
     "LA6": dict(
@@ -227,7 +227,7 @@ DESIGN = {
             + [(i, "2.5", [SM, ODC, SP, IRO, TM, QAM, ADMIN]) for i in range(6, 11)]
         ),
         steering_lead=SNM,
-        training=[("PoCF facilitator training (2 days)", LDO, "15"), ("PoCF facilitator training (day 1)", SP, "4")],
+        training=[("PoCF facilitator training", LDO, "15"), ("PoCF facilitator training", SP, "4")],
         mentor=ODC,
     ),
 }
