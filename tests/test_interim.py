@@ -81,3 +81,16 @@ def test_twenty_pounds_per_person(payload):
     assert phase["mean_total_per_round"] == "1677.20"
     assert phase["report_per_person"] == "20.05"
     assert pounds(phase["report_per_person"]) == 20
+
+
+def test_the_report_says_the_forms_are_rebuilt_from_the_webinar(tmp_path):
+    """examples/interim has the build_forms.py that wrote it, so the report's methods say its lines are
+    made up and name its source."""
+    from typer.testing import CliRunner
+
+    out = tmp_path / "interim.html"
+    result = invoke(CliRunner(), "report", str(INTERIM), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "rebuilt from published figures" in html
+    assert "for examples/interim, the interim cost table shown at a webinar in March 2021" in html
