@@ -104,6 +104,9 @@ def _key_figures(cmp: Payload) -> Table:
         show = (lambda x: x) if name in ("attendees_per_round", "break_even_sick_days") else m
         diff = cmp["difference"][name]
         rows.append((LABELS[name].format(**fmt).strip(), show(a[name]), show(b[name]), show(diff)))
+        ends = [(o["savings"] or {}).get("intervals", {}).get(name) for o in (a, b)]
+        if any(ends):
+            rows.append(("95% interval", *(f"{m(e['low'])} to {m(e['high'])}" if e else "—" for e in ends), ""))
     heads = (
         "",
         mode_label(a["label"]),

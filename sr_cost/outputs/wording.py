@@ -50,7 +50,7 @@ LABELS = {
     "horizon_cost": "Cost over {n} years",
     "present_value": "Present value at {r}",
     "horizon_cost_per_attendee": "Per attendee over {n} yrs",
-    "annual_saving": "Saving a year",
+    "annual_saving": "Saving a year (extrap.)",
     "net_annual_cost": "Net cost a year",
     "net_cost_present_value": "Net cost, present value",
     "break_even_sick_days": "Break-even sick days",
