@@ -83,6 +83,16 @@ def test_twenty_pounds_per_person(payload):
     assert pounds(phase["report_per_person"]) == 20
 
 
+def test_the_terminal_prints_the_per_person_cost():
+    """The same £20.05, in the terminal under the phase table (not only in the JSON)."""
+    from typer.testing import CliRunner
+
+    result = invoke(CliRunner(), "estimate", str(INTERIM))
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "The report's per-person cost" in text and "phase 1 £20.05" in text
+
+
 def test_the_report_says_the_forms_are_rebuilt_from_the_webinar(tmp_path):
     """examples/interim has the build_forms.py that wrote it, so the report's methods say its lines are
     made up and name its source."""
