@@ -33,6 +33,7 @@ QUICK = SavingsAssumptions(bootstrap=200)
 
 LA_FIGURES = {
     "Rounds": "rounds",
+    "Rounds a year": "rounds_per_year",
     "In-person rounds": "rounds_in_person",
     "Virtual rounds": "rounds_virtual",
     "Set-up: direct": ("setup", "direct"),

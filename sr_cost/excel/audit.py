@@ -20,7 +20,7 @@ from decimal import Decimal
 from openpyxl.styles import Alignment, Border
 
 from sr_cost import __version__
-from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR
+from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
 from sr_cost.core.lines import FormKind
 from sr_cost.core.savings import DEFAULT_BOOTSTRAP, DEFAULT_HOURS_PER_DAY, DEFAULT_RECALL_MONTHS, DEFAULT_SEED
 from sr_cost.excel.book import Book
@@ -66,6 +66,7 @@ from sr_cost.excel.formulas import (
 PARAM_NAMES = {
     "employer_ni_rate": "EmployerNiRate",
     "ni_secondary_threshold_per_week_gbp": "NiThresholdPerWeek",
+    "ni_secondary_threshold_per_year_gbp": "NiThresholdPerYear",
     "days_per_year": "DaysPerYear",
     "superannuation_rate": "SuperannuationRate",
     "direct_overheads_rate": "DirectOverheadsRate",
@@ -93,8 +94,9 @@ def unit_costs_sheet(book: Book, ws) -> None:
     sheet_title(
         ws,
         f"Staff unit costs (£, {table.price_year})",
-        f"{table.source.name}. File {table.path} (SHA-256 {table.sha256}). Lines look up their hourly rate here "
-        "by role.",
+        f"{table.source.name}. Table {table.shown_as}"
+        + (f" ({table.path})" if table.shown_as != table.path else "")
+        + f", SHA-256 {table.sha256}. Lines look up their hourly rate here by role.",
         wrap_to=len(UNIT_COST_COLUMNS),
     )
     t = SheetTable(ws, UNIT_COST_COLUMNS, header_row=3)
@@ -152,16 +154,32 @@ def assumptions_sheet(book: Book, ws) -> None:
     row = t.add(
         {
             "parameter": "Rounds a year",
-            "value": a.rounds_per_year,
+            "value": a.rounds_per_year_in_use,
             "unit": "rounds/year",
             "source": (
                 "--rounds-per-year"
-                if "--rounds-per-year" in given or a.rounds_per_year != DEFAULT_ROUNDS_PER_YEAR
-                else "default: one a month, as the report assumes (--rounds-per-year to change)"
+                if "--rounds-per-year" in given or a.rounds_per_year is not None
+                else (
+                    "default: one a month, as the report assumes (--rounds-per-year to change)"
+                    if a.period_months is None
+                    else "blank: each LA-phase's own, the rounds its forms hold x 12 / the period (sheet By LA); "
+                    "type a number here for every LA-phase"
+                )
             ),
         }
     )
     book.name("RoundsPerYear", "Assumptions", f"${t.letter('value')}${row}")
+    if a.period_months is not None:
+        row = t.add(
+            {
+                "parameter": "Period the forms cover",
+                "value": a.period_months,
+                "unit": "months",
+                "source": ("--period-months" if "--period-months" in given else "the forms' about sheet")
+                + "; steering lines tied to no round are costs of the period: a year's = their cost x 12 / period",
+            }
+        )
+        book.name("PeriodMonths", "Assumptions", f"${t.letter('value')}${row}")
     row = t.add(
         {
             "parameter": "Mileage rate",
@@ -171,7 +189,8 @@ def assumptions_sheet(book: Book, ws) -> None:
                 "--mileage-rate"
                 if "--mileage-rate" in given or a.mileage_rate != DEFAULT_MILEAGE_RATE
                 else "default: the report's rate (--mileage-rate to change)"
-            ),
+            )
+            + "; in the forms' price year",
         }
     )
     ws.cell(row=row, column=t.index["value"]).number_format = RATE
@@ -181,9 +200,32 @@ def assumptions_sheet(book: Book, ws) -> None:
             "parameter": "Price year",
             "value": table.price_year,
             "unit": "year",
-            "source": f"the unit-cost table's parameters ({table.params_path})",
+            "source": f"of staff time: the unit-cost table's parameters ({table.params_path})",
         }
     )
+    prices = a.prices
+    if prices is not None:
+        t.add(
+            {
+                "parameter": "Forms' price year",
+                "value": prices.forms_price_year,
+                "unit": "year",
+                "source": "of money typed into the forms (cost, an own rate) and of the mileage rate: "
+                + (
+                    "--forms-price-year"
+                    if "--forms-price-year" in given
+                    else ("the forms' about sheet" if prices.mixed else "the unit-cost table's (the default)")
+                ),
+            }
+        )
+        if book.repriced:
+            for name, label, value in (
+                ("StaffTimeFactor", "Re-pricing factor of staff time", prices.staff_time_factor),
+                ("FormsMoneyFactor", "Re-pricing factor of the forms' money", prices.forms_money_factor),
+            ):
+                row = t.add({"parameter": label, "value": value, "unit": "factor", "source": prices.describe()})
+                ws.cell(row=row, column=t.index["value"]).number_format = "0.000000"
+                book.name(name, "Assumptions", f"${t.letter('value')}${row}")
     for param in fields(table.params):
         name, description = param.name, param.metadata["doc"]
         unit = _UNIT.search(description)
@@ -206,7 +248,13 @@ def assumptions_sheet(book: Book, ws) -> None:
         ("Set-up cost", "an LA and phase's training lines: direct = direct costs, indirect = staff time and mileage"),
         ("Panel and steering lines with no round", "spread evenly over the LA and phase's rounds"),
         ("Cost per attendee", "an LA's round costs ÷ its own recorded attendance (lines whose item is 'attendance')"),
-        ("Annual cost", "rounds a year x the mean cost per round"),
+        (
+            "Annual cost",
+            "rounds a year x the mean cost per round"
+            if a.period_months is None
+            else "an LA-phase's: rounds a year x its mean cost per round without the steering lines tied to no "
+            "round, plus those x 12 ÷ the period; a phase's, a mode's and overall: the mean of their LAs'",
+        ),
         ("Rounding", "exact decimals throughout; rounded half-up to the penny only when shown"),
     ]
     if book.savings is not None:
@@ -238,7 +286,11 @@ def assumptions_sheet(book: Book, ws) -> None:
     ]
     rows += [("Input file", i.path, i.sha256) for i in est.inputs]
     rows += [
-        ("Unit-cost table", table.path, table.sha256),
+        (
+            "Unit-cost table",
+            table.shown_as + (f" ({table.path})" if table.shown_as != table.path else ""),
+            table.sha256,
+        ),
         ("Unit-cost parameters", table.params_path, table.params_sha256),
     ]
     value_width = sum(ws.column_dimensions[t.letter(k)].width for k in ("value", "unit"))
@@ -352,7 +404,11 @@ def _line_rows(book: Book, first: int) -> Iterable[dict[str, object]]:
     for kind in FormKind:
         for line in book.run.forms.records(kind):
             yield line_row(
-                line, r, round_number=round_no(line, book.round_no), la_number=book.la_no[(line.la, line.phase)]
+                line,
+                r,
+                round_number=round_no(line, book.round_no),
+                la_number=book.la_no[(line.la, line.phase)],
+                repriced=book.repriced,
             )
             r += 1
 
@@ -380,7 +436,7 @@ def rounds_sheet(book: Book, ws) -> None:
 
 
 def checks_sheet(book: Book, ws) -> None:
-    checks = plan_checks(book.est, book.las, book.la_no, book.shown, book.more_checks)
+    checks = plan_checks(book.est, book.las, book.la_no, book.shown, book.more_checks, repriced=book.repriced)
     sheet_title(
         ws,
         "Checks: every figure recomputed from the input lines",

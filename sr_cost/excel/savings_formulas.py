@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from sr_cost.core.respondents import Group, Respondent, StaffCount
 from sr_cost.core.unit_costs import AbsenceBasis
-from sr_cost.excel.formulas import COUNT, DECIMAL, MONEY, PLAIN, ROUNDS, Col, Formula, label, letters, role_lookup
+from sr_cost.excel.formulas import (
+    COUNT,
+    DECIMAL,
+    MONEY,
+    PLAIN,
+    ROUNDS,
+    Col,
+    Formula,
+    annual_formula,
+    label,
+    letters,
+    role_lookup,
+)
 
 PROBABILITY = "0%"
 HOURS = "0.0#"
@@ -137,36 +149,44 @@ RESPONDENT_NAMES = {
     "cost": "SicknessCost",
 }
 
-_ON_COSTS = "{s}*SuperannuationRate+EmployerNiRate*MAX({s}-NiThresholdPerWeek*DaysPerYear/7,0)"
+_ON_COSTS = "{s}*SuperannuationRate+EmployerNiRate*MAX({s}-{threshold},0)"
+_THRESHOLD = "NiThresholdPerWeek*DaysPerYear/7"  # [£/year]; NiThresholdPerYear when the parameters set it
 
 
-def hourly_formula(r: Respondent, row: int, basis: AbsenceBasis) -> Formula:
+def hourly_formula(
+    r: Respondent, row: int, basis: AbsenceBasis, *, yearly_threshold: bool = False, factor: str = ""
+) -> Formula:
     """The hourly cost of an hour of absence of the respondent on ``row``, as ``survey.hourly_cost``
-    works it out: with a salary, derived from it; else from the role's row of Unit costs."""
+    works it out: with a salary, derived from it; else from the role's row of Unit costs
+    (``yearly_threshold``: the parameters give the NI threshold a year; ``factor``: ``*StaffTimeFactor``
+    when the figures are re-priced)."""
     c = RESPONDENT
     if r.salary is not None:
         s = f"{c['salary']}{row}"
-        employer = f"{s}+{_ON_COSTS.format(s=s)}"
+        threshold = "NiThresholdPerYear" if yearly_threshold else _THRESHOLD
+        employer = f"{s}+{_ON_COSTS.format(s=s, threshold=threshold)}"
         if basis is AbsenceBasis.unit_cost:
             return Formula(
                 f"=ROUND((({employer})*(1+DirectOverheadsRate+IndirectOverheadsRate)+CapitalOverheads)"
-                f"/WorkingHoursPerYear,2)"
+                f"/WorkingHoursPerYear,2){factor}"
             )
         if basis is AbsenceBasis.employer:
-            return Formula(f"=ROUND(({employer})/WorkingHoursPerYear,2)")
-        return Formula(f"=ROUND({s}/WorkingHoursPerYear,2)")
+            return Formula(f"=ROUND(({employer})/WorkingHoursPerYear,2){factor}")
+        return Formula(f"=ROUND({s}/WorkingHoursPerYear,2){factor}")
     role = c["role"] + str(row)
     match = f"MATCH({role_lookup(role, r.role)},UnitCostRoles,0)"
     if basis is AbsenceBasis.unit_cost:
-        return Formula(f"=INDEX(UnitCostRates,{match})")
+        return Formula(f"=INDEX(UnitCostRates,{match}){factor}")
     if basis is AbsenceBasis.employer:
         return Formula(
-            f"=ROUND((INDEX(UnitCostSalaries,{match})+INDEX(UnitCostOnCosts,{match}))/WorkingHoursPerYear,2)"
+            f"=ROUND((INDEX(UnitCostSalaries,{match})+INDEX(UnitCostOnCosts,{match}))/WorkingHoursPerYear,2){factor}"
         )
-    return Formula(f"=ROUND(INDEX(UnitCostSalaries,{match})/WorkingHoursPerYear,2)")
+    return Formula(f"=ROUND(INDEX(UnitCostSalaries,{match})/WorkingHoursPerYear,2){factor}")
 
 
-def respondent_row(r: Respondent, row: int, *, phase_no: int, basis: AbsenceBasis) -> dict[str, object]:
+def respondent_row(
+    r: Respondent, row: int, *, phase_no: int, basis: AbsenceBasis, yearly_threshold: bool = False, factor: str = ""
+) -> dict[str, object]:
     """The cells of one respondent on ``row`` of Savings: inputs as values, costs as formulas."""
     c = RESPONDENT
     return {
@@ -180,7 +200,7 @@ def respondent_row(r: Respondent, row: int, *, phase_no: int, basis: AbsenceBasi
         "role": r.role,
         "salary": r.salary,
         "source": r.hourly_source,
-        "hourly": hourly_formula(r, row, basis),
+        "hourly": hourly_formula(r, row, basis, yearly_threshold=yearly_threshold, factor=factor),
         "sick_days": r.sick_days,
         "hours_per_day": Formula("=HoursPerSickDay"),
         "cost": Formula(f"={c['hourly']}{row}*{c['sick_days']}{row}*{c['hours_per_day']}{row}"),
@@ -221,7 +241,8 @@ STAFF_COLUMNS = (
         "Annual running cost (£)",
         MONEY,
         14,
-        note="=RoundsPerYear x the LA and phase's mean cost per round (sheet Rounds)",
+        note="=RoundsPerYear x the LA and phase's mean cost per round (sheet Rounds); with a known period, as "
+        "sheet Assumptions' rule Annual cost says",
     ),
 )
 STAFF_NAMES = {
@@ -233,15 +254,23 @@ STAFF_NAMES = {
 
 
 def staff_row(
-    s: StaffCount, row: int, *, phase_no: int | None, la_no: int | None, columns: dict[str, str]
+    s: StaffCount,
+    row: int,
+    *,
+    phase_no: int | None,
+    la_no: int | None,
+    columns: dict[str, str],
+    period: bool = False,
 ) -> dict[str, object]:
+    """The cells of one row of the staff randomised; its LA-phase's annual running cost as
+    ``formulas.annual_formula`` (``period``: the period the forms cover is known)."""
     counted = phase_no is not None and la_no is not None
     annual = None
     if la_no is not None:
         no = f"${columns['la_no']}{row}"
-        annual = Formula(
-            f"=RoundsPerYear*SUMIFS({ROUNDS['total']},{ROUNDS['la_no']},{no})/COUNTIFS({ROUNDS['la_no']},{no})"
-        )
+        rounds = f"COUNTIFS({ROUNDS['la_no']},{no})"
+        mean = f"SUMIFS({ROUNDS['total']},{ROUNDS['la_no']},{no})/{rounds}"
+        annual = Formula("=" + annual_formula(mean if not period else f"({mean})", rounds, no, period=period))
     return {
         "file": s.file.replace("\\", "/").rsplit("/", 1)[-1],
         "sheet": s.sheet or None,
