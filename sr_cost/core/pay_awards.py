@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sr_cost.core.unit_costs import Params, UnitCost, derive
 from sr_cost.money import to_penny
 
 
@@ -75,3 +76,27 @@ def bring_forward(salary: Decimal, awards: tuple[PayAward, ...]) -> Decimal:
     """``salary`` after every award in turn, rounded half-up to the penny at the end."""
     found = steps(salary, awards)
     return to_penny(found[-1].after if found else salary)
+
+
+def bring_table_forward(
+    roles: tuple[UnitCost, ...], awards: tuple[PayAward, ...], params: Params
+) -> tuple[UnitCost, ...]:
+    """A table's roles with each salary brought forward by ``awards`` and on-costs, overheads and the
+    hourly unit cost derived from it with ``params`` (on-costs and overheads to the penny, as a
+    published table gives them). Roles without a salary cannot be brought forward and are left out."""
+    out = []
+    for role in roles:
+        if role.salary is None:
+            continue
+        salary = bring_forward(role.salary, awards)
+        d = derive(salary, params)
+        out.append(
+            UnitCost(
+                role=role.role,
+                salary=salary,
+                on_costs=to_penny(d.on_costs),
+                overheads=to_penny(d.overheads),
+                unit_cost_hour=d.unit_cost_hour,
+            )
+        )
+    return tuple(out)

@@ -250,7 +250,7 @@ def check_price_year(raw: RawTable, params_file: ParamsFile, params_shown: str) 
             hint = f"--params {bundled} (the bundled {bundled}/{str(bundled + 1)[2:]} parameters)" if bundled else None
             problems.add(
                 raw.problem(
-                    f"the salaries are at {year} prices but the parameters ({params_shown}) are at {want} prices",
+                    f"the salaries are at {year} prices but the parameters are at {want} prices: {params_shown}",
                     row=r.row,
                     column="price_year",
                     value=value,
