@@ -169,7 +169,8 @@ def sensitivity(specs: tuple[OptionSpec, OptionSpec], base: tuple[Option, ...], 
         return SensitivityRow(key, name, low_label, high_label, tuple(swings))
 
     rpy_lo, rpy_hi = (tuple(whole_rounds(o.rounds_per_year * x) for o in base) for x in ROUNDS_PER_YEAR_RANGE)
-    rpy_label = "/".join(dict.fromkeys(f"{lo}-{hi}" for lo, hi in zip(rpy_lo, rpy_hi)))
+    ranges = list(dict.fromkeys(f"{lo}-{hi}" for lo, hi in zip(rpy_lo, rpy_hi)))
+    rpy_label = ranges[0] if len(ranges) == 1 else "±25%"  # options with their own rounds a year
     hpd_lo, hpd_hi = HOURS_PER_DAY_RANGE
     rows = [
         row(

@@ -246,7 +246,15 @@ def assumptions_sheet(book: Book, ws) -> None:
         ("Line cost", "staff x hours x hourly rate + miles x mileage rate + direct cost"),
         ("Hourly rate", "the line's own rate if it gives one, else the unit cost of its role"),
         ("Set-up cost", "an LA and phase's training lines: direct = direct costs, indirect = staff time and mileage"),
-        ("Panel and steering lines with no round", "spread evenly over the LA and phase's rounds"),
+        (
+            "Panel and steering lines with no round",
+            "spread evenly over the LA and phase's rounds"
+            + (
+                ""
+                if a.period_months is None
+                else " (per round); steering lines are costs of the period in the annual cost"
+            ),
+        ),
         ("Cost per attendee", "an LA's round costs ÷ its own recorded attendance (lines whose item is 'attendance')"),
         (
             "Annual cost",

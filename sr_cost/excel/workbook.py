@@ -67,7 +67,7 @@ from sr_cost.excel.cells import (
 from sr_cost.excel.checks import MASTER_CELL
 from sr_cost.excel.formulas import COUNT, DECIMAL, MONEY, RATE, Col, Formula, label
 from sr_cost.outputs.files import write_atomic
-from sr_cost.outputs.wording import prices_text, rounds_basis
+from sr_cost.outputs.wording import prices_short, prices_text, rounds_basis
 
 
 def build_workbook(run: EstimateRun, *, command: str = "", savings: Savings | None = None) -> Workbook:
@@ -273,7 +273,7 @@ def _summary_sheet(book: Book, ws) -> None:
         2,
         1,
         f"{len(est.las)} LA-phase(s), {len(est.rounds)} round(s), from {book.run.forms.path}. "
-        f"Money in {prices_text(a, table.price_year)}, rounded half-up to the penny.",
+        f"Money in {prices_short(a, table.price_year)}, rounded half-up to the penny.",
         font=NOTE_FONT,
     )
     put(ws, 3, 1, "Checks: every figure recomputed from the input lines by formulas (sheet Checks)", font=BOLD)

@@ -39,6 +39,19 @@ def prices_text(a: Assumptions, table_year: int) -> str:
     return a.prices.describe()
 
 
+def prices_short(a: Assumptions, table_year: int) -> str:
+    """``prices_text`` in a few words, for a headline (the whole of it goes under Basis)."""
+    u = a.prices
+    if u is None or (u.method.value == "none" and not u.mixed):
+        return f"{table_year} prices (the unit-cost table's)"
+    if u.method.value == "none":
+        return (
+            f"staff time in {u.from_year} prices and the forms' money in {u.forms_price_year} prices, not "
+            "re-priced (Basis: Prices)"
+        )
+    return f"{u.to_year} prices, re-priced (Basis: Prices)"
+
+
 def rounds_text(rounds_per_year) -> str:
     """Rounds a year as shown: '12', or '10.7' when the forms' own rounds scaled to a year are not whole."""
     value = Decimal(rounds_per_year)
