@@ -6,13 +6,14 @@ from __future__ import annotations
 import importlib.util
 import json
 from decimal import Decimal as D
+from pathlib import PureWindowsPath
 
 import pytest
 
 from sr_cost.core.pay_awards import PayAward, bring_forward, steps
 from sr_cost.core.unit_costs import Params, check_table, derive
 from sr_cost.inputs.unit_cost_params import ParamsModel, load_params
-from sr_cost.inputs.unit_costs import load_table
+from sr_cost.inputs.unit_costs import bundled_stem, load_table
 
 from conftest import ROOT, TRIAL, invoke
 
@@ -111,6 +112,11 @@ def test_list_and_check_the_2025_table(runner, choice):
     check = invoke(runner, "unit-costs", "check", "--unit-costs", choice)
     said = " ".join(check.stdout.split())  # as wrapped to the terminal's width
     assert check.exit_code == 0 and "all 48 role(s)" in said and "Table: bundled: pssru_2025" in said
+
+
+def test_a_financial_year_read_as_a_windows_path_still_names_the_table():
+    assert bundled_stem(str(PureWindowsPath("2025/26"))) == bundled_stem("2025") == "pssru_2025"
+    assert bundled_stem(None) == "pssru_2019" and bundled_stem(str(ROOT / "examples" / "pay_scales.csv")) is None
 
 
 def test_a_year_without_a_bundled_table_is_bad_usage(runner):

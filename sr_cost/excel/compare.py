@@ -186,7 +186,10 @@ def _compare_sheet(ws, run) -> None:
     table = run.table
     prov = [
         ("sr-cost version", __version__),
-        ("Unit costs", f"{table.source.name} ({table.path}), price year {table.price_year}, SHA-256 {table.sha256}"),
+        (
+            "Unit costs",
+            f"{table.source.name} ({table.shown_as}), price year {table.price_year}, SHA-256 {table.sha256}",
+        ),
         ("Prices", c.uplift.describe()),
     ]
     prov += [("Input", f"{i.path} (SHA-256 {i.sha256})") for i in run.inputs]

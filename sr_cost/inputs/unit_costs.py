@@ -52,6 +52,8 @@ def bundled_stem(choice: str | Path | None) -> str | None:
         return text
     if Path(text).suffix or Path(text).exists():
         return None
+    text = text.replace("\\", "/")  # '2025/26' given as a path on Windows reads '2025\\26'
+
     try:
         year, _ = read_year(text)
     except ValueError:
