@@ -171,7 +171,7 @@ def test_re_pricing_on_estimate_savings_and_compare_alike(runner):
 def test_without_re_pricing_the_mixed_years_are_said():
     run = run_estimate(SMALL, forms_price_year="2025/26", savings_assumptions=NO_BOOT)
     note = run.estimate.assumptions.prices.describe()
-    assert note.startswith("not re-priced: staff time in 2019 prices") and "2025 prices" in note
+    assert note.startswith("two price years, not re-priced: staff time in 2019 prices") and "2025 prices" in note
     assert run.estimate.las[0].setup.indirect == D("668.25") + D("18.00")
 
 
