@@ -9,6 +9,7 @@ import typer
 
 from sr_cost.cli.common import (
     ABSENCE_BASIS_OPT,
+    AGENCY_RATE_OPT,
     BOOTSTRAP_OPT,
     FORMS_PRICE_YEAR_OPT,
     HOURS_PER_DAY_OPT,
@@ -28,7 +29,7 @@ from sr_cost.cli.common import (
     emit,
     estimate_options,
     input_files,
-    percent_option,
+    percent_number,
     reported,
     savings_assumptions,
 )
@@ -93,6 +94,7 @@ def compare_cmd(
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
+    agency_rate: str | None = AGENCY_RATE_OPT,
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
 ) -> None:
@@ -122,7 +124,16 @@ def compare_cmd(
             index=index,
             uplift=uplift,
             encoding=encoding,
-            assumptions=savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
+            assumptions=savings_assumptions(
+                hours_per_day,
+                recall_months,
+                absence_basis,
+                bootstrap,
+                seed,
+                agency_rate=agency_rate,
+                years=years,
+                discount_rate=discount_rate or "3.5",
+            ),
         )
         with progress_bar("bootstrap") as progress:
             run = run_compare(
@@ -132,7 +143,7 @@ def compare_cmd(
                 phases=_pair(phases),
                 labels=_pair(labels),
                 years=years,
-                discount_rate_pct=percent_option(discount_rate, "--discount-rate"),
+                discount_rate_pct=percent_number(discount_rate, "--discount-rate"),
                 sensitivity=sensitivity,
                 progress=progress,
                 **options,

@@ -8,7 +8,9 @@ import typer
 
 from sr_cost.cli.common import (
     ABSENCE_BASIS_OPT,
+    AGENCY_RATE_OPT,
     BOOTSTRAP_OPT,
+    DISCOUNT_RATE_OPT,
     ENCODING_OPT,
     FORMS_HELP,
     FORMS_PRICE_YEAR_OPT,
@@ -25,6 +27,7 @@ from sr_cost.cli.common import (
     UNIT_COSTS_OPT,
     UPLIFT_OPT,
     UPLIFT_TO_OPT,
+    YEARS_OPT,
     OutputFormat,
     check_excel,
     check_output,
@@ -94,8 +97,11 @@ def estimate_cmd(
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
+    agency_rate: str | None = AGENCY_RATE_OPT,
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
+    years: int = YEARS_OPT,
+    discount_rate: str = DISCOUNT_RATE_OPT,
 ) -> None:
     """Cost Schwartz Rounds from the economic forms: set-up cost, cost per round by component,
     cost per attendee and annual cost, per LA and phase, by mode, per phase and overall. With a
@@ -104,7 +110,7 @@ def estimate_cmd(
     Example: sr-cost estimate examples/trial --format json -o estimate.json
     """
     with reported():
-        from sr_cost.outputs import json_csv
+        from sr_cost.outputs import json_csv, json_savings
 
         options = estimate_options(
             unit_costs=unit_costs,
@@ -117,23 +123,32 @@ def estimate_cmd(
             index=index,
             uplift=uplift,
             encoding=encoding,
-            assumptions=savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
+            assumptions=savings_assumptions(
+                hours_per_day,
+                recall_months,
+                absence_basis,
+                bootstrap,
+                seed,
+                agency_rate=agency_rate,
+                years=years,
+                discount_rate=discount_rate,
+            ),
         )
         run = _run_forms(ctx, forms, options, output, excel, require_survey=False)
         if fmt is OutputFormat.json:
-            text = json_csv.to_json(json_csv.run_to_dict(run))
+            text = json_csv.to_json(json_savings.run_to_dict(run))
         elif fmt is OutputFormat.csv:
             text = json_csv.estimate_csv(run.estimate)
         else:
             text = None
 
         def render(console):
-            from sr_cost.outputs import terminal_estimate
+            from sr_cost.outputs import terminal_estimate, terminal_savings
 
             terminal_estimate.print_estimate(run.estimate, run.table, console)
             if run.savings is not None:
                 console.print()  # the savings' tables start apart from the estimate's closing note
-                terminal_estimate.print_savings(run.savings, console)
+                terminal_savings.print_savings(run.savings, console)
 
         emit(text, output, render)
 
@@ -153,8 +168,11 @@ def savings_cmd(
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
+    agency_rate: str | None = AGENCY_RATE_OPT,
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
+    years: int = YEARS_OPT,
+    discount_rate: str = DISCOUNT_RATE_OPT,
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
     output: Path | None = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
     excel: Path | None = typer.Option(
@@ -172,7 +190,7 @@ def savings_cmd(
     Example: sr-cost savings examples/trial --bootstrap 2000 --seed 7 --excel savings.xlsx
     """
     with reported():
-        from sr_cost.outputs import json_csv
+        from sr_cost.outputs import json_csv, json_savings
 
         options = estimate_options(
             unit_costs=unit_costs,
@@ -185,18 +203,27 @@ def savings_cmd(
             index=index,
             uplift=uplift,
             encoding=encoding,
-            assumptions=savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
+            assumptions=savings_assumptions(
+                hours_per_day,
+                recall_months,
+                absence_basis,
+                bootstrap,
+                seed,
+                agency_rate=agency_rate,
+                years=years,
+                discount_rate=discount_rate,
+            ),
         )
         run = _run_forms(ctx, forms, options, output, excel, require_survey=True)
         if fmt is OutputFormat.json:
-            text = json_csv.to_json(json_csv.savings_only_dict(run))
+            text = json_csv.to_json(json_savings.savings_only_dict(run))
         elif fmt is OutputFormat.csv:
-            text = json_csv.savings_csv(run.savings)
+            text = json_savings.savings_csv(run.savings)
         else:
             text = None
 
         def render(console):
-            from sr_cost.outputs.terminal_estimate import print_savings
+            from sr_cost.outputs.terminal_savings import print_savings
 
             print_savings(run.savings, console)
 

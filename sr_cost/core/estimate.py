@@ -244,6 +244,15 @@ class LaEstimate:
     def first_year_cost(self) -> Decimal | None:
         return None if self.setup is None else self.setup.total + self.annual_cost
 
+    @property
+    def fixed_year(self) -> Decimal:
+        """The part of ``annual_cost`` that does not move with the mean per round [£/year]: a year's
+        untied steering less the share of it counted in the mean per round (rounds a year x
+        untied / rounds). Zero without a period, and with the forms' own rounds a year."""
+        if self.annual_steering is None:
+            return ZERO
+        return self.annual_steering - self.rounds_per_year * self.untied_steering / Decimal(self.rounds)
+
 
 @dataclass(frozen=True)
 class Spread:
@@ -262,6 +271,9 @@ class PhaseEstimate:
     total_per_round: Spread
     annual_cost: Decimal
     setup: Spread | None
+    feedback_forms: int | None = None  # the phase's SR feedback forms (the staff sheet), if given
+    # the report's crude per-person cost: annual cost x 6/12 / feedback forms (its footnote 4)
+    report_per_person: Decimal | None = None
 
 
 @dataclass(frozen=True)

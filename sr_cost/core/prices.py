@@ -129,9 +129,9 @@ class Uplift:
             if not self.mixed:
                 return f"{self.to_year} prices (the unit-cost table's price year){notes}"
             return (
-                f"two price years, not re-priced: staff time in {self.from_year} prices (the unit-cost table's), money typed "
-                f"into the forms and the mileage rate in {self.forms_price_year} prices (--uplift-to YEAR "
-                f"puts them in one year){notes}"
+                f"two price years, not re-priced: staff time in {self.from_year} prices (the unit-cost table's), "
+                f"money typed into the forms and the mileage rate in {self.forms_price_year} prices "
+                f"(--uplift-to YEAR puts them in one year){notes}"
             )
         years = self.to_year - self.from_year
         how = (

@@ -22,7 +22,15 @@ from openpyxl.styles import Alignment, Border
 from sr_cost import __version__
 from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
 from sr_cost.core.lines import FormKind
-from sr_cost.core.savings import DEFAULT_BOOTSTRAP, DEFAULT_HOURS_PER_DAY, DEFAULT_RECALL_MONTHS, DEFAULT_SEED
+from sr_cost.core.savings import (
+    DEFAULT_BOOTSTRAP,
+    DEFAULT_DISCOUNT_RATE,
+    DEFAULT_HOURS_PER_DAY,
+    DEFAULT_RECALL_MONTHS,
+    DEFAULT_SEED,
+    DEFAULT_YEARS,
+)
+from sr_cost.excel.audit_prices import costing_rules, period_row, price_rows, table_shown
 from sr_cost.excel.book import Book
 from sr_cost.excel.cells import (
     BIG,
@@ -94,9 +102,8 @@ def unit_costs_sheet(book: Book, ws) -> None:
     sheet_title(
         ws,
         f"Staff unit costs (£, {table.price_year})",
-        f"{table.source.name}. Table {table.shown_as}"
-        + (f" ({table.path})" if table.shown_as != table.path else "")
-        + f", SHA-256 {table.sha256}. Lines look up their hourly rate here by role.",
+        f"{table.source.name}. Table {table_shown(table)}, SHA-256 {table.sha256}. Lines look up their hourly "
+        "rate here by role.",
         wrap_to=len(UNIT_COST_COLUMNS),
     )
     t = SheetTable(ws, UNIT_COST_COLUMNS, header_row=3)
@@ -169,17 +176,7 @@ def assumptions_sheet(book: Book, ws) -> None:
         }
     )
     book.name("RoundsPerYear", "Assumptions", f"${t.letter('value')}${row}")
-    if a.period_months is not None:
-        row = t.add(
-            {
-                "parameter": "Period the forms cover",
-                "value": a.period_months,
-                "unit": "months",
-                "source": ("--period-months" if "--period-months" in given else "the forms' about sheet")
-                + "; steering lines tied to no round are costs of the period: a year's = their cost x 12 / period",
-            }
-        )
-        book.name("PeriodMonths", "Assumptions", f"${t.letter('value')}${row}")
+    period_row(book, t, a, given)
     row = t.add(
         {
             "parameter": "Mileage rate",
@@ -203,29 +200,7 @@ def assumptions_sheet(book: Book, ws) -> None:
             "source": f"of staff time: the unit-cost table's parameters ({table.params_path})",
         }
     )
-    prices = a.prices
-    if prices is not None:
-        t.add(
-            {
-                "parameter": "Forms' price year",
-                "value": prices.forms_price_year,
-                "unit": "year",
-                "source": "of money typed into the forms (cost, an own rate) and of the mileage rate: "
-                + (
-                    "--forms-price-year"
-                    if "--forms-price-year" in given
-                    else ("the forms' about sheet" if prices.mixed else "the unit-cost table's (the default)")
-                ),
-            }
-        )
-        if book.repriced:
-            for name, label, value in (
-                ("StaffTimeFactor", "Re-pricing factor of staff time", prices.staff_time_factor),
-                ("FormsMoneyFactor", "Re-pricing factor of the forms' money", prices.forms_money_factor),
-            ):
-                row = t.add({"parameter": label, "value": value, "unit": "factor", "source": prices.describe()})
-                ws.cell(row=row, column=t.index["value"]).number_format = "0.000000"
-                book.name(name, "Assumptions", f"${t.letter('value')}${row}")
+    price_rows(book, ws, t, a, given)
     for param in fields(table.params):
         name, description = param.name, param.metadata["doc"]
         unit = _UNIT.search(description)
@@ -242,29 +217,7 @@ def assumptions_sheet(book: Book, ws) -> None:
         book.name(defined, "Assumptions", f"${t.letter('value')}${row}")
     if book.savings is not None:
         _savings_assumptions(book, t)
-    rules = [
-        ("Line cost", "staff x hours x hourly rate + miles x mileage rate + direct cost"),
-        ("Hourly rate", "the line's own rate if it gives one, else the unit cost of its role"),
-        ("Set-up cost", "an LA and phase's training lines: direct = direct costs, indirect = staff time and mileage"),
-        (
-            "Panel and steering lines with no round",
-            "spread evenly over the LA and phase's rounds"
-            + (
-                ""
-                if a.period_months is None
-                else " (per round); steering lines are costs of the period in the annual cost"
-            ),
-        ),
-        ("Cost per attendee", "an LA's round costs ÷ its own recorded attendance (lines whose item is 'attendance')"),
-        (
-            "Annual cost",
-            "rounds a year x the mean cost per round"
-            if a.period_months is None
-            else "an LA-phase's: rounds a year x its mean cost per round without the steering lines tied to no "
-            "round, plus those x 12 ÷ the period; a phase's, a mode's and overall: the mean of their LAs'",
-        ),
-        ("Rounding", "exact decimals throughout; rounded half-up to the penny only when shown"),
-    ]
+    rules = costing_rules(a)
     if book.savings is not None:
         from sr_cost.excel.savings_formulas import RULES
 
@@ -294,11 +247,7 @@ def assumptions_sheet(book: Book, ws) -> None:
     ]
     rows += [("Input file", i.path, i.sha256) for i in est.inputs]
     rows += [
-        (
-            "Unit-cost table",
-            table.shown_as + (f" ({table.path})" if table.shown_as != table.path else ""),
-            table.sha256,
-        ),
+        ("Unit-cost table", table_shown(table), table.sha256),
         ("Unit-cost parameters", table.params_path, table.params_sha256),
     ]
     value_width = sum(ws.column_dimensions[t.letter(k)].width for k in ("value", "unit"))
@@ -359,11 +308,43 @@ def _savings_assumptions(book: Book, t: SheetTable) -> None:
             "unit": "basis",
             "source": source(
                 "--absence-basis",
-                a.absence_basis.value == "unit-cost",
-                "the full unit cost (salary + on-costs + overheads), as the report",
+                a.absence_basis.value == "employer",
+                "employer: salary + on-costs, what the employer pays for an hour lost (the report does not "
+                "state its basis)",
             ),
         }
     )
+    if a.agency_rate is not None:
+        t.add(
+            {
+                "parameter": "Agency cover's hourly rate",
+                "value": a.agency_rate,
+                "unit": "£/hour",
+                "source": "--agency-rate (the agency basis)",
+            }
+        )
+    row = t.add(
+        {
+            "parameter": "Planning horizon",
+            "value": a.years,
+            "unit": "years",
+            "source": source("--years", a.years == DEFAULT_YEARS, "3, the usual appraisal period")
+            + "; HorizonYears in the formulas of sheet Savings",
+        }
+    )
+    book.name("HorizonYears", "Assumptions", f"${t.letter('value')}${row}")
+    row = t.add(
+        {
+            "parameter": "Discount rate",
+            "value": a.discount_rate,
+            "unit": "fraction a year",
+            "source": source(
+                "--discount-rate", a.discount_rate == DEFAULT_DISCOUNT_RATE, "3.5%, HM Treasury Green Book"
+            )
+            + "; DiscountRate in the formulas of sheet Savings",
+        }
+    )
+    book.name("DiscountRate", "Assumptions", f"${t.letter('value')}${row}")
     t.add(
         {
             "parameter": "Bootstrap resamples",

@@ -20,6 +20,7 @@ from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.excel.formulas import (
     COUNT,
     DECIMAL,
+    LINES,
     MONEY,
     PLAIN,
     ROUNDS,
@@ -244,12 +245,33 @@ STAFF_COLUMNS = (
         note="=RoundsPerYear x the LA and phase's mean cost per round (sheet Rounds); with a known period, as "
         "sheet Assumptions' rule Annual cost says",
     ),
+    Col("setup", "Set-up cost (£)", MONEY, 12, note="=the LA and phase's training lines (sheet Lines)"),
+    Col("setup_indirect", "of which staff time and mileage (£)", MONEY, 12),
+    Col(
+        "rounds_per_year",
+        "Rounds a year",
+        DECIMAL,
+        9,
+        note="=RoundsPerYear; with a known period and none given, the LA and phase's rounds x 12 / PeriodMonths",
+    ),
+    Col(
+        "fixed_year",
+        "Running cost not moving with the cost per round (£)",
+        MONEY,
+        14,
+        note="=annual running cost - rounds a year x mean cost per round: a year's steering tied to no round "
+        "beyond its share in the mean per round (0 without a period, or with the forms' own rounds a year)",
+    ),
 )
 STAFF_NAMES = {
     "phase_no": "StaffPhaseNo",
     "counted": "StaffCounted",
     "intervention_staff": "StaffIntervention",
     "annual_cost": "StaffAnnualCost",
+    "setup": "StaffSetup",
+    "setup_indirect": "StaffSetupIndirect",
+    "rounds_per_year": "StaffRoundsPerYear",
+    "fixed_year": "StaffFixedYear",
 }
 
 
@@ -265,12 +287,18 @@ def staff_row(
     """The cells of one row of the staff randomised; its LA-phase's annual running cost as
     ``formulas.annual_formula`` (``period``: the period the forms cover is known)."""
     counted = phase_no is not None and la_no is not None
-    annual = None
+    annual = setup = indirect = rounds_a_year = fixed = None
     if la_no is not None:
         no = f"${columns['la_no']}{row}"
         rounds = f"COUNTIFS({ROUNDS['la_no']},{no})"
         mean = f"SUMIFS({ROUNDS['total']},{ROUNDS['la_no']},{no})/{rounds}"
         annual = Formula("=" + annual_formula(mean if not period else f"({mean})", rounds, no, period=period))
+        rpy = f"IF(ISNUMBER(RoundsPerYear),RoundsPerYear,{rounds}*12/PeriodMonths)" if period else "RoundsPerYear"
+        rounds_a_year = Formula(f"={rpy}")
+        fixed = Formula(f"=${columns['annual_cost']}{row}-${columns['rounds_per_year']}{row}*{mean}")
+        training = f'{LINES["form"]},"training",{LINES["la_no"]},{no}'
+        setup = Formula(f"=SUMIFS({LINES['cost']},{training})")
+        indirect = Formula(f"=SUMIFS({LINES['staff_time']},{training})+SUMIFS({LINES['mileage']},{training})")
     return {
         "file": s.file.replace("\\", "/").rsplit("/", 1)[-1],
         "sheet": s.sheet or None,
@@ -283,6 +311,10 @@ def staff_row(
         "control_staff": s.control_staff,
         "counted": "yes" if counted else "no",
         "annual_cost": annual,
+        "setup": setup,
+        "setup_indirect": indirect,
+        "rounds_per_year": rounds_a_year,
+        "fixed_year": fixed,
     }
 
 
