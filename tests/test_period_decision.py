@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+from test_period_prices import plan
+from test_report import page_text
+
 from sr_cost.api import explainable_figures, run_estimate, run_report
 from sr_cost.core.decision import Scale, annuity, decide, net_present_value
 from sr_cost.core.explanation import check
@@ -15,8 +18,6 @@ from sr_cost.outputs.report import build_report
 from sr_cost.outputs.report_html import render_html
 
 from conftest import ROOT
-from test_period_prices import plan
-from test_report import page_text
 
 NO_BOOT = SavingsAssumptions(bootstrap=0)
 
