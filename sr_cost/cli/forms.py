@@ -13,23 +13,29 @@ from sr_cost.cli.common import (
     DISCOUNT_RATE_OPT,
     ENCODING_OPT,
     FORMS_HELP,
+    FORMS_PRICE_YEAR_OPT,
     HOURS_PER_DAY_OPT,
+    INDEX_OPT,
     MILEAGE_RATE_OPT,
     OUTPUT_HELP,
     PARAMS_OPT,
+    PERIOD_MONTHS_OPT,
     QUIET_OPT,
     RECALL_MONTHS_OPT,
     ROUNDS_PER_YEAR_OPT,
     SEED_OPT,
     UNIT_COSTS_HELP,
     UNIT_COSTS_OPT,
+    UPLIFT_OPT,
+    UPLIFT_TO_OPT,
     YEARS_OPT,
     OutputFormat,
     check_excel,
     check_output,
     command_line,
-    decimal_option,
     emit,
+    estimate_options,
+    input_files,
     reported,
     savings_assumptions,
 )
@@ -39,12 +45,7 @@ from sr_cost.core.unit_costs import AbsenceBasis
 def _run_forms(
     ctx: typer.Context,
     forms: Path,
-    unit_costs: Path | None,
-    params: Path | None,
-    rounds_per_year: int,
-    mileage_rate: str | None,
-    encoding: str,
-    assumptions,
+    options: dict,
     output: Path | None,
     excel: Path | None,
     *,
@@ -53,27 +54,16 @@ def _run_forms(
 ):
     """What `estimate` and `savings` share: refuse outputs that are inputs, cost the forms (with the
     savings when there is a survey), show the warnings and write the workbook, with progress bars
-    when ``progress_shown``."""
+    when ``progress_shown``. ``options``: the keyword arguments of ``api.run_estimate``
+    (``common.estimate_options``)."""
     from sr_cost.api import run_estimate
-    from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
     from sr_cost.outputs.progress import progress_bars
 
-    inputs = [forms] + ([unit_costs] if unit_costs else [])
+    inputs = input_files(forms, options["unit_costs"], options["index"])
     check_output(output, inputs)
     check_excel(excel, inputs + ([output] if output else []))
-    rate = decimal_option(mileage_rate, "--mileage-rate")
     with progress_bars(progress_shown) as progress:
-        run = run_estimate(
-            forms,
-            unit_costs=unit_costs,
-            params=params,
-            rounds_per_year=rounds_per_year,
-            mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate,
-            encoding=encoding,
-            savings_assumptions=assumptions,
-            progress=progress,
-            require_survey=require_survey,
-        )
+        run = run_estimate(forms, progress=progress, require_survey=require_survey, **options)
     if run.warnings:
         from sr_cost.outputs.terminal import print_warnings
 
@@ -92,8 +82,13 @@ def estimate_cmd(
     forms: Path = typer.Argument(..., help=FORMS_HELP),
     unit_costs: Path | None = UNIT_COSTS_OPT,
     params: Path | None = PARAMS_OPT,
-    rounds_per_year: int = ROUNDS_PER_YEAR_OPT,
+    rounds_per_year: int | None = ROUNDS_PER_YEAR_OPT,
+    period_months: int | None = PERIOD_MONTHS_OPT,
     mileage_rate: str | None = MILEAGE_RATE_OPT,
+    forms_price_year: str | None = FORMS_PRICE_YEAR_OPT,
+    uplift_to: str | None = UPLIFT_TO_OPT,
+    index: Path | None = INDEX_OPT,
+    uplift: str | None = UPLIFT_OPT,
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
     output: Path | None = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
     excel: Path | None = typer.Option(
@@ -123,15 +118,18 @@ def estimate_cmd(
         from sr_cost.outputs import json_csv, json_savings
         from sr_cost.outputs.progress import shows_progress
 
-        run = _run_forms(
-            ctx,
-            forms,
-            unit_costs,
-            params,
-            rounds_per_year,
-            mileage_rate,
-            encoding,
-            savings_assumptions(
+        options = estimate_options(
+            unit_costs=unit_costs,
+            params=params,
+            rounds_per_year=rounds_per_year,
+            mileage_rate=mileage_rate,
+            period_months=period_months,
+            forms_price_year=forms_price_year,
+            uplift_to=uplift_to,
+            index=index,
+            uplift=uplift,
+            encoding=encoding,
+            assumptions=savings_assumptions(
                 hours_per_day,
                 recall_months,
                 absence_basis,
@@ -141,11 +139,9 @@ def estimate_cmd(
                 years=years,
                 discount_rate=discount_rate,
             ),
-            output,
-            excel,
-            require_survey=False,
-            progress_shown=shows_progress(quiet=quiet, to_stdout=output is None, table=fmt is OutputFormat.table),
         )
+        shown = shows_progress(quiet=quiet, to_stdout=output is None, table=fmt is OutputFormat.table)
+        run = _run_forms(ctx, forms, options, output, excel, require_survey=False, progress_shown=shown)
         if fmt is OutputFormat.json:
             text = json_csv.to_json(json_savings.run_to_dict(run))
         elif fmt is OutputFormat.csv:
@@ -169,10 +165,13 @@ def savings_cmd(
     forms: Path = typer.Argument(..., help="The forms, with a survey sheet (and a staff sheet for the totals)."),
     unit_costs: Path | None = UNIT_COSTS_OPT,
     params: Path | None = PARAMS_OPT,
-    rounds_per_year: int = typer.Option(
-        12, "--rounds-per-year", min=1, max=365, help="Rounds a year, for the annual running cost [rounds/year]."
-    ),
+    rounds_per_year: int | None = ROUNDS_PER_YEAR_OPT,
+    period_months: int | None = PERIOD_MONTHS_OPT,
     mileage_rate: str | None = MILEAGE_RATE_OPT,
+    forms_price_year: str | None = FORMS_PRICE_YEAR_OPT,
+    uplift_to: str | None = UPLIFT_TO_OPT,
+    index: Path | None = INDEX_OPT,
+    uplift: str | None = UPLIFT_OPT,
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
@@ -202,15 +201,18 @@ def savings_cmd(
         from sr_cost.outputs import json_csv, json_savings
         from sr_cost.outputs.progress import shows_progress
 
-        run = _run_forms(
-            ctx,
-            forms,
-            unit_costs,
-            params,
-            rounds_per_year,
-            mileage_rate,
-            encoding,
-            savings_assumptions(
+        options = estimate_options(
+            unit_costs=unit_costs,
+            params=params,
+            rounds_per_year=rounds_per_year,
+            mileage_rate=mileage_rate,
+            period_months=period_months,
+            forms_price_year=forms_price_year,
+            uplift_to=uplift_to,
+            index=index,
+            uplift=uplift,
+            encoding=encoding,
+            assumptions=savings_assumptions(
                 hours_per_day,
                 recall_months,
                 absence_basis,
@@ -220,11 +222,9 @@ def savings_cmd(
                 years=years,
                 discount_rate=discount_rate,
             ),
-            output,
-            excel,
-            require_survey=True,
-            progress_shown=shows_progress(quiet=quiet, to_stdout=output is None, table=fmt is OutputFormat.table),
         )
+        shown = shows_progress(quiet=quiet, to_stdout=output is None, table=fmt is OutputFormat.table)
+        run = _run_forms(ctx, forms, options, output, excel, require_survey=True, progress_shown=shown)
         if fmt is OutputFormat.json:
             text = json_csv.to_json(json_savings.savings_only_dict(run))
         elif fmt is OutputFormat.csv:
@@ -261,7 +261,7 @@ def template_cmd(
         from sr_cost.api import unit_cost_table
         from sr_cost.excel.template import write_template
 
-        check_excel(path, [unit_costs] if unit_costs else [])
+        check_excel(path, input_files(unit_costs))
         write_template(path, unit_cost_table(unit_costs), example=example)
         typer.echo(
             f"Wrote {path}" + (" (with an example)" if example else "") + f": fill it in, then run "

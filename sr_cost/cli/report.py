@@ -13,19 +13,26 @@ from sr_cost.cli.common import (
     BOOTSTRAP_OPT,
     ENCODING_OPT,
     FORMS_HELP,
+    FORMS_PRICE_YEAR_OPT,
     HOURS_PER_DAY_OPT,
+    INDEX_OPT,
     MILEAGE_RATE_OPT,
     OUTPUT_HELP,
     PARAMS_OPT,
+    PERIOD_MONTHS_OPT,
     QUIET_OPT,
     RECALL_MONTHS_OPT,
     ROUNDS_PER_YEAR_OPT,
     SEED_OPT,
     UNIT_COSTS_OPT,
+    UPLIFT_OPT,
+    UPLIFT_TO_OPT,
     check_output,
     command_line,
     decimal_option,
     emit,
+    estimate_options,
+    input_files,
     reported,
     savings_assumptions,
 )
@@ -53,8 +60,13 @@ def report_cmd(
     ),
     unit_costs: Path | None = UNIT_COSTS_OPT,
     params: Path | None = PARAMS_OPT,
-    rounds_per_year: int = ROUNDS_PER_YEAR_OPT,
+    rounds_per_year: int | None = ROUNDS_PER_YEAR_OPT,
+    period_months: int | None = PERIOD_MONTHS_OPT,
     mileage_rate: str | None = MILEAGE_RATE_OPT,
+    forms_price_year: str | None = FORMS_PRICE_YEAR_OPT,
+    uplift_to: str | None = UPLIFT_TO_OPT,
+    index: Path | None = INDEX_OPT,
+    uplift: str | None = UPLIFT_OPT,
     encoding: str = ENCODING_OPT,
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
@@ -72,27 +84,33 @@ def report_cmd(
     """
     with reported():
         from sr_cost.api import run_report
-        from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
         from sr_cost.errors import UsageError
         from sr_cost.outputs.progress import progress_bars, shows_progress
 
         kind = REPORT_SUFFIXES.get(output.suffix.lower())
         if kind is None:
             raise UsageError(f"the report {output} must be named .html or .docx (the format follows the suffix)")
-        check_output(output, [forms] + ([unit_costs] if unit_costs else []))
-        rate = decimal_option(mileage_rate, "--mileage-rate")
+        check_output(output, input_files(forms, unit_costs, index))
+        options = estimate_options(
+            unit_costs=unit_costs,
+            params=params,
+            rounds_per_year=rounds_per_year,
+            mileage_rate=mileage_rate,
+            period_months=period_months,
+            forms_price_year=forms_price_year,
+            uplift_to=uplift_to,
+            index=index,
+            uplift=uplift,
+            encoding=encoding,
+            assumptions=savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
+        )
         with progress_bars(shows_progress(quiet=quiet, to_stdout=False, table=False)) as progress:
             run = run_report(
                 forms,
                 years=years,
                 discount_rate_pct=decimal_option(discount_rate.rstrip().rstrip("%"), "--discount-rate"),
-                unit_costs=unit_costs,
-                params=params,
-                rounds_per_year=rounds_per_year,
-                mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate,
-                encoding=encoding,
-                savings_assumptions=savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
                 progress=progress,
+                **options,
             )
         if run.estimate.warnings:
             from sr_cost.outputs.terminal import print_warnings
@@ -127,8 +145,13 @@ def explain_cmd(
     ),
     unit_costs: Path | None = UNIT_COSTS_OPT,
     params: Path | None = PARAMS_OPT,
-    rounds_per_year: int = ROUNDS_PER_YEAR_OPT,
+    rounds_per_year: int | None = ROUNDS_PER_YEAR_OPT,
+    period_months: int | None = PERIOD_MONTHS_OPT,
     mileage_rate: str | None = MILEAGE_RATE_OPT,
+    forms_price_year: str | None = FORMS_PRICE_YEAR_OPT,
+    uplift_to: str | None = UPLIFT_TO_OPT,
+    index: Path | None = INDEX_OPT,
+    uplift: str | None = UPLIFT_OPT,
     encoding: str = ENCODING_OPT,
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
@@ -141,19 +164,22 @@ def explain_cmd(
     """
     with reported():
         from sr_cost.api import explain_figure, explainable_figures
-        from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
         from sr_cost.outputs import json_csv
 
-        check_output(output, [forms] + ([unit_costs] if unit_costs else []))
-        rate = decimal_option(mileage_rate, "--mileage-rate")
-        options = {
-            "unit_costs": unit_costs,
-            "params": params,
-            "rounds_per_year": rounds_per_year,
-            "mileage_rate": DEFAULT_MILEAGE_RATE if rate is None else rate,
-            "encoding": encoding,
-            "savings_assumptions": savings_assumptions(hours_per_day, recall_months, absence_basis, 0, 2021),
-        }
+        check_output(output, input_files(forms, unit_costs, index))
+        options = estimate_options(
+            unit_costs=unit_costs,
+            params=params,
+            rounds_per_year=rounds_per_year,
+            mileage_rate=mileage_rate,
+            period_months=period_months,
+            forms_price_year=forms_price_year,
+            uplift_to=uplift_to,
+            index=index,
+            uplift=uplift,
+            encoding=encoding,
+            assumptions=savings_assumptions(hours_per_day, recall_months, absence_basis, 0, 2021),
+        )
         if figure is None:
             found = explainable_figures(forms, **options)
             if fmt is ExplainFormat.json:

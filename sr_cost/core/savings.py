@@ -273,13 +273,15 @@ def _phase(
         response = Response(i.n, sum(s.intervention_staff for s in rows), c.n, sum(s.control_staff for s in rows))
     decision = spread = None
     if counted:
-        setups = [las[(s.la, s.phase)].setup for s in counted]
+        mine = [las[(s.la, s.phase)] for s in counted]
+        setups = [la.setup for la in mine]
         scale = Scale(
             las=len(counted),
             staff=staff,
-            rounds_per_year=est.assumptions.rounds_per_year,
+            rounds_per_year=sum((la.rounds_per_year for la in mine), ZERO) / Decimal(len(mine)),
             setup_indirect=sum((x.indirect for x in setups if x is not None), ZERO),
             sick_day_cost=i.mean_hourly * a.hours_per_day if i.mean_hourly else None,
+            fixed_year=sum((la.fixed_year for la in mine), ZERO),
         )
         setup = sum((x.total for x in setups if x is not None), ZERO)
         decision = decide(setup, running, total, scale, years=a.years, rate=a.discount_rate)

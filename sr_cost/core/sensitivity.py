@@ -33,11 +33,11 @@ from sr_cost.core.options import build_option
 from sr_cost.core.progress import Progress, Step
 from sr_cost.core.respondents import Survey
 from sr_cost.core.savings import Savings, savings
-from sr_cost.money import ZERO
+from sr_cost.money import ZERO, round_half_up
 
 ATTENDANCE_RANGE = (Decimal("0.75"), Decimal("1.25"))  # [x attendance] ±25%
 UNIT_COST_RANGE = (Decimal("0.9"), Decimal("1.1"))  # [x unit costs] ±10%
-ROUNDS_PER_YEAR_RANGE = (9, 12)  # [rounds/year]: a round most months, to one every month
+ROUNDS_PER_YEAR_RANGE = (Decimal("0.75"), Decimal("1.25"))  # [x rounds a year in use], to whole rounds
 HOURS_PER_DAY_RANGE = (Decimal(7), Decimal("7.5"))  # [hours/day] of a sick day
 # A line is catering when its item contains one of these words (case-insensitive, whole words).
 CATERING = re.compile(
@@ -53,9 +53,14 @@ class Scenario:
 
     attendance: Decimal = Decimal(1)  # x the staff of every attendance line
     unit_costs: Decimal = Decimal(1)  # x the rate of every role-priced line (and the cost of a sick hour)
-    rounds_per_year: int | None = None  # [rounds/year]; None: as the estimate
+    rounds_per_year: int | None = None  # [rounds/year] for every LA; None: as the estimate
     drop_catering: bool = False  # catering lines cost nothing
     hours_per_day: Decimal | None = None  # [hours/day] of a sick day; None: as the savings
+
+
+def whole_rounds(rounds_per_year: Decimal) -> int:
+    """Rounds a year rounded half-up to whole rounds, at least one."""
+    return max(1, int(round_half_up(rounds_per_year, 0)))
 
 
 def is_catering(item: str) -> bool:
@@ -139,9 +144,14 @@ def _metric(o: Option, net: bool) -> Decimal:
     return o.net_annual_cost if net else o.annual_cost
 
 
-def _plan(net: bool) -> list[tuple[str, str, str, str, Scenario, Scenario]]:
+End = Scenario | tuple[Scenario, ...]  # one scenario for every option, or one for each option
+
+
+def _plan(net: bool, base: tuple[Option, ...]) -> list[tuple[str, str, str, str, End, End]]:
     """The tornado's rows: key, name, the labels of its two ends and their scenarios."""
-    rpy_lo, rpy_hi = ROUNDS_PER_YEAR_RANGE
+    rpy_lo, rpy_hi = (tuple(whole_rounds(o.rounds_per_year * x) for o in base) for x in ROUNDS_PER_YEAR_RANGE)
+    ranges = list(dict.fromkeys(f"{lo}-{hi}" for lo, hi in zip(rpy_lo, rpy_hi)))
+    rpy_label = ranges[0] if len(ranges) == 1 else "±25%"  # options with their own rounds a year
     hpd_lo, hpd_hi = HOURS_PER_DAY_RANGE
     attendance_lo, attendance_hi = ATTENDANCE_RANGE
     unit_costs_lo, unit_costs_hi = UNIT_COST_RANGE
@@ -164,11 +174,11 @@ def _plan(net: bool) -> list[tuple[str, str, str, str, Scenario, Scenario]]:
         ),
         (
             "rounds_per_year",
-            f"Rounds a year {rpy_lo}-{rpy_hi}",
-            str(rpy_lo),
-            str(rpy_hi),
-            Scenario(rounds_per_year=rpy_lo),
-            Scenario(rounds_per_year=rpy_hi),
+            f"Rounds a year {rpy_label}",
+            "/".join(dict.fromkeys(map(str, rpy_lo))),
+            "/".join(dict.fromkeys(map(str, rpy_hi))),
+            tuple(Scenario(rounds_per_year=n) for n in rpy_lo),
+            tuple(Scenario(rounds_per_year=n) for n in rpy_hi),
         ),
         ("catering", "Catering dropped", "dropped", "kept", Scenario(drop_catering=True), Scenario()),
     ]
@@ -198,16 +208,25 @@ def sensitivity(
     """The tornado rows (widest swing first) and the break-even attendance of both options.
     ``progress`` is told how the scenarios go, in lines costed (``Step.sensitivity``)."""
     net = all(o.saving is not None for o in base)
-    plan = _plan(net)
-    scenarios = list(dict.fromkeys([s for *_, low, high in plan for s in (low, high)] + [NOBODY]))
+    plan = _plan(net, base)
+
+    def at(end: End, i: int) -> Scenario:
+        return end[i] if isinstance(end, tuple) else end
+
     sets = list({id(spec.forms): spec.forms for spec in specs}.values())  # each forms set once
+    wanted: dict[int, list[Scenario]] = {id(fs): [] for fs in sets}  # each set's scenarios, in order
+    for i, spec in enumerate(specs):
+        for *_, low, high in plan:
+            wanted[id(spec.forms)] += [at(low, i), at(high, i)]
+        wanted[id(spec.forms)].append(NOBODY)
+    wanted = {key: list(dict.fromkeys(scenarios)) for key, scenarios in wanted.items()}
     lines = {id(fs): sum(len(t) for t in fs.forms.lines.values()) for fs in sets}
-    total, done = sum(lines.values()) * len(scenarios), 0
+    total, done = sum(lines[id(fs)] * len(wanted[id(fs)]) for fs in sets), 0
     # each scenario's options, not its estimates: a national estimate holds every round's cost, and
     # ten of them held at once would double the memory of the run
     options: dict[tuple[int, Scenario], Option] = {}
     for fs in sets:
-        for s in scenarios:
+        for s in wanted[id(fs)]:
             est, sav = run_scenario(fs, s)
             for j, spec in enumerate(specs):  # the options of one forms set share its run
                 if spec.forms is fs:
@@ -216,10 +235,10 @@ def sensitivity(
             if progress is not None:
                 progress(Step.sensitivity, done, total)
 
-    def row(key: str, name: str, low_label: str, high_label: str, low: Scenario, high: Scenario) -> SensitivityRow:
+    def row(key: str, name: str, low_label: str, high_label: str, low: End, high: End) -> SensitivityRow:
         swings = []
         for i in range(len(base)):
-            lo, hi = options[(i, low)], options[(i, high)]
+            lo, hi = options[(i, at(low, i))], options[(i, at(high, i))]
             swings.append(Swing(_metric(lo, net), _metric(hi, net), lo.cost_per_attendee, hi.cost_per_attendee))
         return SensitivityRow(key, name, low_label, high_label, tuple(swings))
 

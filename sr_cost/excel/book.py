@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from sr_cost.core.estimate import Estimate, LaEstimate
+from sr_cost.core.prices import UpliftMethod
 from sr_cost.core.progress import Progress, Step
 from sr_cost.core.runs import EstimateRun
 from sr_cost.core.savings import Savings
@@ -70,6 +71,17 @@ class Book:
     @property
     def est(self) -> Estimate:
         return self.run.estimate
+
+    @property
+    def period(self) -> bool:
+        """The period the forms cover is known: steering tied to no round is a cost of the year."""
+        return self.est.assumptions.period_months is not None
+
+    @property
+    def repriced(self) -> bool:
+        """The figures were re-priced: the formulas multiply by StaffTimeFactor and FormsMoneyFactor."""
+        prices = self.est.assumptions.prices
+        return prices is not None and prices.method is not UpliftMethod.none
 
     def show(self, key: tuple, sheet: str, column: str, row: int) -> None:
         self.shown[key] = ref(sheet, column, row)

@@ -19,18 +19,20 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_table(path: Path, *, encoding: str = "utf-8-sig") -> RawTable:
+def read_table(path: Path, *, encoding: str = "utf-8-sig", display: str | None = None) -> RawTable:
     """Read a single table from a CSV file or the first sheet (with data) of a workbook; the
-    workbook's other sheets (notes, say) are not read."""
+    workbook's other sheets (notes, say) are not read. Problems name ``display`` (default: the path)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from sr_cost.inputs.xlsx import read_xlsx_sheets  # the workbook modules: only for a workbook
 
-        sheets = read_xlsx_sheets(path, first=True)
+        sheets = read_xlsx_sheets(path, first=True, display=display or str(path))
         if not sheets:
             raise DataError(
                 Problem(
-                    file=str(path), message="has no visible sheet with data", fix="Put the table on the first sheet"
+                    file=display or str(path),
+                    message="has no visible sheet with data",
+                    fix="Put the table on the first sheet",
                 )
             )
         return next(iter(sheets.values()))
-    return read_csv(path, encoding=encoding)
+    return read_csv(path, encoding=encoding, display=display)

@@ -1,9 +1,10 @@
 """The economic forms: find them (an .xlsx workbook or a folder of CSV files) and read them.
 
 Forms (sheet or file names, case-insensitive): ``training``, ``rounds`` (required), ``panel``,
-``steering``, and for savings ``survey`` and ``staff``. ``read_forms`` reads them as raw tables (a
-``FormsBundle``), with the SHA-256 of every form file; ``form_lines.validate_cost_forms`` and
-``survey.validate_survey`` check them into the core's models.
+``steering``, for savings ``survey`` and ``staff``, and ``about`` (``key,value`` rows: the period the
+forms cover, their price year, a title). ``read_forms`` reads them as raw tables (a ``FormsBundle``),
+with the SHA-256 of every form file; ``form_lines.validate_cost_forms``, ``survey.validate_survey``
+and ``about.validate_about`` check them into the core's models.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from sr_cost.inputs.csv_files import read_csv
 from sr_cost.inputs.files import sha256_of
 from sr_cost.inputs.tables import RawTable
 
-SHEETS = ("training", "rounds", "panel", "steering", "survey", "staff")
+SHEETS = ("training", "rounds", "panel", "steering", "survey", "staff", "about")
 SURVEY_SHEETS = ("survey", "staff")
-COST_SHEETS = tuple(name for name in SHEETS if name not in SURVEY_SHEETS)
+ABOUT_SHEET = "about"
+COST_SHEETS = ("training", "rounds", "panel", "steering")
 COST_COLUMNS = ("la", "phase", "round", "mode", "item", "role", "rate", "staff", "hours", "miles", "cost")
 REQUIRED = {
     FormKind.training: ("la", "phase"),

@@ -1,30 +1,31 @@
-"""Read a staff unit-cost table (CSV or XLSX) and its parameters (TOML) into the core's
-``UnitCostTable``, or build one from an authority's own ``role,salary`` pay scales.
+"""Read a staff unit-cost table (CSV or XLSX) and its parameters (TOML, ``unit_cost_params``) into
+the core's ``UnitCostTable``, or build one from an authority's own ``role,salary`` pay scales.
 
-The TOML file's two tables are validated here by pydantic (``ParamsModel``, ``SourceModel``: every
-field, its unit and its allowed range) and handed on as the core's plain ``Params`` and ``Source``.
+Two tables are bundled (``unit_costs/``), chosen by their price year: ``2019`` (the default, the
+trial report's Appendix 1) and ``2025`` (its salaries brought forward to 2025/26 by the NJC pay
+awards, with 2025/26 employer's NI). A bundled table is named ``bundled: pssru_2019`` in every output,
+and its files by their place in the repository (``unit_costs/pssru_2019.csv``), never by where the
+package is installed.
 """
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import fields
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
-
-from sr_cost.core.unit_costs import Params, Source, UnitCost, UnitCostTable, derive, role_key
-from sr_cost.errors import DataError, Problem, ProblemCollector
+from sr_cost.core.prices import read_year
+from sr_cost.core.unit_costs import Params, UnitCost, UnitCostTable, derive, role_key
+from sr_cost.errors import DataError, ProblemCollector, UsageError
 from sr_cost.inputs.files import read_table, sha256_of
 from sr_cost.inputs.tables import RawRow, RawTable, nonblank
+from sr_cost.inputs.unit_cost_params import ParamsFile, load_params
 from sr_cost.money import parse_number
 
-_DEFAULTS, _SOURCE = Params(), Source()
-
-
 BUNDLED_DIR_NAME = "unit_costs"
-DEFAULT_TABLE = "pssru_2019.csv"
+BUNDLED = {2019: "pssru_2019", 2025: "pssru_2025"}  # price year -> the bundled table's stem
+DEFAULT_YEAR = 2019  # the report's table
+DEFAULT_TABLE = f"{BUNDLED[DEFAULT_YEAR]}.csv"
+BUILT_IN = "(built-in 2019 defaults)"
 
 
 def bundled_dir() -> Path:
@@ -37,121 +38,75 @@ def bundled_dir() -> Path:
     raise FileNotFoundError("the bundled unit-cost table is missing from this installation")
 
 
-# the range each parameter may take; what it is and its unit are ``Params``' own docs
-LIMITS = {
-    "employer_ni_rate": {"ge": 0, "le": 1},
-    "ni_secondary_threshold_per_week_gbp": {"ge": 0},
-    "days_per_year": {"gt": 0},
-    "superannuation_rate": {"ge": 0, "le": 1},
-    "direct_overheads_rate": {"ge": 0},
-    "indirect_overheads_rate": {"ge": 0},
-    "capital_overheads_gbp": {"ge": 0},
-    "working_hours_per_year": {"gt": 0},
-}
-
-
-class _Exact(BaseModel):
-    """Numbers read exactly: a TOML float becomes the Decimal of its shortest text."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _exact(cls, value: object) -> object:
-        if isinstance(value, float):
-            return Decimal(repr(value))
-        return value
-
-    def to_core(self) -> Params:
-        return Params(**{f.name: getattr(self, f.name) for f in fields(Params)})
-
-
-# ``[parameters]`` of the TOML file: the fields of the core's ``Params``, each with its range
-ParamsModel = create_model(
-    "ParamsModel",
-    __base__=_Exact,
-    **{f.name: (Decimal, Field(f.default, description=f.metadata["doc"], **LIMITS[f.name])) for f in fields(Params)},
-)
-
-
-class SourceModel(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str = _SOURCE.name
-    method: str = _SOURCE.method
-    price_year: int = Field(_SOURCE.price_year, ge=1900, le=2200)
-
-    def to_core(self) -> Source:
-        return Source(name=self.name, method=self.method, price_year=self.price_year)
-
-
-class ParamsFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    source: SourceModel = SourceModel()
-    parameters: ParamsModel = ParamsModel()
-
-
-def load_params(path: Path) -> ParamsFile:
-    display = str(path)
-    try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle, parse_float=Decimal)
-    except OSError as exc:
-        raise DataError(
-            Problem(
-                file=display,
-                message=f"cannot be read: {exc.strerror or exc}",
-                fix="Check the path of the parameters file",
-            )
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(
-            Problem(file=display, message=f"is not valid TOML: {exc}", fix="Compare it with unit_costs/pssru_2019.toml")
-        ) from None
-    try:
-        return ParamsFile.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            problems.append(
-                Problem(
-                    file=display,
-                    column=loc,
-                    value=str(err.get("input", ""))[:80],
-                    message=err["msg"],
-                    fix="Compare it with unit_costs/pssru_2019.toml",
-                )
-            )
-        raise DataError(problems) from None
-
-
 def default_table_path() -> Path:
     return bundled_dir() / DEFAULT_TABLE
 
 
-def load_table(path: Path | None = None, params_path: Path | None = None) -> UnitCostTable:
-    """Load and validate a unit-cost table (CSV or XLSX).
+def bundled_stem(choice: str | Path | None) -> str | None:
+    """The stem of the bundled table ``choice`` names (None: the default; ``2025``, ``2025/26`` or
+    ``pssru_2025``), or None when it names a file. A year no table is bundled for is a usage error."""
+    if choice is None:
+        return BUNDLED[DEFAULT_YEAR]
+    text = str(choice).strip()
+    if text in BUNDLED.values():
+        return text
+    if Path(text).suffix or Path(text).exists():
+        return None
+    text = text.replace("\\", "/")  # '2025/26' given as a path on Windows reads '2025\\26'
 
-    Parameters come from ``params_path``, else a TOML file beside the table with the same stem,
-    else the 2019 defaults. A table that gives only ``role,salary`` has the rest derived.
+    try:
+        year, _ = read_year(text)
+    except ValueError:
+        return None  # a path without a suffix: read_table says what is wrong with it
+    if year not in BUNDLED:
+        have = ", ".join(str(y) for y in BUNDLED)
+        raise UsageError(f"no unit-cost table is bundled for {year}: the bundled tables are {have} (or give a file)")
+    return BUNDLED[year]
+
+
+def _where(choice: str | Path | None, suffix: str) -> tuple[Path, str, str]:
+    """The file to read, how outputs show its path, and how they name the table."""
+    stem = bundled_stem(choice)
+    if stem is None:
+        return Path(choice), str(choice), ""
+    return bundled_dir() / f"{stem}{suffix}", f"{BUNDLED_DIR_NAME}/{stem}{suffix}", f"bundled: {stem}"
+
+
+def resolve_params(params: str | Path | None) -> tuple[Path, str] | None:
+    """A ``--params`` choice: a TOML file, or a bundled table's parameters by its price year
+    (``2025``) or stem; None when not given."""
+    if params is None:
+        return None
+    path, shown, _ = _where(params, ".toml")
+    return path, shown
+
+
+def load_table(path: str | Path | None = None, params_path: str | Path | None = None) -> UnitCostTable:
+    """Load and validate a unit-cost table (CSV or XLSX), or a bundled one by its price year.
+
+    Parameters come from ``params_path`` (a file, or a bundled table's by its year), else a TOML file
+    beside the table with the same stem, else the 2019 defaults. A table that gives only
+    ``role,salary`` has the rest derived.
     """
-    path = path or default_table_path()
-    if params_path is None:
-        beside = path.with_suffix(".toml")
-        params_path = beside if beside.is_file() else None
-    params_file = load_params(params_path) if params_path else ParamsFile()
-    raw = read_table(path)
+    file, shown, name = _where(path, ".csv")
+    params = resolve_params(params_path)
+    if params is None:
+        beside = file.with_suffix(".toml")
+        if beside.is_file():  # a bundled table's is shown by its place in the repository, as the table
+            params = beside, shown.rsplit(".", 1)[0] + ".toml" if name else str(beside)
+    params_file = load_params(*params) if params else ParamsFile()
+    raw = read_table(file, display=shown)
     roles = validate_table(raw, params_file.parameters.to_core())
+    check_price_year(raw, params_file, params[1] if params else BUILT_IN)
     return UnitCostTable(
-        path=str(path),
-        sha256=sha256_of(path),
+        path=shown,
+        sha256=sha256_of(file),
         source=params_file.source.to_core(),
         params=params_file.parameters.to_core(),
-        params_path=str(params_path) if params_path else "(built-in 2019 defaults)",
+        params_path=params[1] if params else BUILT_IN,
         roles=roles,
-        params_sha256=sha256_of(params_path) if params_path else None,
+        params_sha256=sha256_of(params[0]) if params else None,
+        name=name,
     )
 
 
@@ -271,12 +226,53 @@ def validate_table(raw: RawTable, params: Params) -> tuple[UnitCost, ...]:
     return tuple(roles)
 
 
-def build_table(salaries: Path, params_path: Path | None = None) -> UnitCostTable:
-    """A full table from ``role,salary`` rows (an authority's own pay scales)."""
-    params_file = load_params(params_path) if params_path else ParamsFile()
-    raw = read_table(salaries)
+def check_price_year(raw: RawTable, params_file: ParamsFile, params_shown: str) -> None:
+    """A table may state its price year in a ``price_year`` column; a year other than its
+    parameters' is an error on each row that states it (a 2025 salary derived with 2019's NI would
+    be neither year's cost)."""
+    if "price_year" not in raw.headers:
+        return
+    want = params_file.source.price_year
+    problems = ProblemCollector()
+    for r in raw.rows:
+        value = r.values.get("price_year")
+        if not nonblank(value):
+            continue
+        try:
+            year, _ = read_year(value)
+        except ValueError as exc:
+            problems.add(
+                raw.problem(
+                    f"price_year {exc}", row=r.row, column="price_year", value=value, fix="Write a year such as 2025"
+                )
+            )
+            continue
+        if year != want:
+            bundled = next((y for y in BUNDLED if y == year), None)
+            hint = f"--params {bundled} (the bundled {bundled}/{str(bundled + 1)[2:]} parameters)" if bundled else None
+            problems.add(
+                raw.problem(
+                    f"the salaries are at {year} prices but the parameters are at {want} prices: {params_shown}",
+                    row=r.row,
+                    column="price_year",
+                    value=value,
+                    fix=f"Give parameters of {year}: "
+                    + (hint or "a TOML whose [source] price_year is " + str(year))
+                    + ", or correct the year",
+                )
+            )
+    problems.raise_if_errors()
+
+
+def build_table(salaries: str | Path, params_path: str | Path | None = None) -> UnitCostTable:
+    """A full table from ``role,salary`` rows (an authority's own pay scales). A ``price_year``
+    column, when the file has one, must be the parameters' price year."""
+    params = resolve_params(params_path)
+    params_file = load_params(*params) if params else ParamsFile()
+    raw = read_table(Path(salaries))
     if "salary" not in raw.headers:
         raise DataError(raw.problem("missing column: salary", fix="Give the columns role,salary"))
+    check_price_year(raw, params_file, params[1] if params else BUILT_IN)
     # everything is derived from salary: any other columns the file has are ignored
     stripped = RawTable(
         file=raw.file,
@@ -288,10 +284,10 @@ def build_table(salaries: Path, params_path: Path | None = None) -> UnitCostTabl
     roles = validate_table(stripped, params_file.parameters.to_core())
     return UnitCostTable(
         path=str(salaries),
-        sha256=sha256_of(salaries),
+        sha256=sha256_of(Path(salaries)),
         source=params_file.source.to_core(),
         params=params_file.parameters.to_core(),
-        params_path=str(params_path) if params_path else "(built-in 2019 defaults)",
+        params_path=params[1] if params else BUILT_IN,
         roles=roles,
-        params_sha256=sha256_of(params_path) if params_path else None,
+        params_sha256=sha256_of(params[0]) if params else None,
     )

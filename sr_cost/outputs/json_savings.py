@@ -14,7 +14,7 @@ from sr_cost.core.decision import Decision
 from sr_cost.core.runs import EstimateRun
 from sr_cost.core.savings import CombinedSavings, DecisionSpread, PhaseSavings, Savings
 from sr_cost.money import money_str, places
-from sr_cost.outputs.json_csv import csv_safe, estimate_to_dict, number_str, provenance
+from sr_cost.outputs.json_csv import csv_safe, estimate_to_dict, number_str, prices_dict, provenance
 from sr_cost.outputs.wording import BASIS_NOTE, EXTRAPOLATION_ASSUMPTIONS, extrapolation, phase_sentence
 
 
@@ -168,5 +168,10 @@ def run_to_dict(run: EstimateRun) -> dict[str, Any]:
 
 
 def savings_only_dict(run: EstimateRun) -> dict[str, Any]:
-    """``savings --format json``: provenance and the savings object."""
-    return {**provenance(run.table, run.estimate.inputs), "savings": savings_to_dict(run.savings)}
+    """``savings --format json``: provenance (and the prices, when re-priced) and the savings object."""
+    prices = prices_dict(run.estimate)
+    return {
+        **provenance(run.table, run.estimate.inputs),
+        **({"prices": prices} if prices else {}),
+        "savings": savings_to_dict(run.savings),
+    }

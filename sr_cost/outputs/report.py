@@ -28,7 +28,7 @@ from sr_cost.outputs.report_charts import (
     prob,
     tornado_charts,
 )
-from sr_cost.outputs.report_methods import methods
+from sr_cost.outputs.report_methods import methods, prices_short, rounds_a_year
 from sr_cost.outputs.report_model import Report, Section, Table
 from sr_cost.outputs.wording import BASIS_WORDS, LABELS, break_even_sentences, pct, phase_sentence, ranges_text
 
@@ -42,7 +42,8 @@ def _range(low: str | None, high: str | None) -> str:
 
 def _answer(est: Payload, cmp: Payload | None) -> list[str]:
     o, phases = est["overall"], est["phases"]
-    rpy = est["assumptions"]["rounds_per_year"]
+    at = est["assumptions"]
+    rpy = f"at {at['rounds_per_year']} rounds" if at["rounds_per_year"] is not None else f"({rounds_a_year(at)})"
     out = []
     if o["mean_setup"] is not None:
         out.append(
@@ -71,9 +72,7 @@ def _answer(est: Payload, cmp: Payload | None) -> list[str]:
         modes = "; ".join(f"{mode_label(x['mode'])} {m(x['cost_per_attendee'])}" for x in est["modes"])
         out.append(f"Per attendee (all the rounds of a mode pooled): {modes}.")
     yearly = "; ".join(f"phase {p['phase']} {m(p['annual_cost'])}" for p in phases) if len(phases) > 1 else ""
-    out.append(
-        f"A year at {rpy} rounds costs a typical LA {m(o['annual_cost'])}" + (f" ({yearly})" if yearly else "") + "."
-    )
+    out.append(f"A year {rpy} costs a typical LA {m(o['annual_cost'])}" + (f" ({yearly})" if yearly else "") + ".")
     if cmp is not None:
         a, b = cmp["options"]
         h = cmp["horizon"]
@@ -98,15 +97,14 @@ def _key_figures(cmp: Payload) -> Table:
         "present_value",
     ]
     if a["annual_saving"] is not None and b["annual_saving"] is not None:
-        names += ["annual_saving", "net_annual_cost", "break_even_sick_days"]
+        # the savings themselves, with their intervals, are in the next section (page one has no room
+        # for an option's extrapolated saving and its interval here as well)
+        names += ["break_even_sick_days"]
     rows = []
     for name in names:
         show = (lambda x: x) if name in ("attendees_per_round", "break_even_sick_days") else m
         diff = cmp["difference"][name]
         rows.append((LABELS[name].format(**fmt).strip(), show(a[name]), show(b[name]), show(diff)))
-        ends = [(o["savings"] or {}).get("intervals", {}).get(name) for o in (a, b)]
-        if any(ends):
-            rows.append(("95% interval", *(f"{m(e['low'])} to {m(e['high'])}" if e else "—" for e in ends), ""))
     heads = (
         "",
         mode_label(a["label"]),
@@ -342,11 +340,10 @@ def report_from(run: ReportRun, est: Payload, cmp: Payload | None, ce_points: di
     if run.comparison is not None and run.comparison.comparison.sensitivity is not None:
         sens = run.comparison.comparison.sensitivity
         body.append(Section("Sensitivity", (ranges_text(sens), *break_even_sentences(sens), *sens.notes)))
-    unit = est["unit_costs"]
     rounds = sum(la["rounds"] for la in est["las"])
     subtitle = (
         f"{run.estimate.estimate.path}: {est['overall']['las']} LA-phases, {rounds} rounds; "
-        f"{unit['price_year']} prices; sr-cost {est['sr_cost_version']}"
+        f"{prices_short(est)}; sr-cost {est['sr_cost_version']}"
     )
     return Report(
         title="Schwartz Rounds: what they cost, and what they may save",
