@@ -33,16 +33,21 @@ def streams(groups: int) -> list[np.random.SeedSequence]:
     return np.random.SeedSequence(SEED).spawn(groups)
 
 
-def resample(values: np.ndarray, seed, reps: int, *, itype=np.int64, block=4_000_000, take=False) -> np.ndarray:
-    """Sums of ``reps`` resamples of ``values``: indices drawn ``block`` cells at a time."""
+def resample(
+    values: np.ndarray, seed, reps: int, *, itype=np.int64, block=4_000_000, take=False, narrow=False
+) -> np.ndarray:
+    """Sums of ``reps`` resamples of ``values``: indices drawn ``block`` cells at a time (``narrow``:
+    the values gathered as int32 and added up as int64)."""
     n = len(values)
+    if narrow:
+        values = values.astype(np.int32)
     rng = np.random.default_rng(seed)
     out = np.empty(reps, dtype=np.int64)
     step = max(1, block // n)
     for start in range(0, reps, step):
         stop = min(reps, start + step)
         idx = rng.integers(0, n, size=(stop - start, n), dtype=itype)
-        out[start:stop] = (values.take(idx) if take else values[idx]).sum(axis=1)
+        out[start:stop] = (values.take(idx) if take else values[idx]).sum(axis=1, dtype=np.int64)
     return out
 
 
@@ -73,6 +78,7 @@ KEPT = [
     ("256K-cell blocks (2 MiB of indices: they stay in cache)", serial, {"block": 262_144}),
     ("+ ndarray.take to gather", serial, FAST),
     ("+ the groups in threads (numpy lets go of the GIL)", threaded, FAST),
+    ("+ the costs gathered as int32, added up as int64", threaded, {**FAST, "narrow": True}),
 ]
 NOT_KEPT = [
     ("uint32 indices (the same draws; take casts them to int64 first)", threaded, {**FAST, "itype": np.uint32}),

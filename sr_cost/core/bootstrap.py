@@ -17,7 +17,9 @@ up as int64. How, measured step by step (benchmarks/bootstrap_steps.py):
 - the groups' streams run in threads, one a processor: numpy lets go of the interpreter while it
   draws, gathers and adds up;
 - the indices are int64, which ``ndarray.take`` uses as they are (uint32 indices, which numpy
-  draws as the same numbers below 2^32, are cast first: measured slower, not kept).
+  draws as the same numbers below 2^32, are cast first: measured slower, not kept);
+- the costs are gathered as int32 when they fit (as they do unless a cost passes £21 million at
+  four decimal places), and added up as int64: the same sums, from half the bytes.
 """
 
 from __future__ import annotations
@@ -122,13 +124,15 @@ class Bootstrap:
         n, reps = len(values), self.reps
         if values.size and int(values.max()) * n >= 2**62:
             raise OverflowError("costs too large for exact bootstrap sums")
+        if values.size and -(2**31) <= int(values.min()) and int(values.max()) < 2**31:
+            values = values.astype(np.int32)  # gathered in half the bytes, added up as int64: exact
         rng = np.random.default_rng(seed)
         out = np.empty(reps, dtype=np.int64)
         step = max(1, BOOTSTRAP_BLOCK // max(n, 1))
         for start in range(0, reps, step):
             stop = min(reps, start + step)
             idx = rng.integers(0, n, size=(stop - start, n), dtype=np.int64)
-            out[start:stop] = values.take(idx).sum(axis=1)
+            out[start:stop] = values.take(idx).sum(axis=1, dtype=np.int64)
             self._report((stop - start) * n)
         return out
 
