@@ -18,7 +18,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from sr_cost.core.costing import estimate, with_feedback_forms
+from sr_cost.core.effectiveness import EffectAssumptions, cost_effectiveness
+from sr_cost.core.effects import bootstrap_columns
 from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Assumptions
+from sr_cost.core.outcomes import STANDARD, Better, Outcome, named_outcome, outcome_columns
 from sr_cost.core.respondents import StaffCount
 from sr_cost.core.runs import CompareRun, EstimateRun
 from sr_cost.core.savings import Progress, SavingsAssumptions, savings
@@ -26,7 +29,8 @@ from sr_cost.core.unit_costs import AbsenceBasis, Derivation, Mismatch, UnitCost
 from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost.inputs.form_lines import validate_cost_forms
 from sr_cost.inputs.forms import read_forms
-from sr_cost.inputs.survey import read_staff, staff_coverage, validate_survey
+from sr_cost.inputs.survey import SURVEY_COLUMNS, read_staff, staff_coverage, validate_survey
+from sr_cost.inputs.tables import canonical_header
 from sr_cost.inputs.unit_costs import build_table, load_table
 
 
@@ -65,9 +69,13 @@ def run_estimate(
     savings_assumptions: SavingsAssumptions = SavingsAssumptions(),
     progress: Progress | None = None,
     require_survey: bool = False,
+    outcome: str | None = None,
+    better: Better | None = None,
+    effect: EffectAssumptions | None = EffectAssumptions(),
 ) -> EstimateRun:
-    """Read and validate the forms, and cost them; with a survey, work out the savings too.
-    Raises DataError with every problem found."""
+    """Read and validate the forms, and cost them; with a survey, work out the savings too, and with
+    an outcome in the survey (GHQ-12, or the column ``outcome``, ``better`` lower or higher) the
+    cost-effectiveness (``effect``; None: not worked out). Raises DataError with every problem found."""
     if rounds_per_year < 1:
         raise UsageError(f"--rounds-per-year must be at least 1 (got {rounds_per_year})")
     a = savings_assumptions
@@ -84,6 +92,7 @@ def run_estimate(
     if a.agency_rate is not None and not 0 < a.agency_rate <= 10_000:
         raise UsageError(f"--agency-rate must be more than £0 and at most £10,000 an hour (got {a.agency_rate})")
     check_horizon(a.years, a.discount_rate)
+    named = named_column(outcome, better)
     table = unit_cost_table(unit_costs, params)
     # every problem at once: the survey's too when the cost forms have some
     problems: list[Problem] = []
@@ -96,7 +105,7 @@ def run_estimate(
             problems += error.problems
         staff: tuple[StaffCount, ...] = ()
         try:
-            survey = validate_survey(bundle, table, a.absence_basis, a.agency_rate)
+            survey = validate_survey(bundle, table, a.absence_basis, a.agency_rate, named)
             staff = survey.staff if survey is not None else read_staff(bundle)
         except DataError as error:
             problems += error.problems
@@ -122,8 +131,36 @@ def run_estimate(
                 "sheet with the staff randomised per LA and phase",
             )
         )
-    result_savings = savings(survey, result, a, progress) if survey else None
-    return EstimateRun(table=table, forms=cost_forms, estimate=result, survey=survey, savings=result_savings)
+    outcomes = survey.table.outcomes if survey is not None and effect is not None else ()
+    columns = bootstrap_columns(outcomes) if outcomes else None
+    result_savings = savings(survey, result, a, progress, columns) if survey else None
+    effectiveness = cost_effectiveness(survey, result_savings, effect) if outcomes else None
+    return EstimateRun(
+        table=table,
+        forms=cost_forms,
+        estimate=result,
+        survey=survey,
+        savings=result_savings,
+        cost_effectiveness=effectiveness,
+    )
+
+
+def named_column(outcome: str | None, better: Better | None) -> Outcome | None:
+    """The outcome named by ``--outcome COLUMN --better lower|higher`` (None when none is named)."""
+    if outcome is None:
+        if better is not None:
+            raise UsageError("--better goes with --outcome COLUMN (the survey's column it says which way is better)")
+        return None
+    if better is None:
+        raise UsageError(f"--outcome {outcome} needs --better lower or --better higher: which way is better")
+    column = canonical_header(outcome)
+    taken = SURVEY_COLUMNS + outcome_columns(STANDARD)
+    if not column or column in taken or column.endswith("_baseline"):
+        raise UsageError(
+            f"--outcome {outcome!r} names a column sr-cost reads already: name another column of the survey "
+            f"(GHQ-12 is read from 'ghq12' and 'ghq12_caseness' without it; a baseline from '<column>_baseline')"
+        )
+    return named_outcome(column, better)
 
 
 def run_compare(
@@ -164,6 +201,7 @@ def run_compare(
         raise UsageError("--uplift-to needs --index FILE (a year,index price index) or --uplift PCT (a yearly rate)")
     price_index = load_index(Path(index)) if index is not None else None
     paths = [forms] if forms_b is None else [forms, forms_b]
+    estimate_options.setdefault("effect", None)  # compare shows no cost-effectiveness
     runs = tuple(run_estimate(f, **estimate_options) for f in paths)
     table = runs[0].table
     if uplift_to is None:
