@@ -205,7 +205,7 @@ def _respondents(
     basis: AbsenceBasis,
     problems: ProblemCollector,
     agency_rate: Decimal | None,
-    named: Outcome | None,
+    outcome: Outcome | None,
 ) -> Respondents:
     """Every respondent, checked column by column: each distinct value is looked at once."""
     cols = raw.columns
@@ -401,7 +401,7 @@ def _respondents(
             fix="Give the respondent's salary, or use --absence-basis unit-cost",
         ),
     )
-    outcomes = read_outcomes(raw, found, named, problems)
+    outcomes = read_outcomes(raw, found, outcome, problems)
     found.report(problems)
     keep = np.flatnonzero(~found.bad)
     role_text = [r.role if r is not None else (t or None) for t, r in zip(labels, roles)]
