@@ -9,12 +9,14 @@ import typer
 from sr_cost.cli.common import (
     ABSENCE_BASIS_OPT,
     AGENCY_RATE_OPT,
+    BETTER_OPT,
     BOOTSTRAP_OPT,
     DISCOUNT_RATE_OPT,
     ENCODING_OPT,
     FORMS_HELP,
     HOURS_PER_DAY_OPT,
     MILEAGE_RATE_OPT,
+    OUTCOME_OPT,
     OUTPUT_HELP,
     PARAMS_OPT,
     RECALL_MONTHS_OPT,
@@ -22,16 +24,20 @@ from sr_cost.cli.common import (
     SEED_OPT,
     UNIT_COSTS_HELP,
     UNIT_COSTS_OPT,
+    WTP_CASE_OPT,
+    WTP_OPT,
     YEARS_OPT,
     OutputFormat,
     check_excel,
     check_output,
     command_line,
     decimal_option,
+    effect_assumptions,
     emit,
     reported,
     savings_assumptions,
 )
+from sr_cost.core.outcomes import Better
 from sr_cost.core.unit_costs import AbsenceBasis
 
 
@@ -48,6 +54,9 @@ def _run_forms(
     excel: Path | None,
     *,
     require_survey: bool,
+    outcome: str | None = None,
+    better: Better | None = None,
+    effect=None,
 ):
     """What `estimate` and `savings` share: refuse outputs that are inputs, cost the forms (with the
     savings when there is a survey), show the warnings and write the workbook."""
@@ -70,6 +79,9 @@ def _run_forms(
             savings_assumptions=assumptions,
             progress=progress,
             require_survey=require_survey,
+            outcome=outcome,
+            better=better,
+            effect=effect,
         )
     if run.warnings:
         from sr_cost.outputs.terminal import print_warnings
@@ -107,6 +119,10 @@ def estimate_cmd(
     seed: int = SEED_OPT,
     years: int = YEARS_OPT,
     discount_rate: str = DISCOUNT_RATE_OPT,
+    outcome: str | None = OUTCOME_OPT,
+    better: Better | None = BETTER_OPT,
+    wtp: str | None = WTP_OPT,
+    wtp_case: str | None = WTP_CASE_OPT,
 ) -> None:
     """Cost Schwartz Rounds from the economic forms: set-up cost, cost per round by component,
     cost per attendee and annual cost, per LA and phase, by mode, per phase and overall. With a
@@ -138,6 +154,9 @@ def estimate_cmd(
             output,
             excel,
             require_survey=False,
+            outcome=outcome,
+            better=better,
+            effect=effect_assumptions(wtp, wtp_case),
         )
         if fmt is OutputFormat.json:
             text = json_csv.to_json(json_savings.run_to_dict(run))
@@ -153,6 +172,11 @@ def estimate_cmd(
             if run.savings is not None:
                 console.print()  # the savings' tables start apart from the estimate's closing note
                 terminal_savings.print_savings(run.savings, console)
+            if run.cost_effectiveness is not None:
+                from sr_cost.outputs.terminal_effect import print_effectiveness
+
+                console.print()
+                print_effectiveness(run.cost_effectiveness, console)
 
         emit(text, output, render)
 
@@ -184,6 +208,10 @@ def savings_cmd(
         "Table 21 and the annual figures by formula.",
     ),
     encoding: str = ENCODING_OPT,
+    outcome: str | None = OUTCOME_OPT,
+    better: Better | None = BETTER_OPT,
+    wtp: str | None = WTP_OPT,
+    wtp_case: str | None = WTP_CASE_OPT,
 ) -> None:
     """Sickness-absence savings (report Table 21), net annual cost, break-even sick days, and
     bootstrap intervals that say how sure anyone can be.
@@ -214,6 +242,9 @@ def savings_cmd(
             output,
             excel,
             require_survey=True,
+            outcome=outcome,
+            better=better,
+            effect=effect_assumptions(wtp, wtp_case),
         )
         if fmt is OutputFormat.json:
             text = json_csv.to_json(json_savings.savings_only_dict(run))
@@ -226,6 +257,11 @@ def savings_cmd(
             from sr_cost.outputs.terminal_savings import print_savings
 
             print_savings(run.savings, console)
+            if run.cost_effectiveness is not None:
+                from sr_cost.outputs.terminal_effect import print_effectiveness
+
+                console.print()
+                print_effectiveness(run.cost_effectiveness, console)
 
         emit(text, output, render)
 

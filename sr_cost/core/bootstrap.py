@@ -152,9 +152,7 @@ class Bootstrap:
         else:  # exact but slower: Python integers
             numer = sc.astype(object) * ni - si.astype(object) * nc
         columns = {
-            (group, name): sums
-            for group in GROUPS
-            for name, sums in self.other_sums.pop((phase, group), {}).items()
+            (group, name): sums for group in GROUPS for name, sums in self.other_sums.pop((phase, group), {}).items()
         }
         return Resampled(
             numer,

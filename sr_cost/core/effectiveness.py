@@ -49,7 +49,8 @@ PERSPECTIVE = "employer"
 PER = "intervention staff member (intention to treat)"
 HEADLINE = "unadjusted: the difference of the group means among those who answered at follow-up"
 DEFAULT_CURVE_POINTS = 101  # willingness-to-pay values on the acceptability curve, 0 included
-CURVE_TOP_QUANTILE = 0.95  # the curve runs to the willingness to pay where 95% of its changes are behind it
+CURVE_TOP_LEFT = 0.05  # the curve runs until at most 5% of the resamples have yet to change side: within
+# five percentage points of where it tends (the share of resamples with a better effect)
 FALLBACK_TOP = {Kind.score: Decimal(1000), Kind.caseness: Decimal(10000)}  # [£ per point; per case] flat curves
 
 
@@ -178,6 +179,7 @@ class OutcomeResult:
     resamples_left_out: int = 0  # resamples with no answer in a group
     curve: tuple[CurvePoint, ...] = ()
     p_at_wtp: Decimal | None = None
+    verdict_before_saving: Verdict | None = None  # the cost alone, without the absence saving
 
     @property
     def quadrants(self) -> dict[Quadrant, Decimal] | None:
@@ -254,11 +256,14 @@ def nice_ceiling(value: Decimal) -> Decimal:
 
 
 def curve_grid(planes: list[Plane], outcome: Outcome, wtp: Decimal | None, points: int) -> tuple[Decimal, ...]:
-    """The acceptability curve's willingness to pay: 0 to a round number above the value by which
-    95% of the resamples' turning points lie (and above the stated ``wtp``), in ``points`` steps."""
+    """The acceptability curve's willingness to pay: 0 to a round number beyond which at most 5% of
+    the resamples (of every phase) still change side, so the curve is within five percentage points of
+    its limit (and at least the stated ``wtp``), in ``points`` steps."""
     turns = np.concatenate([p.thresholds() for p in planes]) if planes else np.zeros(0)
+    total = sum(len(p) for p in planes)
     if len(turns):
-        top = nice_ceiling(Decimal(repr(float(np.quantile(turns, CURVE_TOP_QUANTILE)))))
+        q = max(0.0, 1 - CURVE_TOP_LEFT * total / len(turns))
+        top = nice_ceiling(Decimal(repr(float(np.quantile(turns, q)))))
     else:
         top = FALLBACK_TOP[outcome.kind]
     if wtp is not None and wtp > top:
@@ -306,9 +311,10 @@ def cost_effectiveness(
         for data, effect, ci, pl, left_out in rows:
             o = data.outcome
             wtp = a.wtp(o)
-            verdict = nmb = None
+            verdict = nmb = before = None
             if cost is not None and effect.difference is not None:
                 verdict = classify(cost.after_saving, effect.difference)
+                before = classify(cost.before_saving, effect.difference)
                 if wtp is not None:
                     nmb = net_monetary_benefit(wtp, effect.difference, cost.after_saving)
             curve = ()
@@ -316,6 +322,6 @@ def cost_effectiveness(
             if pl is not None:
                 curve = tuple(CurvePoint(w, pl.p_cost_effective(w)) for w in curves[o.column])
                 p_at = pl.p_cost_effective(wtp) if wtp is not None else None
-            results.append(OutcomeResult(o, effect, verdict, wtp, nmb, ci, pl, left_out, curve, p_at))
+            results.append(OutcomeResult(o, effect, verdict, wtp, nmb, ci, pl, left_out, curve, p_at, before))
         phases.append(PhaseEffect(phase, cost, tuple(results)))
     return CostEffectiveness(a, s.assumptions, tuple(d.outcome for d in t.outcomes), curves, tuple(phases))

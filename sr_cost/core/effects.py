@@ -151,4 +151,3 @@ def resampled_effect(data: OutcomeData, r: Resampled) -> ResampledEffect:
 def survey_keys(phase: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Each respondent's key: phase code x 2 + group code (intervention 0, control 1)."""
     return phase.astype(np.int64) * len(GROUPS) + group
-
