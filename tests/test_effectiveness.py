@@ -190,3 +190,40 @@ def test_trial_example_effects_close_to_the_report():
         assert cases.effect.difference > 0
         assert ghq.difference_ci.low < 0 < ghq.difference_ci.high
         assert ghq.effect.adjusted is not None
+
+
+def test_readme_worked_example():
+    """The README's worked example (phase 1 of the trial at --wtp 500) is what sr-cost computes."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### Cost-effectiveness: what a point of wellbeing costs", 1)[1].split("\n### ", 1)[0]
+    run = run_estimate(
+        TRIAL, savings_assumptions=SavingsAssumptions(bootstrap=0), effect=EffectAssumptions(wtp_per_point=D(500))
+    )
+    p = run_to_dict(run)["cost_effectiveness"]["phases"][0]
+    ghq = p["outcomes"][0]
+    assert (p["incremental_cost_per_staff"], p["incremental_cost_per_staff_before_saving"]) == ("-661.91", "336.60")
+    assert (ghq["mean_intervention"], ghq["mean_control"], ghq["difference"]) == ("12.0421", "12.8229", "0.7808")
+    assert (ghq["icer"], ghq["icer_label"], ghq["icer_before_saving"], ghq["nmb_at_wtp"]) == (
+        None,
+        "dominant",
+        "431.08",
+        "1052.31",
+    )
+    s = run.savings.phases[0]
+    d = s.decision
+    for text in (
+        f"£{d.setup:,.2f}",
+        f"£{d.running_cost_year:,.2f} a year",
+        f"{s.intervention_staff:,} intervention staff",
+        "**£336.60**",
+        "**−£661.91**",
+        "12.0421",
+        "12.8229",
+        "**0.7808 points better**",
+        "£431.08 a point",
+        "**£1,052.31**",
+        f"A = {d.annuity:.4f}",
+        f"−£{-d.net_present_value:,.2f}",
+    ):
+        assert text in " ".join(section.split()), text
+    assert "found no significant effect" in section
