@@ -17,11 +17,12 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+from sr_cost.core.better import Better
 from sr_cost.core.costing import estimate, with_feedback_forms
 from sr_cost.core.effectiveness import EffectAssumptions, cost_effectiveness
 from sr_cost.core.effects import bootstrap_columns
 from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Assumptions
-from sr_cost.core.outcomes import STANDARD, Better, Outcome, named_outcome, outcome_columns
+from sr_cost.core.outcomes import STANDARD, Outcome, named_outcome, outcome_columns
 from sr_cost.core.respondents import StaffCount
 from sr_cost.core.runs import CompareRun, EstimateRun
 from sr_cost.core.savings import Progress, SavingsAssumptions, savings

@@ -10,8 +10,8 @@ from decimal import Decimal as D
 import pytest
 
 from sr_cost.api import run_estimate
+from sr_cost.core.better import Better
 from sr_cost.core.effectiveness import EffectAssumptions, Label, Quadrant
-from sr_cost.core.outcomes import Better
 from sr_cost.core.savings import SavingsAssumptions
 from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.errors import DataError, UsageError

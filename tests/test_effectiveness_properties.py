@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sr_cost.api import run_estimate
+from sr_cost.core.better import Better
 from sr_cost.core.bootstrap import Resampled
 from sr_cost.core.effectiveness import Cost, EffectAssumptions, classify, plane
 from sr_cost.core.effects import ResampledEffect
-from sr_cost.core.outcomes import Better
 from sr_cost.core.savings import SavingsAssumptions
 from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.outputs.json_savings import run_to_dict

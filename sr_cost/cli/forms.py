@@ -37,7 +37,7 @@ from sr_cost.cli.common import (
     reported,
     savings_assumptions,
 )
-from sr_cost.core.outcomes import Better
+from sr_cost.core.better import Better
 from sr_cost.core.unit_costs import AbsenceBasis
 
 

@@ -24,8 +24,9 @@ from decimal import Decimal
 
 import numpy as np
 
+from sr_cost.core.better import Better
 from sr_cost.core.bootstrap import Resampled
-from sr_cost.core.outcomes import Answers, Better, OutcomeData
+from sr_cost.core.outcomes import Answers, OutcomeData
 from sr_cost.core.respondents import GROUPS
 
 _EXACT = decimal.Context(prec=60)  # sums of products, far beyond any figure shown

@@ -17,16 +17,10 @@ from enum import Enum
 
 import numpy as np
 
+from sr_cost.core.better import Better
 from sr_cost.core.columns import Exact
 
 BASELINE_SUFFIX = "_baseline"
-
-
-class Better(str, Enum):
-    """Which way an outcome is better."""
-
-    lower = "lower"
-    higher = "higher"
 
 
 class Kind(str, Enum):

@@ -19,8 +19,8 @@ from openpyxl.chart import Reference, ScatterChart, Series
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.utils import get_column_letter
 
+from sr_cost.core.better import Better
 from sr_cost.core.effectiveness import CostEffectiveness, OutcomeResult, PhaseEffect
-from sr_cost.core.outcomes import Better
 from sr_cost.excel.book import EFFECT_SHEET, SAVINGS_SHEET, Book
 from sr_cost.excel.cells import SheetTable, money_value, put, section, sheet_title
 from sr_cost.excel.checks import Recomputed
