@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,9 +23,11 @@ from sr_cost.core.costing import estimate, with_feedback_forms
 from sr_cost.core.effectiveness import EffectAssumptions, cost_effectiveness
 from sr_cost.core.effects import bootstrap_columns
 from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Assumptions
+from sr_cost.core.explanation import Node
+from sr_cost.core.figures import Figure, closest, figures, find
 from sr_cost.core.outcomes import STANDARD, Outcome, named_outcome, outcome_columns
 from sr_cost.core.respondents import StaffCount
-from sr_cost.core.runs import CompareRun, EstimateRun
+from sr_cost.core.runs import CompareRun, EstimateRun, ReportRun
 from sr_cost.core.savings import Progress, SavingsAssumptions, savings
 from sr_cost.core.unit_costs import AbsenceBasis, Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
 from sr_cost.errors import DataError, Problem, UsageError
@@ -33,6 +36,8 @@ from sr_cost.inputs.forms import read_forms
 from sr_cost.inputs.survey import SURVEY_COLUMNS, read_staff, staff_coverage, validate_survey
 from sr_cost.inputs.tables import canonical_header
 from sr_cost.inputs.unit_costs import build_table, load_table
+
+CLOSEST_SHOWN = 12  # figures an unknown figure's error lists (`sr-cost explain FORMS` lists them all)
 
 
 def check_horizon(years: int, discount_rate: Decimal) -> None:
@@ -177,12 +182,14 @@ def run_compare(
     index: str | Path | None = None,
     uplift_pct: Decimal | None = None,
     sensitivity: bool = False,
+    estimated: tuple[EstimateRun, ...] | None = None,
     **estimate_options,
 ) -> CompareRun:
     """Cost one forms set (in-person against virtual rounds, or two phases) or two forms sets, and
     compare the two options over the horizon [years] at ``discount_rate_pct`` [% a year], re-priced
     to ``uplift_to`` with a price index file or a flat ``uplift_pct`` [% a year];
-    ``estimate_options`` go to ``run_estimate``."""
+    ``estimate_options`` go to ``run_estimate``. ``estimated``: the forms' estimates, already run
+    with these options (one per forms set), so that they are not read again."""
     # imported here: an estimate needs none of the comparison's modules
     from sr_cost.core.compare import compare, option_specs
     from sr_cost.core.comparison import Basis, FormsSet, Settings
@@ -203,7 +210,7 @@ def run_compare(
     price_index = load_index(Path(index)) if index is not None else None
     paths = [forms] if forms_b is None else [forms, forms_b]
     estimate_options.setdefault("effect", None)  # compare shows no cost-effectiveness
-    runs = tuple(run_estimate(f, **estimate_options) for f in paths)
+    runs = estimated if estimated is not None else tuple(run_estimate(f, **estimate_options) for f in paths)
     table = runs[0].table
     if uplift_to is None:
         uplift = no_uplift(table.price_year)
@@ -220,6 +227,60 @@ def run_compare(
         Settings(uplift=uplift, years=years, discount_rate=discount_rate_pct / 100, sensitivity=sensitivity),
     )
     return CompareRun(table=table, runs=runs, comparison=comparison, index=price_index)
+
+
+def run_report(
+    forms: str | Path,
+    *,
+    years: int = 3,
+    discount_rate_pct: Decimal = Decimal("3.5"),
+    **estimate_options,
+) -> ReportRun:
+    """Everything a committee report shows: the estimate (with the savings, when the forms have a
+    survey) and, on the same forms, the comparison of in-person against virtual rounds (or, with
+    rounds of one mode, of the forms' two phases) over ``years`` at ``discount_rate_pct`` [% a
+    year], with its sensitivity. With neither, the report has no comparison."""
+    run = run_estimate(forms, **estimate_options)
+    est = run.estimate
+    by = "mode" if len(est.modes) == 2 else "phase" if len(est.phases) == 2 else None
+    compared = None
+    if by is not None:
+        compared = run_compare(
+            forms,
+            by=by,
+            years=years,
+            discount_rate_pct=discount_rate_pct,
+            sensitivity=True,
+            estimated=(run,),
+            **estimate_options,
+        )
+    # forms rebuilt from published tables (the bundled examples) come with the script that built them
+    rebuilt = (Path(forms) / "build_forms.py").is_file()
+    return ReportRun(estimate=run, comparison=compared, bundled_example=rebuilt)
+
+
+def explainable_figures(
+    forms: str | Path, savings_assumptions: SavingsAssumptions = SavingsAssumptions(), **estimate_options
+) -> list[Figure]:
+    """Every figure of the forms' estimate (and savings) that ``explain_figure`` explains. The
+    bootstrap is not run: no figure explained depends on it."""
+    run = run_estimate(forms, savings_assumptions=replace(savings_assumptions, bootstrap=0), **estimate_options)
+    return figures(run)
+
+
+def explain_figure(forms: str | Path, figure: str, **options) -> Node:
+    """How one figure (a name such as "LA4 phase 1 panel per round", or its JSON path such as
+    ``las[la=LA4,phase=1].per_round.panel``) is made, down to the form lines and unit costs. An
+    unknown figure is a UsageError listing the closest figures that exist."""
+    found = explainable_figures(forms, **options)
+    wanted = find(found, figure)
+    if wanted is None:
+        near = closest(found, figure)
+        shown = "\n".join(f"  {f.name}    {f.path}" for f in near[:CLOSEST_SHOWN])
+        more = len(near) - CLOSEST_SHOWN
+        tail = f"\n  ... and {more} more: `sr-cost explain FORMS` lists them all" if more > 0 else ""
+        raise UsageError(f"no figure called {figure!r}. The figures closest to it, name then path:\n{shown}{tail}")
+    return wanted.explain()
 
 
 def unit_cost_table(unit_costs: str | Path | None = None, params: str | Path | None = None) -> UnitCostTable:

@@ -269,6 +269,14 @@ def test_savings_net_cost_and_their_sensitivity(with_survey):
     ci = run.runs[0].savings.phases[0].saving_ci
     low, high = rows["saving_interval"].swings[0].low, rows["saving_interval"].swings[0].high
     assert low == D("8106.00") - ci.low * 2 * 15 and high == D("8106.00") - ci.high * 2 * 15
+    # every figure that holds the saving has its interval: the saving's a year (x 2 six-month periods)
+    # for 15 staff; net cost a year = 8,106.00 - that, the ends swapped; its present value likewise
+    i = a.saving_intervals
+    assert i["annual_saving"] == (ci.low * 2 * 15, ci.high * 2 * 15)
+    assert i["net_annual_cost"] == (high, low)  # 8,106.00 less the high end of the saving, then the low
+    pv_low = a.horizon.present_value - ci.high * 2 * 15 * a.horizon.annuity_factor
+    assert i["net_cost_present_value"] == (pv_low, a.horizon.present_value - ci.low * 2 * 15 * a.horizon.annuity_factor)
+    assert a.saving_intervals["net_cost_present_value"][0] <= a.net_cost_present_value
 
 
 def test_trial_by_phase_matches_the_report():

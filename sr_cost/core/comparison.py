@@ -215,6 +215,22 @@ class Option:
         return self.horizon.present_value - self.saving.annual_saving * self.horizon.annuity_factor
 
     @property
+    def saving_intervals(self) -> dict[str, tuple[Decimal, Decimal]]:
+        """95% intervals of the figures that hold the saving (``Figures`` names): the bootstrap interval
+        of the saving per staff member, times the staff, the costs taken as known. Empty without one."""
+        s = self.saving
+        if s is None or s.interval is None:
+            return {}
+        low, high = s.interval[0] * s.staff_per_la, s.interval[1] * s.staff_per_la
+        annuity = self.horizon.annuity_factor
+        pv = self.horizon.present_value
+        return {
+            "annual_saving": (low, high),
+            "net_annual_cost": (self.annual_cost - high, self.annual_cost - low),
+            "net_cost_present_value": (pv - high * annuity, pv - low * annuity),
+        }
+
+    @property
     def break_even_sick_days(self) -> Decimal | None:
         """Days of sickness absence each intervention staff member must avoid a year for the
         rounds to pay for themselves: annual cost / (staff x hourly cost x hours a day)."""

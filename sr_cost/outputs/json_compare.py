@@ -49,6 +49,11 @@ def _option_dict(o: Option) -> dict[str, Any]:
             "intervention_staff_per_la": places(s.staff_per_la, 2),
             "mean_hourly_cost": money_str(s.mean_hourly),
             "hours_per_day": places(s.hours_per_day, 2),
+            # 95% intervals of the option's figures that hold the saving (an extrapolation), costs as known
+            "intervals": {
+                name: {"low": money_str(low), "high": money_str(high)}
+                for name, (low, high) in o.saving_intervals.items()
+            },
         },
         "decision": decision_dict(o.decision, o.decision_spread),
     }

@@ -89,6 +89,10 @@ def options_table(c: Comparison) -> Table:
             end_section=name
             in ("setup", "mean_total_per_round", "pooled_cost_per_attendee", "horizon_cost_per_attendee"),
         )
+        ends = [o.saving_intervals.get(name) for o in (a, b)]
+        if any(ends) and name != "net_cost_present_value":  # its interval is in the table "Does it pay?"
+            for label, end in (("  95% interval from", 0), ("  to", 1)):
+                row(t, label, *(gbp(i[end]) if i else "—" for i in ends), "", "", style="dim")
     return t
 
 
@@ -258,6 +262,8 @@ def decision_table(c: Comparison) -> list:
         return [fn(o.decision, o.decision_spread) if o.decision is not None else "—" for o in c.options]
 
     row(t, "Net cost (PV)", *cells(lambda d, s: gbp(d.net_present_value)))
+    row(t, "  95% interval from", *cells(lambda d, s: gbp(s.net_present_value.low) if s else "—"), style="dim")
+    row(t, "  to", *cells(lambda d, s: gbp(s.net_present_value.high) if s else "—"), style="dim")
     row(t, "£ back per £1 (PV)", *[bold(x) for x in cells(lambda d, s: gbp(d.roi, none="—"))])
     row(t, "  95% interval", *cells(lambda d, s: f"{gbp(s.roi.low)} to {gbp(s.roi.high)}" if s else "—"))
     row(t, "  P(at least £1 back)", *cells(lambda d, s: percent(s.p_roi_at_least_1) if s else "—"))

@@ -50,7 +50,7 @@ LABELS = {
     "horizon_cost": "Cost over {n} years",
     "present_value": "Present value at {r}",
     "horizon_cost_per_attendee": "Per attendee over {n} yrs",
-    "annual_saving": "Saving a year",
+    "annual_saving": "Saving a year (extrap.)",
     "net_annual_cost": "Net cost a year",
     "net_cost_present_value": "Net cost, present value",
     "break_even_sick_days": "Break-even sick days",
@@ -229,7 +229,9 @@ def phase_sentence(p: PhaseSavings, s: Savings) -> str:
         f"person over {a.recall_months} months than the control group's"
     )
     if p.saving_ci is not None:
-        text += f" (95% interval {gbp(p.saving_ci.low)} to {gbp(p.saving_ci.high)})"
+        low, high = p.saving_ci.low, p.saving_ci.high
+        unclear = ", which includes no saving at all" if low <= 0 <= high else ""
+        text += f" (95% interval {gbp(low)} to {gbp(high)}{unclear})"
     d = p.decision
     if d is None:
         return text + "."
