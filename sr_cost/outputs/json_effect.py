@@ -93,3 +93,18 @@ def effectiveness_to_dict(ce: CostEffectiveness) -> dict[str, Any]:
             for p in ce.phases
         ],
     }
+
+
+def plane_points(ce: CostEffectiveness | None, limit: int = 1000) -> dict[tuple[str, str], list[tuple[float, float]]]:
+    """Each phase and outcome's resamples as (effect, cost per staff member) points to draw on a
+    plane, at most ``limit`` (every k-th, in order): floats, for placing marks, never for showing."""
+    out: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for p in ce.phases if ce is not None else ():
+        for r in p.outcomes:
+            if r.plane is None:
+                continue
+            n = len(r.plane)
+            step = max(1, -(-n // limit))
+            e, c = r.plane.effect.approx[::step], r.plane.cost_approx[::step]
+            out[(p.phase, r.outcome.column)] = list(zip(e.tolist(), c.tolist()))
+    return out

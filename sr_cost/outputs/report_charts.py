@@ -41,6 +41,9 @@ def ce_sentences(est: Payload) -> list[str]:
     out = []
     for ph in (ce or {}).get("phases", []):
         for o in ph.get("outcomes", []):
+            if o.get("sentence"):  # sr-cost's own sentence for the phase and outcome (outputs.wording_effect)
+                out.append(o["sentence"])
+                continue
             label = o.get("icer_label")
             if label == "dominant":
                 ratio = "the rounds dominate (cheaper and better)"
@@ -67,7 +70,8 @@ def ce_charts(est: Payload, points: dict[tuple[str, str], list[tuple[float, floa
     out = []
     for ph in (ce or {}).get("phases", []):
         for o in ph.get("outcomes", []):
-            name = f"phase {ph['phase']}, {o['outcome']}"
+            name = f"phase {ph['phase']}, {o.get('label', o['outcome'])}"
+            per = "£ a case avoided" if o.get("kind") == "caseness" else "£ a point"
             q = o.get("quadrants") or {}
             shares = {k: prob(v) for k, v in q.items()}
             pts = (points or {}).get((ph["phase"], o["outcome"]), [])
@@ -87,12 +91,8 @@ def ce_charts(est: Payload, points: dict[tuple[str, str], list[tuple[float, floa
             )
             curve = [(num(c["wtp"]), num(c["p_cost_effective"])) for c in o.get("ceac", [])]
             if curve:
-                svg = charts.acceptability_curve(
-                    curve, f"Acceptability curve, {name}", "willingness to pay (£ a point)"
-                )
-                data = Table(
-                    ("£ a point", "probability"), tuple((m(c["wtp"]), prob(c["p_cost_effective"])) for c in o["ceac"])
-                )
+                svg = charts.acceptability_curve(curve, f"Acceptability curve, {name}", f"willingness to pay ({per})")
+                data = Table((per, "probability"), tuple((m(c["wtp"]), prob(c["p_cost_effective"])) for c in o["ceac"]))
                 out.append(Chart(f"Acceptability curve: {name}", svg, data))
     return out
 
