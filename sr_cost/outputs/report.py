@@ -321,12 +321,12 @@ def report_from(run: ReportRun, est: Payload, cmp: Payload | None, ce_points: di
         a, b = (mode_label(o["label"]) for o in cmp["options"])
         summary.append(Section(f"{a.capitalize()} against {b}", (cmp["summary"],)))
     summary.append(_savings_section(run, est))
-    ce = ce_sentences(est)
-    if ce:
-        summary.append(Section("What a point of wellbeing costs", bullets=tuple(ce)))
     moves = _moves(run, cmp)
     if moves is not None:
         summary.append(moves)
+    ce = ce_sentences(est)
+    if ce:  # after what moves the answer: page one keeps the cost and saving's answer whole
+        summary.append(Section("What a point of wellbeing costs", bullets=tuple(ce)))
     chart_list = [la_chart(est)]
     if cmp is not None:
         chart_list += [pair_chart(cmp), *tornado_charts(cmp)]
