@@ -89,7 +89,8 @@ def outcome_sentence(p: PhaseEffect, r: OutcomeResult) -> str:
     cost = p.cost.after_saving
     cost_words = f"cost {gbp(cost)} more" if cost > 0 else f"cost {gbp(-cost)} less"
     text = (
-        f"Phase {p.phase}, {o.label}: the intervention group did {amount} {better}{interval}, and after the absence "
+        f"Phase {p.phase}, {o.label} ({e.n_intervention} intervention and {e.n_control} control staff answered): the "
+        f"intervention group did {amount} {better}{interval}, and after the absence "
         f"saving the rounds {cost_words} per intervention staff member: "
     )
     v = r.verdict
