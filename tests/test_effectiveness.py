@@ -227,3 +227,26 @@ def test_readme_worked_example():
     ):
         assert text in " ".join(section.split()), text
     assert "found no significant effect" in section
+
+
+def test_adjusted_difference_is_the_least_squares_group_coefficient():
+    """On the trial example, per phase: fit ghq12 = a + b x intervention + c x ghq12_baseline by least
+    squares (numpy, over the respondents with both) and compare -b (lower is better) with sr-cost's
+    adjusted difference; and the counts of who answered."""
+    import csv
+
+    import numpy as np
+
+    rows = list(csv.DictReader((TRIAL / "survey.csv").open()))
+    run = run_estimate(TRIAL, savings_assumptions=SavingsAssumptions(bootstrap=0))
+    for p in run.cost_effectiveness.phases:
+        ghq = p.outcomes[0]
+        mine = [r for r in rows if r["phase"] == p.phase and r["ghq12"] and r["ghq12_baseline"]]
+        x = np.array([[1.0, r["group"] == "intervention", float(r["ghq12_baseline"])] for r in mine])
+        y = np.array([float(r["ghq12"]) for r in mine])
+        b = np.linalg.lstsq(x, y, rcond=None)[0][1]
+        assert abs(float(ghq.effect.adjusted) + b) < 1e-9
+        assert ghq.effect.n_adjusted == len(mine)
+        answered = [r for r in rows if r["phase"] == p.phase and r["ghq12"]]
+        assert ghq.effect.n_intervention == sum(r["group"] == "intervention" for r in answered)
+        assert ghq.effect.n_control == sum(r["group"] == "control" for r in answered)
