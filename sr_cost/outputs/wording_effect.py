@@ -83,9 +83,13 @@ def outcome_sentence(p: PhaseEffect, r: OutcomeResult) -> str:
     if e.difference is None or p.cost is None:
         return f"Phase {p.phase}, {o.label}: no cost-effectiveness (a group has no answer, or no LA has staff counted)."
     ci = r.difference_ci
-    interval = "" if ci is None else f" (95% interval {bare(o, ci.low)} to {bare(o, ci.high)})"
-    better = "cases per 100 staff fewer" if o.kind is Kind.caseness else "points better"
-    amount = places(e.difference * 100, 1) if o.kind is Kind.caseness else places(e.difference, 2)
+    interval = "" if ci is None else f" (better by {bare(o, ci.low)} to {bare(o, ci.high)}, 95% interval)"
+    gained = e.difference >= 0
+    if o.kind is Kind.caseness:
+        better = "cases per 100 staff fewer" if gained else "cases per 100 staff more"
+    else:
+        better = "points better" if gained else "points worse"
+    amount = bare(o, abs(e.difference))
     cost = p.cost.after_saving
     cost_words = f"cost {gbp(cost)} more" if cost > 0 else f"cost {gbp(-cost)} less"
     text = (
