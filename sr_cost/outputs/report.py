@@ -323,14 +323,14 @@ def report_from(run: ReportRun, est: Payload, cmp: Payload | None, ce_points: di
     moves = _moves(run, cmp)
     if moves is not None:
         summary.append(moves)
-    ce = ce_sentences(est)
-    if ce:  # after what moves the answer: page one keeps the cost and saving's answer whole
-        summary.append(Section("What a point of wellbeing costs", bullets=tuple(ce)))
     chart_list = [la_chart(est)]
     if cmp is not None:
         chart_list += [pair_chart(cmp), *tornado_charts(cmp)]
     chart_list += ce_charts(est, ce_points)
-    body = [
+    ce = ce_sentences(est)
+    # the cost-effectiveness opens page two: page one (one A4 page) keeps the cost and saving's answer
+    body = [Section("What a point of wellbeing costs", bullets=tuple(ce))] if ce else []
+    body += [
         Section("Charts", charts=tuple(chart_list)),
         Section("Cost by LA", tables=(_la_table(est), _phase_table(est))),
     ]
