@@ -118,6 +118,32 @@ DISCOUNT_RATE_OPT = typer.Option(
 )
 BOOTSTRAP_OPT = typer.Option(10_000, "--bootstrap", min=0, help="Bootstrap resamples for the intervals (0: none).")
 SEED_OPT = typer.Option(2021, "--seed", help="Random seed of the bootstrap; the same seed repeats exactly.")
+OUTCOME_OPT = typer.Option(
+    None,
+    "--outcome",
+    metavar="COLUMN",
+    help="A numeric column of the survey to cost-effect as well as ghq12 and ghq12_caseness (read without it); "
+    "needs --better. Its baseline, if any, is COLUMN_baseline.",
+)
+BETTER_OPT = typer.Option(None, "--better", help="Which way --outcome's column is better: lower or higher.")
+WTP_OPT = typer.Option(
+    None,
+    "--wtp",
+    metavar="<number>",
+    help="Willingness to pay for a point of a score's improvement [£/point]: the net monetary benefit and "
+    "the probability of cost-effectiveness at it.",
+)
+WTP_CASE_OPT = typer.Option(
+    None, "--wtp-case", metavar="<number>", help="Willingness to pay for a GHQ-12 case avoided [£/case]."
+)
+
+
+def effect_assumptions(wtp: str | None, wtp_case: str | None):
+    from sr_cost.core.effectiveness import EffectAssumptions
+
+    return EffectAssumptions(
+        wtp_per_point=decimal_option(wtp, "--wtp"), wtp_per_case=decimal_option(wtp_case, "--wtp-case")
+    )
 
 
 @contextmanager
