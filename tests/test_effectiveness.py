@@ -101,6 +101,26 @@ def test_four_quadrants_by_hand(forms):
     assert cases6.cost_per_case_avoided == D("2139.076")
 
 
+def test_the_cost_after_the_saving_has_its_interval(forms):
+    """The cost after the saving is linear in the saving per staff member (cost = 1,515.038 - 2 x saving
+    at 6 months' recall, the fixture above), so its 95% interval is 1,515.038 - 2 x each end of the
+    saving's bootstrap interval, the ends swapped; the JSON and the sentence carry it."""
+    a = SavingsAssumptions(
+        bootstrap=200, seed=5, absence_basis=AbsenceBasis.unit_cost, years=1, discount_rate=D(0), recall_months=6
+    )
+    run = run_estimate(forms, savings_assumptions=a, effect=EffectAssumptions())
+    saving_ci = run.savings.phases[0].saving_ci
+    (p,) = run.cost_effectiveness.phases
+    assert p.cost.after_saving_ci.low == D("1515.038") - 2 * saving_ci.high
+    assert p.cost.after_saving_ci.high == D("1515.038") - 2 * saving_ci.low
+    assert p.cost.after_saving_ci.low <= p.cost.after_saving <= p.cost.after_saving_ci.high
+    payload = run_to_dict(run)["cost_effectiveness"]["phases"][0]
+    assert payload["incremental_cost_per_staff_ci_low"] == f"{p.cost.after_saving_ci.low:.2f}"
+    from sr_cost.outputs.wording_effect import outcome_sentence
+
+    assert "95% interval" in outcome_sentence(p, p.outcomes[0]).split("after the absence saving")[1]
+
+
 def test_json_contract(forms):
     """The object's shape, money with two decimals, probabilities with three, quadrants summing to 1."""
     a = SavingsAssumptions(bootstrap=200, absence_basis=AbsenceBasis.unit_cost, years=1, discount_rate=D(0))

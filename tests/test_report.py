@@ -229,7 +229,12 @@ def test_the_trials_cost_effectiveness_in_the_report():
     assert "What a point of wellbeing costs" in text
     assert "Phase 1, GHQ-12: 0.78 points better (95% interval" in text
     assert "Phase 1, GHQ-12 cases: 6.9 cases avoided per 100 staff (95% interval" in text
-    assert "-£661.91 per staff member after the absence saving: the rounds dominate (cheaper and better)" in text
+    ci = next(p for p in est["cost_effectiveness"]["phases"] if p["phase"] == "1")
+    low, high = (gbp(Decimal(ci[f"incremental_cost_per_staff_ci_{end}"])) for end in ("low", "high"))
+    assert (
+        f"-£661.91 per staff member after the absence saving (95% interval {low} to {high}): the rounds dominate "
+        "(cheaper and better)"
+    ) in text
     for p in est["cost_effectiveness"]["phases"]:
         for o in p["outcomes"]:
             assert f"Cost-effectiveness plane: phase {p['phase']}, {o['label']}" in text

@@ -86,6 +86,9 @@ class Cost:
     before_saving: Decimal
     after_saving: Decimal
     saving_factor: Decimal  # £ of present value per £ of saving per staff member over the recall period
+    # the 95% interval of after_saving: before - factor x the ends of the saving's bootstrap interval
+    # (the costs taken as known); None without a bootstrap
+    after_saving_ci: Interval | None = None
 
 
 @dataclass(frozen=True)
@@ -227,7 +230,9 @@ def staff_cost(p: PhaseSavings, per_year: Decimal) -> Cost | None:
         return None
     before = (d.setup + d.annuity * d.running_cost_year) / Decimal(p.intervention_staff)
     factor = d.annuity * per_year
-    return Cost(before, before - factor * p.saving_per_staff, factor)
+    ci = p.saving_ci
+    spread = None if ci is None else Interval(before - factor * ci.high, before - factor * ci.low)
+    return Cost(before, before - factor * p.saving_per_staff, factor, spread)
 
 
 def plane(effect: ResampledEffect, r: Resampled, cost: Cost) -> Plane:

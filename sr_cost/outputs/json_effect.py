@@ -87,6 +87,12 @@ def effectiveness_to_dict(ce: CostEffectiveness) -> dict[str, Any]:
             {
                 "phase": p.phase,
                 "incremental_cost_per_staff": None if p.cost is None else money_str(p.cost.after_saving),
+                "incremental_cost_per_staff_ci_low": None
+                if p.cost is None or p.cost.after_saving_ci is None
+                else money_str(p.cost.after_saving_ci.low),
+                "incremental_cost_per_staff_ci_high": None
+                if p.cost is None or p.cost.after_saving_ci is None
+                else money_str(p.cost.after_saving_ci.high),
                 "incremental_cost_per_staff_before_saving": None if p.cost is None else money_str(p.cost.before_saving),
                 "outcomes": [_outcome(p, r) for r in p.outcomes],
             }

@@ -67,7 +67,14 @@ def ce_sentences(est: Payload) -> list[str]:
             out.append(
                 f"Phase {ph['phase']}, {o.get('label', o['outcome'])}: {_better_by(o, 'difference')} {unit} "
                 f"(95% interval {_better_by(o, 'difference_ci_low')} to {_better_by(o, 'difference_ci_high')}), "
-                f"{m(ph.get('incremental_cost_per_staff'))} per staff member after the absence saving: {ratio}"
+                f"{m(ph.get('incremental_cost_per_staff'))} per staff member after the absence saving"
+                + (
+                    f" (95% interval {m(ph['incremental_cost_per_staff_ci_low'])} to "
+                    f"{m(ph['incremental_cost_per_staff_ci_high'])})"
+                    if ph.get("incremental_cost_per_staff_ci_low") is not None
+                    else ""
+                )
+                + f": {ratio}"
                 + (f"; net monetary benefit {m(o['nmb_at_wtp'])}" if o.get("nmb_at_wtp") is not None else "")
                 + sure
                 + "."

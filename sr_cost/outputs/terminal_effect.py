@@ -118,7 +118,8 @@ def effectiveness_renderables(ce: CostEffectiveness) -> list:
         _note(
             f"{PERSPECTIVE_NOTE} Better by: {units}; the headline is unadjusted (everyone who answered), the "
             f"baseline-adjusted difference below it. Cost after the absence saving on {BASIS_WORDS[s.absence_basis]}, "
-            "the cost alone below it. A ratio is shown only better-and-dearer (£ per point or case) or worse-and-"
+            "the cost alone below it; the cost after the saving's 95% interval is in the sentences below. "
+            "A ratio is shown only better-and-dearer (£ per point or case) or worse-and-"
             "cheaper (£ saved per point given up); cheaper and better is 'dominant', dearer and worse 'dominated'. "
             "NMB = willingness to pay (--wtp, --wtp-case) × effect − cost."
         ),

@@ -92,6 +92,9 @@ def outcome_sentence(p: PhaseEffect, r: OutcomeResult) -> str:
     amount = bare(o, abs(e.difference))
     cost = p.cost.after_saving
     cost_words = f"cost {gbp(cost)} more" if cost > 0 else f"cost {gbp(-cost)} less"
+    cost_ci = p.cost.after_saving_ci
+    if cost_ci is not None:
+        cost_words += f" (95% interval {gbp(cost_ci.low)} to {gbp(cost_ci.high)}, negative: cheaper)"
     text = (
         f"Phase {p.phase}, {o.label} ({e.n_intervention} intervention and {e.n_control} control staff answered): the "
         f"intervention group did {amount} {better}{interval}, and after the absence "
