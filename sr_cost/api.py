@@ -18,11 +18,15 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+from sr_cost.core.better import Better
 from sr_cost.core.costing import estimate, with_feedback_forms
+from sr_cost.core.effectiveness import EffectAssumptions, cost_effectiveness
+from sr_cost.core.effects import bootstrap_columns
 from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, Assumptions
 from sr_cost.core.explanation import Node
 from sr_cost.core.figures import Figure, closest, figures, find
 from sr_cost.core.lines import FormsAbout
+from sr_cost.core.outcomes import STANDARD, Outcome, named_outcome, outcome_columns
 from sr_cost.core.prices import PriceIndex, Uplift, flat_uplift, index_uplift, no_uplift, read_year
 from sr_cost.core.progress import Progress
 from sr_cost.core.respondents import StaffCount
@@ -33,7 +37,8 @@ from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost.inputs.about import MAX_PERIOD_MONTHS, validate_about
 from sr_cost.inputs.form_lines import validate_cost_forms
 from sr_cost.inputs.forms import read_forms
-from sr_cost.inputs.survey import read_staff, staff_coverage, validate_survey
+from sr_cost.inputs.survey import SURVEY_COLUMNS, read_staff, staff_coverage, validate_survey
+from sr_cost.inputs.tables import canonical_header
 from sr_cost.inputs.unit_costs import build_table, load_table
 
 CLOSEST_SHOWN = 12  # figures an unknown figure's error lists (`sr-cost explain FORMS` lists them all)
@@ -79,8 +84,13 @@ def run_estimate(
     savings_assumptions: SavingsAssumptions = SavingsAssumptions(),
     progress: Progress | None = None,
     require_survey: bool = False,
+    outcome: str | None = None,
+    better: Better | None = None,
+    effect: EffectAssumptions | None = EffectAssumptions(),
 ) -> EstimateRun:
-    """Read and validate the forms, and cost them; with a survey, work out the savings too.
+    """Read and validate the forms, and cost them; with a survey, work out the savings too, and with
+    an outcome in the survey (GHQ-12, or the column ``outcome``, ``better`` lower or higher) the
+    cost-effectiveness (``effect``; None: not worked out).
 
     ``rounds_per_year`` [rounds/year]: None for the default (each LA-phase's own when the period is
     known, else 12). ``period_months`` [months]: the period the forms cover (None: their ``about``
@@ -111,6 +121,7 @@ def run_estimate(
     notes: list[str] = []
     forms_year = None if forms_price_year is None else _year_option(forms_price_year, "--forms-price-year", notes)
     to_year = _uplift_options(uplift_to, index, uplift_pct, notes)
+    named = named_column(outcome, better)
     table = unit_cost_table(unit_costs, params)
     price_index = _index(index)
     # every problem at once: the survey's and the about sheet's too when the cost forms have some
@@ -141,7 +152,7 @@ def run_estimate(
             except DataError as error:
                 problems += error.problems
         try:
-            survey = validate_survey(bundle, table, a.absence_basis, a.agency_rate)
+            survey = validate_survey(bundle, table, a.absence_basis, a.agency_rate, named)
             staff = survey.staff if survey is not None else read_staff(bundle)
         except DataError as error:
             problems += error.problems
@@ -169,8 +180,36 @@ def run_estimate(
                 "sheet with the staff randomised per LA and phase",
             )
         )
-    result_savings = savings(survey, result, a, progress) if survey else None
-    return EstimateRun(table=table, forms=cost_forms, estimate=result, survey=survey, savings=result_savings)
+    outcomes = survey.table.outcomes if survey is not None and effect is not None else ()
+    columns = bootstrap_columns(outcomes) if outcomes else None
+    result_savings = savings(survey, result, a, progress, columns) if survey else None
+    effectiveness = cost_effectiveness(survey, result_savings, effect) if outcomes else None
+    return EstimateRun(
+        table=table,
+        forms=cost_forms,
+        estimate=result,
+        survey=survey,
+        savings=result_savings,
+        cost_effectiveness=effectiveness,
+    )
+
+
+def named_column(outcome: str | None, better: Better | None) -> Outcome | None:
+    """The outcome named by ``--outcome COLUMN --better lower|higher`` (None when none is named)."""
+    if outcome is None:
+        if better is not None:
+            raise UsageError("--better goes with --outcome COLUMN (the survey's column it says which way is better)")
+        return None
+    if better is None:
+        raise UsageError(f"--outcome {outcome} needs --better lower or --better higher: which way is better")
+    column = canonical_header(outcome)
+    taken = SURVEY_COLUMNS + outcome_columns(STANDARD)
+    if not column or column in taken or column.endswith("_baseline"):
+        raise UsageError(
+            f"--outcome {outcome!r} names a column sr-cost reads already: name another column of the survey "
+            f"(GHQ-12 is read from 'ghq12' and 'ghq12_caseness' without it; a baseline from '<column>_baseline')"
+        )
+    return named_outcome(column, better)
 
 
 def _year_option(value: int | str, option: str, notes: list[str]) -> int:
@@ -249,6 +288,7 @@ def run_compare(
         raise UsageError("--by compares options within one forms set; with two forms sets, leave it out")
     paths = [forms] if forms_b is None else [forms, forms_b]
     price_index = _index(estimate_options.pop("index", None))  # read once for both forms sets
+    estimate_options.setdefault("effect", None)  # compare shows no cost-effectiveness
     runs = (
         estimated
         if estimated is not None

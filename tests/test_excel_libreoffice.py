@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -22,7 +23,7 @@ from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.excel import workbook as excel
 from sr_cost.money import money_str
 from sr_cost.outputs.json_csv import estimate_csv, estimate_to_dict
-from sr_cost.outputs.json_savings import savings_to_dict
+from sr_cost.outputs.json_savings import run_to_dict, savings_to_dict
 
 from conftest import ROOT, TRIAL
 from soffice import convert, soffice  # noqa: F401  (a fixture)
@@ -189,6 +190,8 @@ def verify(recalculated, run) -> int:
     assert checks["B3"].value == "PASS"
     compared = 0
     for row in checks_rows(checks):
+        if row["Figure"].startswith("Cost-effectiveness:"):  # test_trial_cost_effectiveness_recalculated
+            continue
         phase = None if row["Phase"] is None else str(row["Phase"])
         la = None if row["LA"] is None else str(row["LA"])
         if row["Figure"].startswith("Savings:"):
@@ -530,3 +533,37 @@ def test_a_plans_year_re_priced_with_2025_unit_costs_recalculates(soffice, tmp_p
     excel.write_workbook(path, run, savings=run.savings)
     (recalculated,) = convert(soffice, [path], tmp_path / "recalc")
     assert verify(recalculated, run) > 50
+
+
+def test_trial_cost_effectiveness_recalculated(trial):
+    """Sheet Cost-effectiveness: each difference, cost per staff member (before and after the saving)
+    and net monetary benefit recomputed by LibreOffice passes against the value shown and equals the
+    JSON; the sheet has the two charts of each outcome (the curve and the plane)."""
+    run, recalculated = trial
+    ce = run_to_dict(run)["cost_effectiveness"]
+    rows = [
+        r
+        for r in checks_rows(openpyxl.load_workbook(recalculated, data_only=True)["Checks"])
+        if r["Figure"].startswith("Cost-effectiveness:")
+    ]
+    assert rows and all(r["Result"] == "PASS" for r in rows)
+    got = {(r["Figure"], str(r["Phase"])): exact(r["Recomputed"]) for r in rows}
+    for p in ce["phases"]:
+        for o in p["outcomes"]:
+            label = f" ({o['label']})"
+            assert (
+                money_str(got[("Cost-effectiveness: cost per staff" + label, p["phase"])])
+                == (p["incremental_cost_per_staff"])
+            )
+            assert (
+                money_str(got[("Cost-effectiveness: cost per staff before the saving" + label, p["phase"])])
+                == (p["incremental_cost_per_staff_before_saving"])
+            )
+            difference = got[("Cost-effectiveness: difference" + label, p["phase"])]
+            assert abs(difference - Decimal(o["difference"])) <= Decimal("0.00005")
+    with zipfile.ZipFile(recalculated.parent.parent / "trial.xlsx") as z:  # the workbook sr-cost wrote
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    for o in ce["assumptions"]["wtp_points"]:
+        label = ce["phases"][0]["outcomes"][[x["outcome"] for x in ce["phases"][0]["outcomes"]].index(o["outcome"])]
+        for title in ("Acceptability curve: ", "Cost-effectiveness plane: "):
+            assert sum(title + label["label"] + "<" in c for c in charts) == 1, title

@@ -35,11 +35,13 @@ posix_only = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminal
 
 def _run(args: list[str], *, stdout_tty: bool, stderr_tty: bool) -> tuple[int, str, str]:
     """Run ``python -m sr_cost ARGS``, its stdout and stderr on a pseudo-terminal or on pipes:
-    (exit status, what went to the terminal, what went to the pipes)."""
+    (exit status, what went to the terminal, what went to the pipes). What is not a terminal goes
+    to a temporary file, so that a long output never fills a pipe nobody reads yet."""
     import pty
+    import tempfile
 
     master, slave = pty.openpty()
-    pipe = subprocess.PIPE
+    pipe = tempfile.TemporaryFile()
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "100"}
     env.pop("NO_COLOR", None)
     proc = subprocess.Popen(
@@ -66,9 +68,11 @@ def _run(args: list[str], *, stdout_tty: bool, stderr_tty: bool) -> tuple[int, s
         if not chunk:
             break
         terminal += chunk
-    out, err = proc.communicate()
+    proc.wait()
     os.close(master)
-    piped = (out or b"") + (err or b"")
+    pipe.seek(0)
+    piped = pipe.read()
+    pipe.close()
     return proc.returncode, terminal.decode(errors="replace"), piped.decode(errors="replace")
 
 

@@ -125,6 +125,32 @@ QUIET_OPT = typer.Option(
     help="No progress bars. (They are shown only on a terminal, for steps that take seconds, and never "
     "when JSON or CSV goes to standard output or the output is piped.)",
 )
+OUTCOME_OPT = typer.Option(
+    None,
+    "--outcome",
+    metavar="COLUMN",
+    help="A numeric column of the survey to cost-effect as well as ghq12 and ghq12_caseness (read without it); "
+    "needs --better. Its baseline, if any, is COLUMN_baseline.",
+)
+BETTER_OPT = typer.Option(None, "--better", help="Which way --outcome's column is better: lower or higher.")
+WTP_OPT = typer.Option(
+    None,
+    "--wtp",
+    metavar="<number>",
+    help="Willingness to pay for a point of a score's improvement [£/point]: the net monetary benefit and "
+    "the probability of cost-effectiveness at it.",
+)
+WTP_CASE_OPT = typer.Option(
+    None, "--wtp-case", metavar="<number>", help="Willingness to pay for a GHQ-12 case avoided [£/case]."
+)
+
+
+def effect_assumptions(wtp: str | None, wtp_case: str | None):
+    from sr_cost.core.effectiveness import EffectAssumptions
+
+    return EffectAssumptions(
+        wtp_per_point=decimal_option(wtp, "--wtp"), wtp_per_case=decimal_option(wtp_case, "--wtp-case")
+    )
 
 
 @contextmanager

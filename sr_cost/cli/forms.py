@@ -9,6 +9,7 @@ import typer
 from sr_cost.cli.common import (
     ABSENCE_BASIS_OPT,
     AGENCY_RATE_OPT,
+    BETTER_OPT,
     BOOTSTRAP_OPT,
     DISCOUNT_RATE_OPT,
     ENCODING_OPT,
@@ -17,6 +18,7 @@ from sr_cost.cli.common import (
     HOURS_PER_DAY_OPT,
     INDEX_OPT,
     MILEAGE_RATE_OPT,
+    OUTCOME_OPT,
     OUTPUT_HELP,
     PARAMS_OPT,
     PERIOD_MONTHS_OPT,
@@ -28,17 +30,21 @@ from sr_cost.cli.common import (
     UNIT_COSTS_OPT,
     UPLIFT_OPT,
     UPLIFT_TO_OPT,
+    WTP_CASE_OPT,
+    WTP_OPT,
     YEARS_OPT,
     OutputFormat,
     check_excel,
     check_output,
     command_line,
+    effect_assumptions,
     emit,
     estimate_options,
     input_files,
     reported,
     savings_assumptions,
 )
+from sr_cost.core.better import Better
 from sr_cost.core.unit_costs import AbsenceBasis
 
 
@@ -106,6 +112,10 @@ def estimate_cmd(
     seed: int = SEED_OPT,
     years: int = YEARS_OPT,
     discount_rate: str = DISCOUNT_RATE_OPT,
+    outcome: str | None = OUTCOME_OPT,
+    better: Better | None = BETTER_OPT,
+    wtp: str | None = WTP_OPT,
+    wtp_case: str | None = WTP_CASE_OPT,
     quiet: bool = QUIET_OPT,
 ) -> None:
     """Cost Schwartz Rounds from the economic forms: set-up cost, cost per round by component,
@@ -140,6 +150,7 @@ def estimate_cmd(
                 discount_rate=discount_rate,
             ),
         )
+        options.update(outcome=outcome, better=better, effect=effect_assumptions(wtp, wtp_case))
         shown = shows_progress(quiet=quiet, to_stdout=output is None, table=fmt is OutputFormat.table)
         run = _run_forms(ctx, forms, options, output, excel, require_survey=False, progress_shown=shown)
         if fmt is OutputFormat.json:
@@ -156,6 +167,11 @@ def estimate_cmd(
             if run.savings is not None:
                 console.print()  # the savings' tables start apart from the estimate's closing note
                 terminal_savings.print_savings(run.savings, console)
+            if run.cost_effectiveness is not None:
+                from sr_cost.outputs.terminal_effect import print_effectiveness
+
+                console.print()
+                print_effectiveness(run.cost_effectiveness, console)
 
         emit(text, output, render)
 
@@ -190,6 +206,10 @@ def savings_cmd(
         "Table 21 and the annual figures by formula.",
     ),
     encoding: str = ENCODING_OPT,
+    outcome: str | None = OUTCOME_OPT,
+    better: Better | None = BETTER_OPT,
+    wtp: str | None = WTP_OPT,
+    wtp_case: str | None = WTP_CASE_OPT,
     quiet: bool = QUIET_OPT,
 ) -> None:
     """Sickness-absence savings (report Table 21), net annual cost, break-even sick days, and
@@ -223,6 +243,7 @@ def savings_cmd(
                 discount_rate=discount_rate,
             ),
         )
+        options.update(outcome=outcome, better=better, effect=effect_assumptions(wtp, wtp_case))
         shown = shows_progress(quiet=quiet, to_stdout=output is None, table=fmt is OutputFormat.table)
         run = _run_forms(ctx, forms, options, output, excel, require_survey=True, progress_shown=shown)
         if fmt is OutputFormat.json:
@@ -236,6 +257,11 @@ def savings_cmd(
             from sr_cost.outputs.terminal_savings import print_savings
 
             print_savings(run.savings, console)
+            if run.cost_effectiveness is not None:
+                from sr_cost.outputs.terminal_effect import print_effectiveness
+
+                console.print()
+                print_effectiveness(run.cost_effectiveness, console)
 
         emit(text, output, render)
 

@@ -116,9 +116,10 @@ def report_cmd(
             from sr_cost.outputs.terminal import print_warnings
 
             print_warnings(run.estimate.warnings)
+        from sr_cost.outputs.json_effect import plane_points
         from sr_cost.outputs.report import build_report
 
-        report = build_report(run, command_line(ctx))
+        report = build_report(run, command_line(ctx), plane_points(run.estimate.cost_effectiveness))
         if kind == "html":
             from sr_cost.outputs.files import write_text_atomic
             from sr_cost.outputs.report_html import render_html

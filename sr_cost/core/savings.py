@@ -23,6 +23,7 @@ The bootstrap (``core.bootstrap``) resamples respondents within group and phase,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -199,9 +200,11 @@ def savings(
     est: Estimate,
     assumptions: SavingsAssumptions = SavingsAssumptions(),
     progress: Progress | None = None,
+    columns: Mapping[str, np.ndarray] | None = None,
 ) -> Savings:
     """Savings per phase, combined and pooled, with net cost against the estimate's running cost
-    and the decision figures over the horizon."""
+    and the decision figures over the horizon. ``columns``: other integer columns of the respondents
+    to resample with the sickness cost (the outcomes: ``core.effectiveness``), from the same draws."""
     a = assumptions
     per_year = Decimal(12) / Decimal(a.recall_months)
     t = survey.table
@@ -216,7 +219,7 @@ def savings(
         by_basis[basis] = None if hourly is None else _Sums(t.sick_exact, hourly, a.hours_per_day).stats(keys, n_keys)
     present = sorted({t.phases[code] for code in np.unique(t.phase).tolist()}, key=natural_key)
     code_of = {phase: code for code, phase in enumerate(t.phases)}
-    boot = Bootstrap(sums.cost, keys, t.phases, a.bootstrap, a.seed, progress) if a.bootstrap > 0 else None
+    boot = Bootstrap(sums.cost, keys, t.phases, a.bootstrap, a.seed, progress, columns) if a.bootstrap > 0 else None
     phases = []
     for phase in present:
         k = code_of[phase] * len(GROUPS)

@@ -21,14 +21,16 @@ from sr_cost.excel.formulas import ref, sheet_name
 PROGRESS_ROWS = 5_000  # rows of the long tables written between two reports of progress
 SHEETS = ("Summary", "By LA", "Rounds", "Lines", "Unit costs", "Assumptions", "Checks")
 SAVINGS_SHEET = "Savings"  # goes after "Unit costs" when there is a survey (``savings.py``)
+EFFECT_SHEET = "Cost-effectiveness"  # after Savings when the survey has an outcome (``effectiveness.py``)
 
 
-def sheet_names(with_savings: bool) -> tuple[str, ...]:
-    """The workbook's sheets in order: ``Savings`` after ``Unit costs`` when there is a survey."""
+def sheet_names(with_savings: bool, with_effect: bool = False) -> tuple[str, ...]:
+    """The workbook's sheets in order: ``Savings`` after ``Unit costs`` when there is a survey, and
+    ``Cost-effectiveness`` after it when the survey has an outcome."""
     if not with_savings:
         return SHEETS
     at = SHEETS.index("Unit costs") + 1
-    return SHEETS[:at] + (SAVINGS_SHEET,) + SHEETS[at:]
+    return SHEETS[:at] + (SAVINGS_SHEET,) + ((EFFECT_SHEET,) if with_effect else ()) + SHEETS[at:]
 
 
 @dataclass
@@ -45,6 +47,7 @@ class Book:
     las: list[LaEstimate] = field(default_factory=list)
     savings: Savings | None = None
     more_checks: list[Recomputed] = field(default_factory=list)  # figures recomputed on sheet Savings
+    savings_cells: dict[tuple, tuple[str, int]] = field(default_factory=dict)  # figure key -> its formula on Savings
     streamed: list[excel_stream.Rows] | None = None  # a list: the long tables are written as XML, not cells
     progress: Progress | None = None  # told how writing the long tables goes (Step.writing)
     written: int = 0  # rows of the long tables written so far

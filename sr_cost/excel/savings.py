@@ -280,6 +280,7 @@ def savings_sheet(book: Book, ws) -> None:
             if shown in book.shown:  # a figure Summary shows (a payback beyond the horizon is words)
                 _recomputed(book, cells, shown, figure, fmt, p.phase)
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 18)
+    book.savings_cells = cells  # the cost-effectiveness sheet's formulas start from them
 
 
 def _recomputed(book: Book, cells: dict, key: tuple, figure: str, fmt: str, phase: str) -> None:

@@ -46,9 +46,10 @@ from sr_cost.core.progress import Progress
 from sr_cost.core.runs import EstimateRun
 from sr_cost.core.savings import Savings
 from sr_cost.excel import audit as excel_audit
+from sr_cost.excel import effectiveness as excel_effectiveness
 from sr_cost.excel import savings as excel_savings
 from sr_cost.excel import stream as excel_stream
-from sr_cost.excel.book import SAVINGS_SHEET, Book, sheet_names
+from sr_cost.excel.book import EFFECT_SHEET, SAVINGS_SHEET, Book, sheet_names
 from sr_cost.excel.cells import (
     BIG,
     BOLD,
@@ -102,7 +103,8 @@ def _build(book: Book) -> Book:
     book.round_no = {(r.la, r.phase, r.round): i for i, r in enumerate(run.estimate.rounds, start=1)}
     wb = book.wb
     wb.remove(wb.active)
-    sheets = {name: wb.create_sheet(name) for name in sheet_names(savings is not None)}
+    with_effect = savings is not None and run.cost_effectiveness is not None
+    sheets = {name: wb.create_sheet(name) for name in sheet_names(savings is not None, with_effect)}
     # Written in dependency order (values first, so Checks can point at them); shown in sheet order.
     _by_la_sheet(book, sheets["By LA"])
     _summary_sheet(book, sheets["Summary"])
@@ -112,6 +114,8 @@ def _build(book: Book) -> Book:
     excel_audit.rounds_sheet(book, sheets["Rounds"])
     if savings is not None:
         excel_savings.savings_sheet(book, sheets[SAVINGS_SHEET])
+    if with_effect:
+        excel_effectiveness.effectiveness_sheet(book, sheets[EFFECT_SHEET])
     excel_audit.checks_sheet(book, sheets["Checks"])
     for ws in wb.worksheets:
         print_setup(ws)

@@ -16,6 +16,7 @@ from decimal import Decimal
 import numpy as np
 
 from sr_cost.core.columns import joint_keys, label_codes, lookup
+from sr_cost.core.outcomes import STANDARD, Outcome, outcome_columns
 from sr_cost.core.respondents import GROUPS, Group, Respondents, StaffCount, Survey, SurveyRecords
 from sr_cost.core.unit_costs import AbsenceBasis, UnitCostTable, role_hourly_cost, salary_hourly_costs
 from sr_cost.errors import Problem, ProblemCollector
@@ -31,6 +32,7 @@ from sr_cost.inputs.cell_values import (
     text_problems,
 )
 from sr_cost.inputs.forms import SURVEY_SHEETS, FormsBundle
+from sr_cost.inputs.outcomes import outcome_data, read_outcomes
 from sr_cost.inputs.tables import RawTable, nonblank
 
 SURVEY_COLUMNS = ("la", "phase", "respondent", "group", "role", "salary", "sick_days", "rounds_attended")
@@ -56,10 +58,15 @@ def _count(raw: RawTable, row: int, column: str, value: object, problems: Proble
 
 
 def validate_survey(
-    bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBasis, agency_rate: Decimal | None = None
+    bundle: FormsBundle,
+    table: UnitCostTable,
+    basis: AbsenceBasis,
+    agency_rate: Decimal | None = None,
+    named: Outcome | None = None,
 ) -> Survey | None:
     """Validate ``survey`` and ``staff``; None when the forms have no (non-empty) survey. Whether
-    the staff counts match the cost forms is ``staff_coverage``'s question, asked once those are costed."""
+    the staff counts match the cost forms is ``staff_coverage``'s question, asked once those are costed.
+    ``named``: an outcome named on the command line (``--outcome``), read with the standard ones."""
     raw = bundle.tables.get("survey")
     problems = ProblemCollector()
     for problem in bundle.read_problems_of(SURVEY_SHEETS):
@@ -68,7 +75,8 @@ def validate_survey(
         problems.raise_if_errors()
         return None
     respondents: Respondents | None = None
-    if check_columns(raw, SURVEY_COLUMNS, ("la", "phase", "respondent", "group", "sick_days"), problems):
+    known = SURVEY_COLUMNS + outcome_columns(STANDARD + ((named,) if named else ()))
+    if check_columns(raw, known, ("la", "phase", "respondent", "group", "sick_days"), problems):
         if "role" not in raw.headers and "salary" not in raw.headers:
             problems.add(
                 raw.problem(
@@ -77,7 +85,7 @@ def validate_survey(
                 )
             )
         else:
-            respondents = _respondents(raw, table, basis, problems, agency_rate)
+            respondents = _respondents(raw, table, basis, problems, agency_rate, named)
     staff, if_uncosted = _staff(bundle, problems)
     # a phase needs both groups for a saving
     if respondents is None:
@@ -192,7 +200,12 @@ def staff_coverage(survey: Survey, cost_la_phases: set[tuple[str, str]]) -> Surv
 
 
 def _respondents(
-    raw: RawTable, table: UnitCostTable, basis: AbsenceBasis, problems: ProblemCollector, agency_rate: Decimal | None
+    raw: RawTable,
+    table: UnitCostTable,
+    basis: AbsenceBasis,
+    problems: ProblemCollector,
+    agency_rate: Decimal | None,
+    outcome: Outcome | None,
 ) -> Respondents:
     """Every respondent, checked column by column: each distinct value is looked at once."""
     cols = raw.columns
@@ -388,6 +401,7 @@ def _respondents(
             fix="Give the respondent's salary, or use --absence-basis unit-cost",
         ),
     )
+    outcomes = read_outcomes(raw, found, outcome, problems)
     found.report(problems)
     keep = np.flatnonzero(~found.bad)
     role_text = [r.role if r is not None else (t or None) for t, r in zip(labels, roles)]
@@ -425,4 +439,5 @@ def _respondents(
         row=kept["row"],
         make=SurveyRecords(kept, hourly, las, phases, ids, role_text, salaries, sick, attended, raw.file, raw.sheet),
         bases=bases,
+        outcomes=outcome_data(outcomes, keep),
     )

@@ -319,9 +319,6 @@ def report_from(run: ReportRun, est: Payload, cmp: Payload | None, ce_points: di
         a, b = (mode_label(o["label"]) for o in cmp["options"])
         summary.append(Section(f"{a.capitalize()} against {b}", (cmp["summary"],)))
     summary.append(_savings_section(run, est))
-    ce = ce_sentences(est)
-    if ce:
-        summary.append(Section("What a point of wellbeing costs", bullets=tuple(ce)))
     moves = _moves(run, cmp)
     if moves is not None:
         summary.append(moves)
@@ -329,7 +326,10 @@ def report_from(run: ReportRun, est: Payload, cmp: Payload | None, ce_points: di
     if cmp is not None:
         chart_list += [pair_chart(cmp), *tornado_charts(cmp)]
     chart_list += ce_charts(est, ce_points)
-    body = [
+    ce = ce_sentences(est)
+    # the cost-effectiveness opens page two: page one (one A4 page) keeps the cost and saving's answer
+    body = [Section("What a point of wellbeing costs", bullets=tuple(ce))] if ce else []
+    body += [
         Section("Charts", charts=tuple(chart_list)),
         Section("Cost by LA", tables=(_la_table(est), _phase_table(est))),
     ]
