@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,10 +24,15 @@ from sr_cost.core.runs import CompareRun, EstimateRun
 from sr_cost.core.savings import Progress, SavingsAssumptions, savings
 from sr_cost.core.unit_costs import Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
 from sr_cost.errors import DataError, Problem, UsageError
+from sr_cost.inputs import forms as forms_files
+from sr_cost.inputs import unit_costs as unit_cost_files
 from sr_cost.inputs.form_lines import validate_cost_forms
-from sr_cost.inputs.forms import read_forms
+from sr_cost.inputs.forms import SHEETS, read_forms
+from sr_cost.inputs.labels import check_labels
 from sr_cost.inputs.survey import staff_coverage, validate_survey
 from sr_cost.inputs.unit_costs import build_table, load_table
+
+MOST_MILEAGE_RATE = Decimal(100)  # [£/mile] the most --mileage-rate may be (HMRC's rate is £0.45)
 
 
 @contextmanager
@@ -45,6 +51,27 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _check_options(rounds_per_year: int, mileage_rate: Decimal, a: SavingsAssumptions) -> None:
+    if rounds_per_year < 1:
+        raise UsageError(f"--rounds-per-year must be at least 1 (got {rounds_per_year})")
+    if a.hours_per_day <= 0 or a.hours_per_day > 24:
+        raise UsageError(f"--hours-per-day must be more than 0 and at most 24 (got {a.hours_per_day})")
+    if not 1 <= a.recall_months <= 120:
+        raise UsageError(f"--recall-months must be from 1 to 120 (got {a.recall_months})")
+    if a.bootstrap < 0:
+        raise UsageError(f"--bootstrap must be 0 (off) or more (got {a.bootstrap})")
+    if not 0 <= mileage_rate <= MOST_MILEAGE_RATE:
+        raise UsageError(f"--mileage-rate must be from 0 to {MOST_MILEAGE_RATE} [£/mile] (got {mileage_rate})")
+
+
+def check_sheets(sheets: dict[str, str] | None) -> dict[str, str]:
+    """``--sheet`` names: each a form of the forms set."""
+    for form in sheets or {}:
+        if form not in SHEETS:
+            raise UsageError(f"--sheet {form}=...: '{form}' is not a form (the forms are {', '.join(SHEETS)})")
+    return dict(sheets or {})
+
+
 def run_estimate(
     forms: str | Path,
     *,
@@ -56,53 +83,154 @@ def run_estimate(
     savings_assumptions: SavingsAssumptions = SavingsAssumptions(),
     progress: Progress | None = None,
     require_survey: bool = False,
+    sheets: dict[str, str] | None = None,
+    merge_labels: bool = False,
 ) -> EstimateRun:
     """Read and validate the forms, and cost them; with a survey, work out the savings too.
-    Raises DataError with every problem found."""
-    if rounds_per_year < 1:
-        raise UsageError(f"--rounds-per-year must be at least 1 (got {rounds_per_year})")
-    a = savings_assumptions
-    if a.hours_per_day <= 0 or a.hours_per_day > 24:
-        raise UsageError(f"--hours-per-day must be more than 0 and at most 24 (got {a.hours_per_day})")
-    if not 1 <= a.recall_months <= 120:
-        raise UsageError(f"--recall-months must be from 1 to 120 (got {a.recall_months})")
-    if a.bootstrap < 0:
-        raise UsageError(f"--bootstrap must be 0 (off) or more (got {a.bootstrap})")
-    if mileage_rate < 0:
-        raise UsageError(f"--mileage-rate must be zero or more (got {mileage_rate})")
-    table = unit_cost_table(unit_costs, params)
-    # every problem at once: the survey's too when the cost forms have some
+    ``sheets``: form -> the sheet (or file) that holds it, where its name is not the form's
+    (``--sheet``; an empty name: the forms have no such form). ``merge_labels``: count labels that
+    differ only by case, spacing or leading zeros as one. Raises DataError with every problem found
+    (the unit-cost table's and every form file's)."""
     problems: list[Problem] = []
-    with _no_cyclic_gc():
-        bundle = read_forms(Path(forms), encoding=encoding)
-        try:
-            cost_forms = validate_cost_forms(bundle, table)
-            result = estimate(cost_forms, Assumptions(rounds_per_year=rounds_per_year, mileage_rate=mileage_rate))
-        except DataError as error:
-            problems += error.problems
-        try:
-            survey = validate_survey(bundle, table, a.absence_basis)
-        except DataError as error:
-            problems += error.problems
-        else:
-            if problems and survey is not None:
-                problems += survey.warnings
+    (run,) = _runs(
+        [forms],
+        problems,
+        unit_costs=unit_costs,
+        params=params,
+        rounds_per_year=rounds_per_year,
+        mileage_rate=mileage_rate,
+        encoding=encoding,
+        savings_assumptions=savings_assumptions,
+        progress=progress,
+        sheets=sheets,
+        merge_labels=merge_labels,
+    )
     if problems:
         raise DataError(problems)
-    if survey is not None:
-        survey = staff_coverage(survey, {(la.la, la.phase) for la in result.las})
-    if survey is None and require_survey:
+    if run.survey is None and require_survey:
         raise DataError(
             Problem(
-                file=bundle.path,
+                file=run.forms.path,
                 sheet="survey",
                 message="the forms have no survey (or it is empty)",
                 fix="Add a 'survey' sheet (or survey.csv) with one row per respondent, and a 'staff' "
                 "sheet with the staff randomised per LA and phase",
             )
         )
+    return run
+
+
+def _runs(
+    paths: list[str | Path],
+    problems: list[Problem],
+    *,
+    unit_costs: str | Path | None = None,
+    params: str | Path | None = None,
+    rounds_per_year: int = DEFAULT_ROUNDS_PER_YEAR,
+    mileage_rate: Decimal = DEFAULT_MILEAGE_RATE,
+    encoding: str = "utf-8-sig",
+    savings_assumptions: SavingsAssumptions = SavingsAssumptions(),
+    progress: Progress | None = None,
+    sheets: dict[str, str] | None = None,
+    merge_labels: bool = False,
+) -> list[EstimateRun | None]:
+    """The runs of one or more forms sets priced with one unit-cost table (None for a set with
+    problems); every problem of the table and of every set is added to ``problems``."""
+    _check_options(rounds_per_year, mileage_rate, savings_assumptions)
+    sheets = check_sheets(sheets)
+    table = _table_or_problems(unit_costs, params, problems)
+    assumptions = Assumptions(rounds_per_year=rounds_per_year, mileage_rate=mileage_rate)
+    return [
+        _estimate(
+            Path(path),
+            table,
+            problems,
+            assumptions,
+            savings_assumptions,
+            encoding=encoding,
+            progress=progress,
+            sheets=sheets,
+            merge_labels=merge_labels,
+        )
+        for path in paths
+    ]
+
+
+def _table_or_problems(
+    unit_costs: str | Path | None, params: str | Path | None, problems: list[Problem]
+) -> UnitCostTable | None:
+    """The unit-cost table, or None with its problems added to ``problems`` (the forms are checked
+    all the same, so that every problem is reported at once)."""
+    try:
+        return unit_cost_table(unit_costs, params)
+    except DataError as error:
+        problems += error.problems
+        return None
+
+
+def _estimate(
+    forms: Path,
+    table: UnitCostTable | None,
+    problems: list[Problem],
+    assumptions: Assumptions,
+    a: SavingsAssumptions,
+    *,
+    encoding: str,
+    progress: Progress | None,
+    sheets: dict[str, str],
+    merge_labels: bool,
+) -> EstimateRun | None:
+    """One forms set read, checked and costed (with its savings); None when there were problems,
+    which are added to ``problems`` (every one: the forms' and the survey's, with their warnings),
+    as when there were some before (``table`` None: the unit-cost table's)."""
+    had = len(problems)
+    with _no_cyclic_gc():
+        try:
+            bundle = read_forms(forms, encoding=encoding, names=sheets)
+        except DataError as error:
+            problems += error.problems
+            return None
+        bundle, label_problems = check_labels(bundle, merge=merge_labels)
+        problems += [p for p in label_problems if p.severity == "error"]
+        warnings = [p for p in label_problems if p.severity != "error"]
+        cost_forms = survey = result = None
+        try:
+            cost_forms = validate_cost_forms(bundle, table)
+            cost_forms = replace(cost_forms, warnings=tuple(warnings) + cost_forms.warnings)
+            if table is not None and len(problems) == had:
+                result = estimate(cost_forms, assumptions)
+        except DataError as error:
+            problems += error.problems + warnings
+        try:
+            survey = validate_survey(bundle, table, a.absence_basis, a.recall_months)
+        except DataError as error:
+            problems += error.problems
+        else:
+            if len(problems) > had and survey is not None:
+                problems += survey.warnings
+    if len(problems) > had or table is None or result is None:
+        if cost_forms is not None and len(problems) > had:
+            problems += cost_forms.warnings
+        return None
+    if survey is not None:
+        survey = staff_coverage(survey, {(la.la, la.phase) for la in result.las})
     result_savings = savings(survey, result, a, progress) if survey else None
     return EstimateRun(table=table, forms=cost_forms, estimate=result, survey=survey, savings=result_savings)
+
+
+def input_files(
+    forms: list[str | Path],
+    *,
+    unit_costs: str | Path | None = None,
+    params: str | Path | None = None,
+    index: str | Path | None = None,
+    sheets: dict[str, str] | None = None,
+) -> list[Path]:
+    """Every file a command reads (the forms' files, the unit-cost table and its parameters, the
+    price index): an output must not be one of them."""
+    found = [f for path in forms for f in forms_files.input_files(Path(path), sheets)]
+    found += unit_cost_files.input_files(Path(unit_costs) if unit_costs else None, Path(params) if params else None)
+    return found + ([Path(index)] if index is not None else [])
 
 
 def run_compare(
@@ -141,9 +269,22 @@ def run_compare(
         raise UsageError("--index and --uplift need --uplift-to YEAR (the price year to re-price to)")
     if uplift_to is not None and uplift_pct is None and index is None:
         raise UsageError("--uplift-to needs --index FILE (a year,index price index) or --uplift PCT (a yearly rate)")
-    price_index = load_index(Path(index)) if index is not None else None
+    if not 0 <= discount_rate_pct <= 100:
+        raise UsageError(f"--discount-rate must be from 0 to 100 [% a year] (got {discount_rate_pct})")
+    if uplift_pct is not None and not 0 <= uplift_pct <= 100:
+        raise UsageError(f"--uplift must be from 0 to 100 [% a year] (got {uplift_pct})")
+    # every problem at once: the price index's, the unit-cost table's and both forms sets'
+    problems: list[Problem] = []
+    price_index = None
+    if index is not None:
+        try:
+            price_index = load_index(Path(index))
+        except DataError as error:
+            problems += error.problems
     paths = [forms] if forms_b is None else [forms, forms_b]
-    runs = tuple(run_estimate(f, **estimate_options) for f in paths)
+    runs = tuple(_runs(paths, problems, **estimate_options))
+    if problems:
+        raise DataError(problems)
     table = runs[0].table
     if uplift_to is None:
         uplift = no_uplift(table.price_year)

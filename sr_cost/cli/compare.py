@@ -11,12 +11,14 @@ from sr_cost.cli.common import (
     ABSENCE_BASIS_OPT,
     BOOTSTRAP_OPT,
     HOURS_PER_DAY_OPT,
+    MERGE_LABELS_OPT,
     MILEAGE_RATE_OPT,
     OUTPUT_HELP,
     PARAMS_OPT,
     RECALL_MONTHS_OPT,
     ROUNDS_PER_YEAR_OPT,
     SEED_OPT,
+    SHEET_OPT,
     UNIT_COSTS_OPT,
     check_excel,
     check_output,
@@ -24,6 +26,7 @@ from sr_cost.cli.common import (
     emit,
     reported,
     savings_assumptions,
+    sheet_names,
 )
 from sr_cost.core.unit_costs import AbsenceBasis
 
@@ -98,6 +101,8 @@ def compare_cmd(
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
+    sheet: list[str] | None = SHEET_OPT,
+    merge_labels: bool = MERGE_LABELS_OPT,
 ) -> None:
     """The commissioner's view: in-person against virtual rounds (or two phases, or two forms sets)
     side by side, per round, per attendee, a year and over the planning horizon at present value,
@@ -107,16 +112,17 @@ def compare_cmd(
     Example: sr-cost compare examples/trial --sensitivity --excel compare.xlsx
     """
     with reported():
-        from sr_cost.api import run_compare
+        from sr_cost.api import input_files, run_compare
         from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
         from sr_cost.outputs import json_compare, json_csv
         from sr_cost.outputs.progress import progress_bar
 
-        inputs = (
-            [forms] + ([forms_b] if forms_b else []) + ([unit_costs] if unit_costs else []) + ([index] if index else [])
+        sheets = sheet_names(sheet)
+        inputs = input_files(
+            [forms] + ([forms_b] if forms_b else []), unit_costs=unit_costs, params=params, index=index, sheets=sheets
         )
         check_output(output, inputs)
-        check_excel(excel, inputs + ([output] if output else []))
+        check_excel(excel, inputs, output)
         rate = decimal_option(mileage_rate, "--mileage-rate")
         assumptions = savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed)
         with progress_bar("bootstrap") as progress:
@@ -139,16 +145,18 @@ def compare_cmd(
                 encoding=encoding,
                 savings_assumptions=assumptions,
                 progress=progress,
+                sheets=sheets,
+                merge_labels=merge_labels,
             )
         if run.warnings:
             from sr_cost.outputs.terminal import print_warnings
 
             print_warnings(run.warnings)
+        workbook = None
         if excel is not None:
-            from sr_cost.excel.compare import write_compare_workbook
+            from sr_cost.excel.compare import compare_workbook_writer
 
-            write_compare_workbook(excel, run)
-            typer.echo(f"Wrote {excel}", err=True)
+            workbook = (excel, compare_workbook_writer(run))
         text = json_csv.to_json(json_compare.compare_to_dict(run)) if fmt is CompareFormat.json else None
 
         def render(console):
@@ -156,4 +164,4 @@ def compare_cmd(
 
             print_compare(run.comparison, console)
 
-        emit(text, output, render)
+        emit(text, output, render, workbook)

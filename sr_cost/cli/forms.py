@@ -12,12 +12,14 @@ from sr_cost.cli.common import (
     ENCODING_OPT,
     FORMS_HELP,
     HOURS_PER_DAY_OPT,
+    MERGE_LABELS_OPT,
     MILEAGE_RATE_OPT,
     OUTPUT_HELP,
     PARAMS_OPT,
     RECALL_MONTHS_OPT,
     ROUNDS_PER_YEAR_OPT,
     SEED_OPT,
+    SHEET_OPT,
     UNIT_COSTS_HELP,
     UNIT_COSTS_OPT,
     OutputFormat,
@@ -28,6 +30,7 @@ from sr_cost.cli.common import (
     emit,
     reported,
     savings_assumptions,
+    sheet_names,
 )
 from sr_cost.core.unit_costs import AbsenceBasis
 
@@ -43,18 +46,22 @@ def _run_forms(
     assumptions,
     output: Path | None,
     excel: Path | None,
+    sheet: list[str] | None,
+    merge_labels: bool,
     *,
     require_survey: bool,
 ):
-    """What `estimate` and `savings` share: refuse outputs that are inputs, cost the forms (with the
-    savings when there is a survey), show the warnings and write the workbook."""
-    from sr_cost.api import run_estimate
+    """What `estimate` and `savings` share: refuse outputs that are not files or are inputs, cost
+    the forms (with the savings when there is a survey), show the warnings. Returns the run and
+    the workbook to write (path and writer), if any: ``emit`` writes every output together."""
+    from sr_cost.api import input_files, run_estimate
     from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
     from sr_cost.outputs.progress import progress_bar
 
-    inputs = [forms] + ([unit_costs] if unit_costs else [])
+    sheets = sheet_names(sheet)
+    inputs = input_files([forms], unit_costs=unit_costs, params=params, sheets=sheets)
     check_output(output, inputs)
-    check_excel(excel, inputs + ([output] if output else []))
+    check_excel(excel, inputs, output)
     rate = decimal_option(mileage_rate, "--mileage-rate")
     with progress_bar("bootstrap") as progress:
         run = run_estimate(
@@ -67,17 +74,18 @@ def _run_forms(
             savings_assumptions=assumptions,
             progress=progress,
             require_survey=require_survey,
+            sheets=sheets,
+            merge_labels=merge_labels,
         )
     if run.warnings:
         from sr_cost.outputs.terminal import print_warnings
 
         print_warnings(run.warnings)
-    if excel is not None:
-        from sr_cost.excel.workbook import write_workbook
+    if excel is None:
+        return run, None
+    from sr_cost.excel.workbook import workbook_writer
 
-        write_workbook(excel, run, command=command_line(ctx), savings=run.savings)
-        typer.echo(f"Wrote {excel}", err=True)
-    return run
+    return run, (excel, workbook_writer(run, command=command_line(ctx), savings=run.savings))
 
 
 def estimate_cmd(
@@ -101,6 +109,8 @@ def estimate_cmd(
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
+    sheet: list[str] | None = SHEET_OPT,
+    merge_labels: bool = MERGE_LABELS_OPT,
 ) -> None:
     """Cost Schwartz Rounds from the economic forms: set-up cost, cost per round by component,
     cost per attendee and annual cost, per LA and phase, by mode, per phase and overall. With a
@@ -111,7 +121,7 @@ def estimate_cmd(
     with reported():
         from sr_cost.outputs import json_csv
 
-        run = _run_forms(
+        run, workbook = _run_forms(
             ctx,
             forms,
             unit_costs,
@@ -122,6 +132,8 @@ def estimate_cmd(
             savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
             output,
             excel,
+            sheet,
+            merge_labels,
             require_survey=False,
         )
         if fmt is OutputFormat.json:
@@ -139,7 +151,7 @@ def estimate_cmd(
                 console.print()  # the savings' tables start apart from the estimate's closing note
                 terminal_estimate.print_savings(run.savings, console)
 
-        emit(text, output, render)
+        emit(text, output, render, workbook)
 
 
 def savings_cmd(
@@ -166,6 +178,8 @@ def savings_cmd(
         "Table 21 and the annual figures by formula.",
     ),
     encoding: str = ENCODING_OPT,
+    sheet: list[str] | None = SHEET_OPT,
+    merge_labels: bool = MERGE_LABELS_OPT,
 ) -> None:
     """Sickness-absence savings (report Table 21), net annual cost, break-even sick days, and
     bootstrap intervals that say how sure anyone can be.
@@ -175,7 +189,7 @@ def savings_cmd(
     with reported():
         from sr_cost.outputs import json_csv
 
-        run = _run_forms(
+        run, workbook = _run_forms(
             ctx,
             forms,
             unit_costs,
@@ -186,6 +200,8 @@ def savings_cmd(
             savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
             output,
             excel,
+            sheet,
+            merge_labels,
             require_survey=True,
         )
         if fmt is OutputFormat.json:
@@ -200,7 +216,7 @@ def savings_cmd(
 
             print_savings(run.savings, console)
 
-        emit(text, output, render)
+        emit(text, output, render, workbook)
 
 
 def template_cmd(
@@ -221,10 +237,10 @@ def template_cmd(
     Example: sr-cost template forms.xlsx --example
     """
     with reported():
-        from sr_cost.api import unit_cost_table
+        from sr_cost.api import input_files, unit_cost_table
         from sr_cost.excel.template import write_template
 
-        check_excel(path, [unit_costs] if unit_costs else [])
+        check_excel(path, input_files([], unit_costs=unit_costs) if unit_costs else [])
         write_template(path, unit_cost_table(unit_costs), example=example)
         typer.echo(
             f"Wrote {path}" + (" (with an example)" if example else "") + f": fill it in, then run "

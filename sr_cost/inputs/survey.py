@@ -19,6 +19,7 @@ from sr_cost.core.respondents import GROUPS, Group, Respondents, StaffCount, Sur
 from sr_cost.core.unit_costs import AbsenceBasis, UnitCostTable, role_hourly_cost, salary_hourly_costs
 from sr_cost.errors import Problem, ProblemCollector
 from sr_cost.inputs.cell_values import (
+    Bound,
     FoundProblems,
     check_columns,
     is_total,
@@ -34,10 +35,19 @@ from sr_cost.inputs.tables import RawTable
 
 SURVEY_COLUMNS = ("la", "phase", "respondent", "group", "role", "salary", "sick_days", "rounds_attended")
 STAFF_COLUMNS = ("la", "phase", "intervention_staff", "control_staff")
+SALARY_BOUND = Bound(Decimal(10_000_000), "a year a salary may be", money=True)
+ROUNDS_ATTENDED_BOUND = Bound(Decimal(1_000), "rounds a respondent may have attended")
+STAFF_BOUND = Bound(Decimal(1_000_000), "staff an LA's phase may count")
+WORKING_DAYS_A_YEAR = Decimal(261)  # [days/year] weekdays: 5 a week, 52.2 weeks
+
+
+def most_sick_days(recall_months: int) -> Decimal:
+    """The working days in the recall period [days]: no one is off sick on more of them."""
+    return WORKING_DAYS_A_YEAR * recall_months / 12
 
 
 def _count(raw: RawTable, row: int, column: str, value: object, problems: ProblemCollector) -> int | None:
-    number = number_in_row(raw, row, column, value, problems, default=Decimal(0))
+    number = number_in_row(raw, row, column, value, problems, default=Decimal(0), bound=STAFF_BOUND)
     if number is None:
         return None
     if number != number.to_integral_value():
@@ -54,9 +64,13 @@ def _count(raw: RawTable, row: int, column: str, value: object, problems: Proble
     return int(number)
 
 
-def validate_survey(bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBasis) -> Survey | None:
+def validate_survey(
+    bundle: FormsBundle, table: UnitCostTable | None, basis: AbsenceBasis, recall_months: int = 6
+) -> Survey | None:
     """Validate ``survey`` and ``staff``; None when the forms have no (non-empty) survey. Whether
-    the staff counts match the cost forms is ``staff_coverage``'s question, asked once those are costed."""
+    the staff counts match the cost forms is ``staff_coverage``'s question, asked once those are costed.
+    ``table`` None: the unit-cost table could not be read (its problems are reported with these),
+    so roles are not checked against it. ``recall_months``: the period the sick days cover [months]."""
     raw = bundle.tables.get("survey")
     problems = ProblemCollector()
     for problem in bundle.read_problems_of(SURVEY_SHEETS):
@@ -74,7 +88,7 @@ def validate_survey(bundle: FormsBundle, table: UnitCostTable, basis: AbsenceBas
                 )
             )
         else:
-            respondents = _respondents(raw, table, basis, problems)
+            respondents = _respondents(raw, table, basis, recall_months, problems)
     staff: list[StaffCount] = []
     if_uncosted: list[Problem] = []
     staff_raw = bundle.tables.get("staff")
@@ -161,7 +175,9 @@ def staff_coverage(survey: Survey, cost_la_phases: set[tuple[str, str]]) -> Surv
     return replace(survey, warnings=survey.warnings + missing) if missing else survey
 
 
-def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis, problems: ProblemCollector) -> Respondents:
+def _respondents(
+    raw: RawTable, table: UnitCostTable | None, basis: AbsenceBasis, recall_months: int, problems: ProblemCollector
+) -> Respondents:
     """Every respondent, checked column by column: each distinct value is looked at once."""
     cols = raw.columns
     line = cols.line
@@ -246,7 +262,9 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis, probl
         ),
     )
 
-    def numbers(order: int, column: str, places: int | None, whole: bool = False) -> tuple[np.ndarray, list]:
+    def numbers(
+        order: int, column: str, places: int | None, bound: Bound, whole: bool = False
+    ) -> tuple[np.ndarray, list]:
         """Each distinct value parsed once; None for a blank cell."""
         col = cols.get(column)
         header = raw.headers.get(column, column)
@@ -254,13 +272,18 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis, probl
         for u, issue, (number, error) in zip(
             col.uniques,
             text_problems(col.uniques),
-            parse_cells(col.uniques, column, header, default=None, places=places),
+            parse_cells(col.uniques, column, header, default=None, places=places, bound=bound),
         ):
             if issue is not None:
                 parsed.append((None, (f"{column} {issue[0]}", issue[1], issue[2])))
                 continue
             if error is None and whole and number is not None and number != number.to_integral_value():
                 error = (f"{column} is not a whole number", "Write a whole number of rounds")
+            if error is None and column == "salary" and number is not None and number == 0:
+                error = (
+                    "salary is £0, which would make the respondent's sick days cost only overheads",
+                    "Write the respondent's annual salary, or leave it blank to use the role's unit cost",
+                )
             parsed.append(
                 (number if error is None else None, None if error is None else (error[0], error[1], shown(u)))
             )
@@ -278,7 +301,11 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis, probl
         )
         return col.codes, [n for n, _ in parsed]
 
-    sick_codes, sick = numbers(15, "sick_days", None)
+    sick_bound = Bound(
+        most_sick_days(recall_months),
+        f"working days in the {recall_months}-month recall period (5 days a week; --recall-months sets the period)",
+    )
+    sick_codes, sick = numbers(15, "sick_days", None, sick_bound)
     sick_blank = cols.get("sick_days").blank()
     found.add(
         16,
@@ -290,12 +317,15 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis, probl
             fix="Write the days off sick in the recall period (0 if none)",
         ),
     )
-    salary_codes, salaries = numbers(17, "salary", 2)
-    attended_codes, attended = numbers(18, "rounds_attended", None, whole=True)
+    salary_codes, salaries = numbers(17, "salary", 2, SALARY_BOUND)
+    attended_codes, attended = numbers(18, "rounds_attended", None, ROUNDS_ATTENDED_BOUND, whole=True)
     salary_blank = cols.get("salary").blank()
     col, labels = text["role"]
-    roles = [table.find(t) if t else None for t in labels]
-    unknown = lookup([bool(t) and r is None for t, r in zip(labels, roles)], col.codes, dtype=bool) & salary_blank
+    roles = [table.find(t) if t and table is not None else None for t in labels]
+    unknown = (
+        lookup([bool(t) and r is None and table is not None for t, r in zip(labels, roles)], col.codes, dtype=bool)
+        & salary_blank
+    )
     found.add(
         19,
         unknown,
@@ -324,11 +354,14 @@ def _respondents(raw: RawTable, table: UnitCostTable, basis: AbsenceBasis, probl
     width = len(salaries) + 1
     distinct, pair_code = np.unique(role_codes[ok].astype(np.int64) * width + salary_codes[ok], return_inverse=True)
     # a salary's hourly cost does not depend on the role: every distinct salary's, in one pass
-    needed = [s for s in np.unique(distinct % width).tolist() if salaries[s] is not None]
+    needed = [s for s in np.unique(distinct % width).tolist() if salaries[s] is not None and table is not None]
     by_salary = dict(zip(needed, salary_hourly_costs([salaries[s] for s in needed], table, basis)))
     hourly: list[tuple[Decimal, str] | None] = []
     for pair in distinct.tolist():
         r_code, s_code = divmod(pair, width)
+        if table is None:  # no table to price them with: its own problems are reported
+            hourly.append((Decimal(0), ""))
+            continue
         hourly.append(
             by_salary[s_code] if salaries[s_code] is not None else role_hourly_cost(roles[r_code], table, basis)
         )

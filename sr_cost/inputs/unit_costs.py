@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from sr_cost.core.unit_costs import Params, Source, UnitCost, UnitCostTable, derive, role_key
 from sr_cost.errors import DataError, Problem, ProblemCollector
-from sr_cost.inputs.files import read_table, sha256_of
+from sr_cost.inputs.files import InputBytes, read_input, read_table
 from sr_cost.inputs.tables import RawRow, RawTable, nonblank
 from sr_cost.money import parse_number
 
@@ -40,13 +40,20 @@ def bundled_dir() -> Path:
 # the range each parameter may take; what it is and its unit are ``Params``' own docs
 LIMITS = {
     "employer_ni_rate": {"ge": 0, "le": 1},
-    "ni_secondary_threshold_per_week_gbp": {"ge": 0},
-    "days_per_year": {"gt": 0},
+    "ni_secondary_threshold_per_week_gbp": {"ge": 0, "le": 10_000},
+    "days_per_year": {"ge": 1, "le": 366},
     "superannuation_rate": {"ge": 0, "le": 1},
-    "direct_overheads_rate": {"ge": 0},
-    "indirect_overheads_rate": {"ge": 0},
-    "capital_overheads_gbp": {"ge": 0},
-    "working_hours_per_year": {"gt": 0},
+    "direct_overheads_rate": {"ge": 0, "le": 10},
+    "indirect_overheads_rate": {"ge": 0, "le": 10},
+    "capital_overheads_gbp": {"ge": 0, "le": 1_000_000},
+    "working_hours_per_year": {"ge": 1, "le": 8_784},
+}
+# the most a figure of a unit-cost table may be [£ a year, £ an hour]
+MOST = {
+    "salary": Decimal(10_000_000),
+    "on_costs": Decimal(10_000_000),
+    "overheads": Decimal(10_000_000),
+    "unit_cost_hour": Decimal(10_000),
 }
 
 
@@ -92,18 +99,15 @@ class ParamsFile(BaseModel):
     parameters: ParamsModel = ParamsModel()
 
 
-def load_params(path: Path) -> ParamsFile:
+def load_params(path: Path, given: InputBytes | None = None) -> ParamsFile:
+    """The parameters TOML file (``given``: its bytes, when already read)."""
     display = str(path)
+    given = given or read_input(path, fix="Check the path of the parameters file")
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle, parse_float=Decimal)
-    except OSError as exc:
+        data = tomllib.loads(given.data.decode("utf-8"), parse_float=Decimal)
+    except UnicodeDecodeError:
         raise DataError(
-            Problem(
-                file=display,
-                message=f"cannot be read: {exc.strerror or exc}",
-                fix="Check the path of the parameters file",
-            )
+            Problem(file=display, message="is not UTF-8 text", fix="Save it as UTF-8 (TOML files are UTF-8)")
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise DataError(
@@ -131,33 +135,70 @@ def default_table_path() -> Path:
     return bundled_dir() / DEFAULT_TABLE
 
 
+def params_path_for(path: Path | None, params_path: Path | None) -> Path | None:
+    """The parameters file of a table: ``params_path``, else the TOML file beside the table with
+    the same stem, else None (the 2019 defaults)."""
+    if params_path is not None:
+        return params_path
+    beside = (path or default_table_path()).with_suffix(".toml")
+    return beside if beside.is_file() else None
+
+
+def input_files(path: Path | None, params_path: Path | None) -> list[Path]:
+    """The files a table is read from: the table and its parameters file (an output must not be one)."""
+    table = path or default_table_path()
+    params = params_path_for(table, params_path)
+    return [table] + ([params] if params is not None else [])
+
+
+def _read_params(params_path: Path | None, problems: list[Problem]) -> tuple[ParamsFile, str | None]:
+    """The parameters and the SHA-256 of their file; the defaults when there is none, or when it
+    has problems (added to ``problems``, so the table's are found too)."""
+    if params_path is None:
+        return ParamsFile(), None
+    try:
+        given = read_input(params_path, fix="Check the path of the parameters file")
+        return load_params(params_path, given), given.sha256
+    except DataError as error:
+        problems.extend(error.problems)
+        return ParamsFile(), None
+
+
 def load_table(path: Path | None = None, params_path: Path | None = None) -> UnitCostTable:
-    """Load and validate a unit-cost table (CSV or XLSX).
+    """Load and validate a unit-cost table (CSV or XLSX); every problem of the table and of its
+    parameters at once.
 
     Parameters come from ``params_path``, else a TOML file beside the table with the same stem,
     else the 2019 defaults. A table that gives only ``role,salary`` has the rest derived.
     """
     path = path or default_table_path()
-    if params_path is None:
-        beside = path.with_suffix(".toml")
-        params_path = beside if beside.is_file() else None
-    params_file = load_params(params_path) if params_path else ParamsFile()
-    raw = read_table(path)
-    roles = validate_table(raw, params_file.parameters.to_core())
+    params_path = params_path_for(path, params_path)
+    problems: list[Problem] = []
+    params_file, params_sha256 = _read_params(params_path, problems)
+    roles: tuple[UnitCost, ...] = ()
+    given = None
+    try:
+        given = read_input(path)
+        roles = validate_table(read_table(path, given=given), params_file.parameters.to_core())
+    except DataError as error:
+        problems.extend(error.problems)
+    if problems:
+        raise DataError(problems)
     return UnitCostTable(
         path=str(path),
-        sha256=sha256_of(path),
+        sha256=given.sha256,
         source=params_file.source.to_core(),
         params=params_file.parameters.to_core(),
         params_path=str(params_path) if params_path else "(built-in 2019 defaults)",
         roles=roles,
-        params_sha256=sha256_of(params_path) if params_path else None,
+        params_sha256=params_sha256,
     )
 
 
 def _number(
     raw: RawTable, row: int, column: str, value: object, problems: ProblemCollector, *, places: int | None = 2
 ) -> Decimal | None:
+    """An amount of the table, at most ``MOST[column]``; a salary more than £0."""
     try:
         number = parse_number(value, max_places=places)
     except ValueError as exc:
@@ -175,6 +216,31 @@ def _number(
         problems.add(
             raw.problem(
                 f"{column} is negative", row=row, column=column, value=value, fix="Amounts must be zero or more"
+            )
+        )
+        return None
+    if number > MOST[column]:
+        problems.add(
+            raw.problem(
+                f"{column} is more than the £{MOST[column]:,} sr-cost takes",
+                row=row,
+                column=column,
+                value=value,
+                fix=f"Check the value: {column} is in pounds "
+                + ("an hour" if column == "unit_cost_hour" else "a year")
+                + " (a slip of the keyboard, or a figure in the wrong column?)",
+            )
+        )
+        return None
+    if column == "salary" and number == 0:
+        problems.add(
+            raw.problem(
+                "salary is £0",
+                row=row,
+                column=column,
+                value=value,
+                fix="Write the role's annual salary (or leave it blank and give on_costs, overheads and "
+                "unit_cost_hour)",
             )
         )
         return None
@@ -273,8 +339,12 @@ def validate_table(raw: RawTable, params: Params) -> tuple[UnitCost, ...]:
 
 def build_table(salaries: Path, params_path: Path | None = None) -> UnitCostTable:
     """A full table from ``role,salary`` rows (an authority's own pay scales)."""
-    params_file = load_params(params_path) if params_path else ParamsFile()
-    raw = read_table(salaries)
+    problems: list[Problem] = []
+    params_file, params_sha256 = _read_params(params_path, problems)
+    if problems:
+        raise DataError(problems)
+    given = read_input(salaries)
+    raw = read_table(salaries, given=given)
     if "salary" not in raw.headers:
         raise DataError(raw.problem("missing column: salary", fix="Give the columns role,salary"))
     # everything is derived from salary: any other columns the file has are ignored
@@ -288,10 +358,10 @@ def build_table(salaries: Path, params_path: Path | None = None) -> UnitCostTabl
     roles = validate_table(stripped, params_file.parameters.to_core())
     return UnitCostTable(
         path=str(salaries),
-        sha256=sha256_of(salaries),
+        sha256=given.sha256,
         source=params_file.source.to_core(),
         params=params_file.parameters.to_core(),
         params_path=str(params_path) if params_path else "(built-in 2019 defaults)",
         roles=roles,
-        params_sha256=sha256_of(params_path) if params_path else None,
+        params_sha256=params_sha256,
     )

@@ -15,7 +15,7 @@ from sr_cost.core.estimate import Estimate, LaEstimate
 from sr_cost.core.savings import Savings
 from sr_cost.core.unit_costs import UnitCostTable
 from sr_cost.money import gbp, percent, places
-from sr_cost.outputs.terminal import bold, row, stdout, titled
+from sr_cost.outputs.terminal import bold, row, safe, stdout, titled
 from sr_cost.outputs.wording import plain_english
 
 MAX_LA_ROWS = 40  # LA-phases shown one by one; more get a summary (the CSV and workbook have them all)
@@ -206,7 +206,7 @@ def estimate_renderables(est: Estimate, table: UnitCostTable) -> list:
 def print_estimate(est: Estimate, table: UnitCostTable, console: Console | None = None) -> None:
     console = console or stdout()
     for renderable in estimate_renderables(est, table):
-        console.print(renderable)
+        console.print(safe(renderable))
 
 
 def _days(value: Decimal | None) -> str:
@@ -313,4 +313,4 @@ def savings_renderables(s: Savings) -> list:
 def print_savings(s: Savings, console: Console | None = None) -> None:
     console = console or stdout()
     for renderable in savings_renderables(s):
-        console.print(renderable)
+        console.print(safe(renderable))
