@@ -1,6 +1,7 @@
 """The bad-input corpus (tests/bad_inputs/cases.toml): every broken input is refused with one clear
 message naming where it is and how to fix it, exit 1 or 2, no traceback, nothing written or
-changed, under 10 s and 500 MB.
+changed, no temporary file left anywhere (the case's folder, or the temporary folder it is given),
+no control character reaching the terminal, under 10 s and 500 MB.
 
 Each case runs ``python -m sr_cost`` as a user would, in a folder of its own. The runs are started
 together, a few at a time (``WORKERS``), the first time a case's test asks for its result: each is
@@ -15,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -37,37 +39,76 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
+STALE = 2 * 24 * 3600  # [s] the age given to the stale temporary files a case sets up
+# what must never reach the terminal: C0 controls but tab and line feed, DEL, C1 controls
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file's bytes (a folder: None; a named pipe or socket: its kind), links followed."""
+    found: dict[str, bytes | None] = {}
+    for p in sorted(folder.rglob("*")):
+        name = str(p.relative_to(folder))
+        if p.is_file():
+            found[name] = p.read_bytes()
+        elif p.is_dir():
+            found[name] = None
+        else:
+            found[name] = b"(not a regular file)"
+    return found
 
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+def _run(args: list[str], cwd: Path, tmp: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
-    return subprocess.run(
-        [sys.executable, "-m", "sr_cost", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=TIMEOUT,
-        env=env,
-        preexec_fn=_limit_memory if sys.platform != "win32" else None,
-    )
+    if tmp is not None:  # the temporary folder: it must be empty afterwards
+        env.update(TMPDIR=str(tmp), TEMP=str(tmp), TMP=str(tmp))
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "sr_cost", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=TIMEOUT,
+            env=env,
+            preexec_fn=_limit_memory if sys.platform != "win32" else None,
+        )
+    except subprocess.TimeoutExpired as exc:  # that case fails, saying so; the others run on
+        return subprocess.CompletedProcess(exc.cmd, f"timed out after {TIMEOUT} s", "", "")
+
+
+def _case_sensitive() -> bool:
+    """Whether this system's temporary folder tells 'a' from 'A' in file names."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "a").write_text("")
+        return not (Path(tmp) / "A").exists()
+
+
+POSIX = os.name == "posix"
+CASE_SENSITIVE = _case_sensitive()
+
+
+def _runnable(case: dict) -> bool:
+    return (POSIX or not case.get("posix")) and (CASE_SENSITIVE or not case.get("case_sensitive"))
 
 
 def _params():
     for name, case in CASES.items():
         marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
+        if not _runnable(case):
+            marks.append(pytest.mark.skip(reason="needs a POSIX system with a case-sensitive file system"))
         yield pytest.param(name, case, id=name, marks=marks)
 
 
 def test_the_corpus_is_big_enough_and_on_disk():
-    assert len(CASES) >= 25
+    assert len(CASES) >= 100
     assert sorted(CASES) == sorted(p.name for p in (HERE / "cases").iterdir())
 
 
@@ -80,12 +121,46 @@ class Run:
     result: subprocess.CompletedProcess
     after: dict[str, bytes]  # the folder just after the run (before ``then``)
     again: subprocess.CompletedProcess | None
+    tmp_left: list[str]  # what the run left in its temporary folder
 
 
-def _run_case(name: str, case: dict, folder: Path) -> Run:
+def _set_up(folder: Path, steps: list[list[str]]) -> None:
+    """What a checkout cannot hold on every system, made when the case runs: ``rename``, ``copy``
+    (a file to another name), ``mkdir``, ``mkfifo``, ``symlink`` (link, target), ``stale`` (an
+    empty file, or with ``stale_dir`` a folder holding one, two days old) and ``fresh`` (an empty
+    file, new)."""
+    for step, *paths in steps:
+        path = folder / paths[0]
+        if step == "rename":
+            path.rename(folder / paths[1])
+        elif step == "copy":
+            shutil.copy(path, folder / paths[1])
+        elif step == "mkdir":
+            path.mkdir(parents=True)
+        elif step == "mkfifo":
+            os.mkfifo(path)
+        elif step == "symlink":
+            path.symlink_to(paths[1])
+        elif step in ("stale", "stale_dir", "fresh"):
+            if step == "stale_dir":
+                path.mkdir()
+                (path / "openpyxl.abc.xml").write_bytes(b"<worksheet/>")
+            else:
+                path.write_bytes(b"")
+            if step != "fresh":
+                old = time.time() - STALE
+                os.utime(path, (old, old))
+        else:
+            raise ValueError(f"unknown setup step {step!r}")
+
+
+def _run_case(name: str, case: dict, folder: Path, tmp: Path) -> Run:
     source = HERE / "cases" / name
     files = [p for p in source.iterdir() if p.is_file()]
-    if any(p.suffix == ".csv" for p in files):
+    if any(p.is_dir() for p in source.iterdir()):  # laid out as it is: forms/, a/, b/, table.csv, ...
+        shutil.copytree(source, folder, dirs_exist_ok=True)
+        given = "forms"
+    elif any(p.suffix == ".csv" for p in files):
         shutil.copytree(source, folder / "forms")
         given = "forms"
     else:
@@ -94,12 +169,14 @@ def _run_case(name: str, case: dict, folder: Path) -> Run:
         given = only.name
     (folder / "out").mkdir()
     (folder / "out" / "result.json").write_bytes(PREVIOUS)
+    _set_up(folder, case.get("setup", []))
     before = _snapshot(folder)
     args = [a.replace("{input}", given) for a in case.get("args", DEFAULT_ARGS)]
-    result = _run(args, folder)
+    result = _run(args, folder, tmp)
     after = _snapshot(folder)
+    tmp_left = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*"))
     again = _run(case["then"], folder) if "then" in case else None
-    return Run(folder, before, result, after, again)
+    return Run(folder, before, result, after, again, tmp_left)
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +184,11 @@ def runs(tmp_path_factory) -> dict[str, Run]:
     """Every case's run, started together, WORKERS at a time."""
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         futures = {
-            name: pool.submit(_run_case, name, case, tmp_path_factory.mktemp(name)) for name, case in CASES.items()
+            name: pool.submit(
+                _run_case, name, case, tmp_path_factory.mktemp(name), tmp_path_factory.mktemp(f"{name}-tmp")
+            )
+            for name, case in CASES.items()
+            if _runnable(case)
         }
         return {name: future.result() for name, future in futures.items()}
 
@@ -121,14 +202,29 @@ def test_bad_input(name: str, case: dict, runs: dict[str, Run]):
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
     for text in case["stderr"]:
         assert _squash(text) in err, f"{text!r} not in stderr:\n{result.stderr}"
+    for text in case.get("absent", []):
+        assert _squash(text) not in err, f"{text!r} in stderr:\n{result.stderr}"
+    assert not RAW_CONTROL.search(result.stderr + result.stdout), "a control character reached the terminal"
+    assert run.tmp_left == [], "a temporary file was left in the temporary folder"
+    swept = set(case.get("swept", []))
+    before = {k: v for k, v in run.before.items() if k not in swept}
+    for path in swept:
+        assert path not in run.after, f"{path} was not removed"
     if case["exit"] != 0:
         assert result.stdout == ""
-        assert run.after == run.before, "a file was written, changed or left behind"
+        assert run.after == before, "a file was written, changed or left behind"
     else:
-        json.loads(run.after["out/result.json"])
-        assert {k: v for k, v in run.after.items() if k != "out/result.json"} == {
-            k: v for k, v in run.before.items() if k != "out/result.json"
-        }
+        written = {"out/result.json", *case.get("writes", [])}
+        if case.get("stdout_json"):
+            json.loads(result.stdout)
+            written = set()
+        else:
+            json.loads(run.after["out/result.json"])
+        for path in written:
+            assert path in run.after, f"{path} was not written"
+        assert {k: v for k, v in run.after.items() if k not in written} == {
+            k: v for k, v in before.items() if k not in written
+        }, "a file other than the outputs was written, changed or left behind"
     if run.again is not None:
         assert run.again.returncode == 0, run.again.stderr
         assert json.loads(run.again.stdout)["las"]

@@ -40,7 +40,7 @@ def text_label(value: object) -> str:
         return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:  # past that, as Python writes it
         return str(int(value))
     if isinstance(value, (int, float, Decimal)):
         return str(value)

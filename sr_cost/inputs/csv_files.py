@@ -111,7 +111,9 @@ def not_comma_separated(data: bytes, encoding: str, name: str) -> Problem | None
             fix=SAVE_AS_CSV + ", and give that file",
         )
     if separator == ";" or (separator is None and first.count(";") > commas):
-        decimal_commas = re.search(r"(?:^|;)\s*-?£?[0-9]+,[0-9]+\s*(?:;|$)", "\n".join(lines[at + 1 : at + 50]), re.M)
+        decimal_commas = re.search(
+            r'(?:^|;)\s*"?-?£?[0-9]+,[0-9]+"?\s*(?:;|$)', "\n".join(lines[at + 1 : at + 50]), re.M
+        )
         return Problem(
             file=name,
             row=at + 1,

@@ -199,7 +199,7 @@ def _ambiguous(form: str, candidates: list[Candidate], display: str, files: bool
     if len(candidates) == 1:
         (c,) = candidates
         return Problem(
-            file=display,
+            file=str(Path(display) / c.name) if files else display,
             sheet="" if files else c.name,
             value=c.name,
             message=f"this {what} looks like the {form} form but is not named '{form}'"

@@ -83,7 +83,7 @@ def check_labels(bundle: FormsBundle, *, merge: bool = False) -> tuple[FormsBund
 
 def _problem(column: str, first: _Use, other: _Use, merged: bool) -> Problem:
     what = LABEL_COLUMNS[column]
-    where = first.raw.file + (f", sheet '{first.raw.sheet}'" if first.raw.sheet else "") + f", row {first.row}"
+    where = first.raw.file + (f", sheet '{first.raw.sheet}', row" if first.raw.sheet else ", line") + f" {first.row}"
     if merged:
         return other.raw.problem(
             f"{what} '{other.label}' is counted as '{first.label}' (first written so at {where}): "

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from sr_cost.core.unit_costs import Params, Source, UnitCost, UnitCostTable, derive, role_key
 from sr_cost.errors import DataError, Problem, ProblemCollector
+from sr_cost.inputs.cell_values import text_problem
 from sr_cost.inputs.files import InputBytes, read_input, read_table
 from sr_cost.inputs.tables import RawRow, RawTable, nonblank
 from sr_cost.money import parse_number
@@ -271,6 +272,10 @@ def validate_table(raw: RawTable, params: Params) -> tuple[UnitCost, ...]:
         role = str(v.get("role") or "").strip()
         if not role:
             problems.add(raw.problem("role is blank", row=r.row, column="role", fix="Name the role"))
+            continue
+        wrong = text_problem(role)
+        if wrong is not None:
+            problems.add(raw.problem(f"role {wrong[0]}", row=r.row, column="role", value=wrong[2], fix=wrong[1]))
             continue
         key = role_key(role)
         if key in seen:

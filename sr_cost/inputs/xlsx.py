@@ -154,14 +154,15 @@ def unreadable(display: str, exc: BaseException) -> DataError:
     )
 
 
-def _too_big(display: str, what: str, found: int, limit: int, unit: str = "bytes", fix: str = "") -> DataError:
+def _too_big(display: str, what: str, found: int, limit: int, unit: str = "bytes") -> DataError:
+    """``what`` (found) is more than ``limit`` allows: bytes are shown in MB."""
+    most = f"{limit >> 20:,} MB" if unit == "bytes" else f"{limit:,} {unit}"
     return DataError(
         Problem(
             file=display,
             value=f"{found:,} {unit}",
-            message=f"{what}: more than the {limit:,} {unit} sr-cost reads from a forms workbook",
-            fix=fix
-            or "Save the workbook again from Excel (delete unused sheets, rows and formatting), "
+            message=f"{what}: more than the {most} sr-cost reads from a forms workbook",
+            fix="Save the workbook again from Excel (delete unused sheets, rows and formatting), "
             "or export the forms as CSV files",
         )
     )

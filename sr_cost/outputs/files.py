@@ -39,7 +39,8 @@ from sr_cost.errors import UsageError
 
 STDOUT = "-"  # -o -: standard output
 STALE_SECONDS = 24 * 3600  # [s] a temporary older than this is stale whatever its process
-_HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
+# this machine, in temporaries' names: only a process of this machine is known to have ended
+HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
 _MARK = ".sr-cost-"
 _TEMPORARY = re.compile(r"^\..*\.sr-cost-(?P<host>[0-9a-f]{6})-(?P<pid>[0-9]+)-[^.]*\.(?:tmp|bak|d)$")
 
@@ -181,7 +182,7 @@ def _backup(p: _Prepared) -> Path:
 def _temporary(target: Path, suffix: str, shown: Path) -> Path:
     try:
         fd, name = tempfile.mkstemp(
-            prefix=f".{target.name}{_MARK}{_HOST}-{os.getpid()}-", suffix=suffix, dir=target.parent
+            prefix=f".{target.name}{_MARK}{HOST}-{os.getpid()}-", suffix=suffix, dir=target.parent
         )
     except OSError as exc:
         raise UsageError(f"cannot write {shown}: {exc.strerror or exc} (is the folder writable?)") from None
@@ -194,7 +195,7 @@ def _temporaries_beside(target: Path, shown: Path) -> Iterator[None]:
     """While an output is written, the temporary files of the libraries that write it (openpyxl's
     worksheets) go into a hidden folder beside it, removed afterwards."""
     try:
-        folder = tempfile.mkdtemp(prefix=f".{target.name}{_MARK}{_HOST}-{os.getpid()}-", suffix=".d", dir=target.parent)
+        folder = tempfile.mkdtemp(prefix=f".{target.name}{_MARK}{HOST}-{os.getpid()}-", suffix=".d", dir=target.parent)
     except OSError as exc:
         raise UsageError(f"cannot write {shown}: {exc.strerror or exc} (is the folder writable?)") from None
     before = tempfile.tempdir
@@ -230,7 +231,7 @@ def sweep(folder: Path, *, now: float | None = None) -> list[Path]:
             age = now - entry.stat(follow_symlinks=False).st_mtime
         except OSError:
             continue
-        ended = found["host"] == _HOST and not _running(int(found["pid"]))
+        ended = found["host"] == HOST and not _running(int(found["pid"]))
         if not (ended or age > STALE_SECONDS):
             continue
         path = Path(entry.path)
