@@ -18,21 +18,33 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-from sr_cost.core.costing import estimate
+from sr_cost.core.costing import estimate, with_feedback_forms
 from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Assumptions
-from sr_cost.core.runs import CompareRun, EstimateRun
+from sr_cost.core.explanation import Node
+from sr_cost.core.figures import Figure, closest, figures, find
+from sr_cost.core.respondents import StaffCount
+from sr_cost.core.runs import CompareRun, EstimateRun, ReportRun
 from sr_cost.core.savings import Progress, SavingsAssumptions, savings
-from sr_cost.core.unit_costs import Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
+from sr_cost.core.unit_costs import AbsenceBasis, Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
 from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost.inputs import forms as forms_files
 from sr_cost.inputs import unit_costs as unit_cost_files
 from sr_cost.inputs.form_lines import validate_cost_forms
 from sr_cost.inputs.forms import SHEETS, read_forms
 from sr_cost.inputs.labels import check_labels
-from sr_cost.inputs.survey import staff_coverage, validate_survey
+from sr_cost.inputs.survey import read_staff, staff_coverage, validate_survey
 from sr_cost.inputs.unit_costs import build_table, load_table
 
 MOST_MILEAGE_RATE = Decimal(100)  # [£/mile] the most --mileage-rate may be (HMRC's rate is £0.45)
+CLOSEST_SHOWN = 12  # figures an unknown figure's error lists (`sr-cost explain FORMS` lists them all)
+
+
+def check_horizon(years: int, discount_rate: Decimal) -> None:
+    """The planning horizon [years] and discount rate [fraction a year] an option may take."""
+    if not 1 <= years <= 50:
+        raise UsageError(f"--years must be from 1 to 50 (got {years})")
+    if not 0 <= discount_rate < 1:
+        raise UsageError(f"--discount-rate must be from 0% to below 100% (got {discount_rate * 100}%)")
 
 
 @contextmanager
@@ -62,6 +74,11 @@ def _check_options(rounds_per_year: int, mileage_rate: Decimal, a: SavingsAssump
         raise UsageError(f"--bootstrap must be 0 (off) or more (got {a.bootstrap})")
     if not 0 <= mileage_rate <= MOST_MILEAGE_RATE:
         raise UsageError(f"--mileage-rate must be from 0 to {MOST_MILEAGE_RATE} [£/mile] (got {mileage_rate})")
+    if a.absence_basis is AbsenceBasis.agency and a.agency_rate is None:
+        raise UsageError("--absence-basis agency needs --agency-rate (the agency's hourly rate, £ an hour)")
+    if a.agency_rate is not None and not 0 < a.agency_rate <= 10_000:
+        raise UsageError(f"--agency-rate must be more than £0 and at most £10,000 an hour (got {a.agency_rate})")
+    check_horizon(a.years, a.discount_rate)
 
 
 def check_sheets(sheets: dict[str, str] | None) -> dict[str, str]:
@@ -201,8 +218,10 @@ def _estimate(
                 result = estimate(cost_forms, assumptions)
         except DataError as error:
             problems += error.problems + warnings
+        staff: tuple[StaffCount, ...] = ()
         try:
-            survey = validate_survey(bundle, table, a.absence_basis, a.recall_months)
+            survey = validate_survey(bundle, table, a.absence_basis, a.agency_rate, recall_months=a.recall_months)
+            staff = survey.staff if survey is not None else read_staff(bundle)
         except DataError as error:
             problems += error.problems
         else:
@@ -212,6 +231,11 @@ def _estimate(
         if cost_forms is not None and len(problems) > had:
             problems += cost_forms.warnings
         return None
+    forms_by_phase: dict[str, int] = {}
+    for row in staff:
+        if row.feedback_forms is not None:
+            forms_by_phase[row.phase] = forms_by_phase.get(row.phase, 0) + row.feedback_forms
+    result = with_feedback_forms(result, forms_by_phase)
     if survey is not None:
         survey = staff_coverage(survey, {(la.la, la.phase) for la in result.las})
     result_savings = savings(survey, result, a, progress) if survey else None
@@ -246,12 +270,14 @@ def run_compare(
     index: str | Path | None = None,
     uplift_pct: Decimal | None = None,
     sensitivity: bool = False,
+    estimated: tuple[EstimateRun, ...] | None = None,
     **estimate_options,
 ) -> CompareRun:
     """Cost one forms set (in-person against virtual rounds, or two phases) or two forms sets, and
     compare the two options over the horizon [years] at ``discount_rate_pct`` [% a year], re-priced
     to ``uplift_to`` with a price index file or a flat ``uplift_pct`` [% a year];
-    ``estimate_options`` go to ``run_estimate``."""
+    ``estimate_options`` go to ``run_estimate``. ``estimated``: the forms' estimates, already run
+    with these options (one per forms set), so that they are not read again."""
     # imported here: an estimate needs none of the comparison's modules
     from sr_cost.core.compare import compare, option_specs
     from sr_cost.core.comparison import Basis, FormsSet, Settings
@@ -282,7 +308,7 @@ def run_compare(
         except DataError as error:
             problems += error.problems
     paths = [forms] if forms_b is None else [forms, forms_b]
-    runs = tuple(_runs(paths, problems, **estimate_options))
+    runs = estimated if estimated is not None else tuple(_runs(paths, problems, **estimate_options))
     if problems:
         raise DataError(problems)
     table = runs[0].table
@@ -301,6 +327,60 @@ def run_compare(
         Settings(uplift=uplift, years=years, discount_rate=discount_rate_pct / 100, sensitivity=sensitivity),
     )
     return CompareRun(table=table, runs=runs, comparison=comparison, index=price_index)
+
+
+def run_report(
+    forms: str | Path,
+    *,
+    years: int = 3,
+    discount_rate_pct: Decimal = Decimal("3.5"),
+    **estimate_options,
+) -> ReportRun:
+    """Everything a committee report shows: the estimate (with the savings, when the forms have a
+    survey) and, on the same forms, the comparison of in-person against virtual rounds (or, with
+    rounds of one mode, of the forms' two phases) over ``years`` at ``discount_rate_pct`` [% a
+    year], with its sensitivity. With neither, the report has no comparison."""
+    run = run_estimate(forms, **estimate_options)
+    est = run.estimate
+    by = "mode" if len(est.modes) == 2 else "phase" if len(est.phases) == 2 else None
+    compared = None
+    if by is not None:
+        compared = run_compare(
+            forms,
+            by=by,
+            years=years,
+            discount_rate_pct=discount_rate_pct,
+            sensitivity=True,
+            estimated=(run,),
+            **estimate_options,
+        )
+    # forms rebuilt from published tables (the bundled examples) come with the script that built them
+    rebuilt = (Path(forms) / "build_forms.py").is_file()
+    return ReportRun(estimate=run, comparison=compared, bundled_example=rebuilt)
+
+
+def explainable_figures(
+    forms: str | Path, savings_assumptions: SavingsAssumptions = SavingsAssumptions(), **estimate_options
+) -> list[Figure]:
+    """Every figure of the forms' estimate (and savings) that ``explain_figure`` explains. The
+    bootstrap is not run: no figure explained depends on it."""
+    run = run_estimate(forms, savings_assumptions=replace(savings_assumptions, bootstrap=0), **estimate_options)
+    return figures(run)
+
+
+def explain_figure(forms: str | Path, figure: str, **options) -> Node:
+    """How one figure (a name such as "LA4 phase 1 panel per round", or its JSON path such as
+    ``las[la=LA4,phase=1].per_round.panel``) is made, down to the form lines and unit costs. An
+    unknown figure is a UsageError listing the closest figures that exist."""
+    found = explainable_figures(forms, **options)
+    wanted = find(found, figure)
+    if wanted is None:
+        near = closest(found, figure)
+        shown = "\n".join(f"  {f.name}    {f.path}" for f in near[:CLOSEST_SHOWN])
+        more = len(near) - CLOSEST_SHOWN
+        tail = f"\n  ... and {more} more: `sr-cost explain FORMS` lists them all" if more > 0 else ""
+        raise UsageError(f"no figure called {figure!r}. The figures closest to it, name then path:\n{shown}{tail}")
+    return wanted.explain()
 
 
 def unit_cost_table(unit_costs: str | Path | None = None, params: str | Path | None = None) -> UnitCostTable:

@@ -33,16 +33,16 @@ def soffice() -> str:
     return path
 
 
-def convert(soffice: str, files: list[Path], out_dir: Path, to: str = "xlsx") -> list[Path]:
-    """Open each file in LibreOffice Calc, recalculate, and save it as ``to`` in ``out_dir``. A private
-    profile folder keeps parallel runs apart."""
+def convert(soffice: str, files: list[Path], out_dir: Path, to: str = "xlsx", app: str = "--calc") -> list[Path]:
+    """Open each file in LibreOffice (Calc, or ``app``: ``--writer`` for a Word document), recalculate,
+    and save it as ``to`` in ``out_dir``. A private profile folder keeps parallel runs apart."""
     out_dir.mkdir(parents=True, exist_ok=True)
     profile = out_dir / ".lo-profile"
     result = subprocess.run(
         [
             soffice,
             "--headless",
-            "--calc",
+            app,
             f"-env:UserInstallation={profile.resolve().as_uri()}",
             "--convert-to",
             to,

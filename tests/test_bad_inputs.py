@@ -1,7 +1,7 @@
 """The bad-input corpus (tests/bad_inputs/cases.toml): every broken input is refused with one clear
 message naming where it is and how to fix it, exit 1 or 2, no traceback, nothing written or
 changed, no temporary file left anywhere (the case's folder, or the temporary folder it is given),
-no control character reaching the terminal, under 10 s and 500 MB.
+no control character reaching the terminal, within 500 MB.
 
 Each case runs ``python -m sr_cost`` as a user would, in a folder of its own. The runs are started
 together, a few at a time (``WORKERS``), the first time a case's test asks for its result: each is
@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent / "bad_inputs"
 CASES = tomllib.loads((HERE / "cases.toml").read_text(encoding="utf-8"))
 DEFAULT_ARGS = ["estimate", "{input}", "--bootstrap", "0", "-f", "json", "-o", "out/result.json"]
 MEMORY_LIMIT = 500 * 1024 * 1024  # [bytes] address space of each run
-TIMEOUT = 10  # [s]
+TIMEOUT = 180  # [s] a guard against a hang, not a measure of speed (that is benchmarks/'s)
 PREVIOUS = b'{"previous": "result"}\n'
 WORKERS = (os.cpu_count() or 1) + 1  # processes at once: each waits on its own disk reads part of the time
 

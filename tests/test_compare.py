@@ -36,6 +36,7 @@ from sr_cost.core.options import horizon
 from sr_cost.core.prices import flat_uplift, no_uplift
 from sr_cost.core.savings import SavingsAssumptions
 from sr_cost.core.sensitivity import Scenario, is_catering, run_scenario, transform_forms
+from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.errors import DataError, UsageError
 from sr_cost.money import to_penny
 
@@ -240,7 +241,11 @@ def test_savings_net_cost_and_their_sensitivity(with_survey):
     net present value: PV - 20,047.50 x (1 + 1/1.035 + 1/1.071225)
     7 hours a sick day: saving x 7/7.5 = 18,711.00 -> -10,605.00 and -15,552.60
     unit costs x0.9: 7,571.40 - 0.9 x 20,047.50 = -10,471.35; x1.1: 8,640.60 - 22,052.25 = -13,411.65"""
-    run = run_compare(with_survey, sensitivity=True, savings_assumptions=SavingsAssumptions(bootstrap=400, seed=3))
+    run = run_compare(
+        with_survey,
+        sensitivity=True,
+        savings_assumptions=SavingsAssumptions(bootstrap=400, seed=3, absence_basis=AbsenceBasis.unit_cost),
+    )
     c = run.comparison
     a, b = c.options
     assert a.saving.annual_per_staff == D("1336.50") and a.saving.staff_per_la == 15
@@ -264,6 +269,14 @@ def test_savings_net_cost_and_their_sensitivity(with_survey):
     ci = run.runs[0].savings.phases[0].saving_ci
     low, high = rows["saving_interval"].swings[0].low, rows["saving_interval"].swings[0].high
     assert low == D("8106.00") - ci.low * 2 * 15 and high == D("8106.00") - ci.high * 2 * 15
+    # every figure that holds the saving has its interval: the saving's a year (x 2 six-month periods)
+    # for 15 staff; net cost a year = 8,106.00 - that, the ends swapped; its present value likewise
+    i = a.saving_intervals
+    assert i["annual_saving"] == (ci.low * 2 * 15, ci.high * 2 * 15)
+    assert i["net_annual_cost"] == (high, low)  # 8,106.00 less the high end of the saving, then the low
+    pv_low = a.horizon.present_value - ci.high * 2 * 15 * a.horizon.annuity_factor
+    assert i["net_cost_present_value"] == (pv_low, a.horizon.present_value - ci.low * 2 * 15 * a.horizon.annuity_factor)
+    assert a.saving_intervals["net_cost_present_value"][0] <= a.net_cost_present_value
 
 
 def test_trial_by_phase_matches_the_report():

@@ -64,7 +64,9 @@ def test_readme_example_runs(line, runner, tmp_path, monkeypatch):
     # paths in the README are relative to the repository; outputs go to a temporary folder
     args = [str(ROOT / a) if (ROOT / a).exists() and "/" in a else a for a in args]
     args = [
-        str(tmp_path / a) if a.endswith((".csv", ".xlsx", ".json")) and not (ROOT / a).exists() and "/" not in a else a
+        str(tmp_path / a)
+        if a.endswith((".csv", ".xlsx", ".json", ".html", ".docx")) and not (ROOT / a).exists() and "/" not in a
+        else a
         for a in args
     ]
     result = runner.invoke(app, args, catch_exceptions=False)

@@ -120,7 +120,10 @@ def test_json_contract_and_rounding(runner):
             "mean_setup",
             "min_setup",
             "max_setup",
+            "feedback_forms",
+            "report_per_person",
         }
+        assert phase["feedback_forms"] is None and phase["report_per_person"] is None  # no staff sheet
 
 
 def test_csv_rows_per_la_and_mode(runner):

@@ -21,7 +21,8 @@ from sr_cost.core.savings import SavingsAssumptions, sickness_cost
 from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.excel import workbook as excel
 from sr_cost.money import money_str
-from sr_cost.outputs.json_csv import estimate_csv, estimate_to_dict, savings_to_dict
+from sr_cost.outputs.json_csv import estimate_csv, estimate_to_dict
+from sr_cost.outputs.json_savings import savings_to_dict
 
 from conftest import ROOT, TRIAL
 from soffice import convert, soffice  # noqa: F401  (a fixture)
@@ -29,7 +30,7 @@ from soffice import convert, soffice  # noqa: F401  (a fixture)
 SMALL = ROOT / "tests" / "fixtures" / "small"
 HEADER = "la,phase,round,mode,item,role,rate,staff,hours,miles,cost\n"
 TINY = Decimal("0.000001")
-QUICK = SavingsAssumptions(bootstrap=200)
+QUICK = SavingsAssumptions(bootstrap=200, absence_basis=AbsenceBasis.unit_cost)  # Table 21's basis
 
 LA_FIGURES = {
     "Rounds": "rounds",
@@ -102,6 +103,29 @@ def expected_saving(payload: dict, figure: str, phase: str):
     return len(entry[key]) if key == "las_with_staff" else entry[key]
 
 
+# the decision rows of Checks -> the key of the phase's "decision" object in savings_to_dict
+DECISION_FIGURES = {
+    "Decision: set-up cost": "setup",
+    "Decision: running cost a year": "running_cost_year",
+    "Decision: saving a year": "saving_year",
+    "Decision: net cost, first year": "net_first_year",
+    "Decision: net cost, present value": "net_present_value",
+    "Decision: £ back per £1": "roi",
+    "Decision: £ back per £1, first year": "roi_first_year",
+    "Decision: payback months": "payback_months",
+    "Decision: most set-up fee per LA": "max_setup_fee",
+    "Decision: most mean cost per round": "max_cost_per_round",
+    "Decision: least saving per staff member": "break_even_saving_per_staff",
+    "Decision: least sick days avoided": "break_even_sick_days_per_staff",
+}
+
+
+def expected_decision(payload: dict, figure: str, phase: str) -> str:
+    """What ``savings_to_dict`` says for one decision row of Checks, to 2 places (as Summary shows it)."""
+    value = next(p for p in payload["phases"] if p["phase"] == phase)["decision"][DECISION_FIGURES[figure]]
+    return money_str(Decimal(value))
+
+
 def exact(value) -> Decimal:
     """A recalculated cell as a Decimal, without the binary floating-point noise past 9 places."""
     assert isinstance(value, (int, float)) and not isinstance(value, bool), value
@@ -168,6 +192,8 @@ def verify(recalculated, run) -> int:
         la = None if row["LA"] is None else str(row["LA"])
         if row["Figure"].startswith("Savings:"):
             want = expected_saving(saved, row["Figure"], phase)
+        elif row["Figure"].startswith("Decision:"):
+            want = expected_decision(saved, row["Figure"], phase)
         else:
             want = expected_for(payload, csv_rows, row["Figure"], la, phase, row["Mode"])
         got = as_json(row["Recomputed"])
@@ -332,7 +358,11 @@ def test_awkward_labels_and_wildcard_roles_recalculate(soffice, tmp_path):  # no
         "Social worker,34748.00,10000,20000,44.55\nSenior worker,1,1,1,10.00\nSenior*,1,1,1,20.00\n"
         "Worker1,1,1,1,5.00\nWorker?,1,1,1,7.77\n"
     )
-    run = run_estimate(forms, unit_costs=table, savings_assumptions=SavingsAssumptions(bootstrap=50))
+    run = run_estimate(
+        forms,
+        unit_costs=table,
+        savings_assumptions=SavingsAssumptions(bootstrap=50, absence_basis=AbsenceBasis.unit_cost),
+    )
     path = tmp_path / "awkward.xlsx"
     excel.write_workbook(path, run, savings=run.savings)
     (recalculated,) = convert(soffice, [path], tmp_path / "recalc")
@@ -393,7 +423,7 @@ def test_editing_hours_per_sick_day_changes_the_savings(soffice, tmp_path):  # n
         "A,1,R3,control,,34748,1\n"
     )
     (forms / "staff.csv").write_text("la,phase,intervention_staff,control_staff\nA,1,10,10\n")
-    run = run_estimate(forms, savings_assumptions=SavingsAssumptions(bootstrap=0))
+    run = run_estimate(forms, savings_assumptions=SavingsAssumptions(bootstrap=0, absence_basis=AbsenceBasis.unit_cost))
     path = tmp_path / "small.xlsx"
     excel.write_workbook(path, run, savings=run.savings)
     wb = openpyxl.load_workbook(path)
@@ -407,7 +437,7 @@ def test_editing_hours_per_sick_day_changes_the_savings(soffice, tmp_path):  # n
     assert out["Checks"]["B3"].value == "FAIL"
     rows = checks_rows(out["Checks"])
     failing = {r["Figure"] for r in rows if r["Result"] == "FAIL"}
-    assert failing == {
+    assert {f for f in failing if not f.startswith("Decision:")} == {
         "Savings: mean sickness cost, intervention",
         "Savings: mean sickness cost, control",
         "Savings: saving per staff member",
@@ -437,7 +467,7 @@ def test_a_phase_without_staff_numbers_and_no_bootstrap(soffice, tmp_path):  # n
         "B,Year two,R2,control,Family support worker,,3\n"
     )
     (forms / "staff.csv").write_text("la,phase,intervention_staff,control_staff\nA,Year one,10,10\n")
-    run = run_estimate(forms, savings_assumptions=SavingsAssumptions(bootstrap=0))
+    run = run_estimate(forms, savings_assumptions=SavingsAssumptions(bootstrap=0, absence_basis=AbsenceBasis.unit_cost))
     assert run.savings.phases[1].annual_running_cost is None
     path = tmp_path / "partial.xlsx"
     excel.write_workbook(path, run, savings=run.savings)

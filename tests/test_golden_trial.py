@@ -95,7 +95,7 @@ def test_headline_figures(payload):
 
 def test_cli_json_matches(runner):
     from sr_cost.core.savings import SavingsAssumptions
-    from sr_cost.outputs.json_csv import run_to_dict
+    from sr_cost.outputs.json_savings import run_to_dict
 
     run = run_estimate(TRIAL, savings_assumptions=SavingsAssumptions(bootstrap=200))
     result = invoke(runner, "estimate", str(TRIAL), "--format", "json", "--bootstrap", "200")

@@ -24,7 +24,7 @@ from sr_cost.inputs.form_lines import validate_cost_forms
 from sr_cost.inputs.forms import COST_COLUMNS, FormsBundle
 from sr_cost.inputs.tables import RawRow, RawTable
 from sr_cost.inputs.unit_costs import load_table
-from sr_cost.outputs import json_csv as export
+from sr_cost.outputs import json_savings as export
 
 from conftest import ROOT, TRIAL, invoke
 

@@ -17,10 +17,11 @@ from sr_cost.core.respondents import Group, Survey
 from sr_cost.core.savings import SavingsAssumptions, savings
 from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.errors import DataError
-from sr_cost.outputs.json_csv import savings_only_dict
+from sr_cost.outputs.json_savings import savings_only_dict
 
 from conftest import ROOT, TRIAL, invoke
 
+UNIT_COST = AbsenceBasis.unit_cost  # the basis the hand-checked figures and Table 21 are on
 SMALL = ROOT / "tests" / "fixtures" / "small"
 SURVEY = """la,phase,respondent,group,role,salary,sick_days,rounds_attended
 A,1,R1,intervention,Social worker,,2,2
@@ -55,7 +56,7 @@ def test_small_by_hand(forms):
     Pooled: intervention (668.25 + 0 + 334.125)/3 = 334.125; control (1,336.50 + 334.125 + 868.50)/3
     = 846.375; saving 512.25.
     """
-    s = run_estimate(forms, savings_assumptions=SavingsAssumptions(bootstrap=0)).savings
+    s = run_estimate(forms, savings_assumptions=SavingsAssumptions(bootstrap=0, absence_basis=UNIT_COST)).savings
     p1, p2 = s.phases
     assert (p1.intervention.n, p1.control.n) == (2, 2)
     assert (p1.intervention.mean_sick_days, p1.control.mean_sick_days) == (D(1), D("2.5"))
@@ -101,7 +102,7 @@ def test_bootstrap_repeats_exactly_with_the_same_seed(forms):
 
 
 def test_golden_table_21():
-    run = run_estimate(TRIAL, savings_assumptions=SavingsAssumptions(bootstrap=200))
+    run = run_estimate(TRIAL, savings_assumptions=SavingsAssumptions(bootstrap=200, absence_basis=UNIT_COST))
     d = savings_only_dict(run)["savings"]
     got = [
         (p["phase"], p["mean_cost_intervention"], p["mean_cost_control"], p["saving_per_staff"]) for p in d["phases"]
@@ -147,19 +148,24 @@ def test_cli_json_equals_library_and_estimate_includes_savings(runner):
         "p_pays_for_itself",
         "break_even_sick_days_per_staff",
     }
-    assert est["savings"]["assumptions"] == {
+    assumptions = est["savings"]["assumptions"]
+    assert {k: v for k, v in assumptions.items() if k not in ("basis_note", "extrapolation")} == {
         "hours_per_day": "7.50",
         "recall_months": 6,
-        "absence_basis": "unit-cost",
+        "absence_basis": "employer",
+        "agency_rate": None,
+        "horizon_years": 3,
+        "discount_rate": "0.0350",
         "bootstrap": 300,
         "seed": 5,
         "confidence": "0.95",
         "resampling": "respondents, within group and phase",
     }
+    assert "does not state" in assumptions["basis_note"] and len(assumptions["extrapolation"]) == 3
 
 
 def test_savings_table_reads_at_80_columns(runner):
-    result = invoke(runner, "savings", str(TRIAL), "--bootstrap", "200")
+    result = invoke(runner, "savings", str(TRIAL), "--bootstrap", "200", "--absence-basis", "unit-cost")
     assert result.exit_code == 0
     assert "£266.71" in result.stdout and "£175.55" in result.stdout and "95%" in result.stdout
     assert "…" not in result.stdout

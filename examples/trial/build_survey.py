@@ -8,11 +8,13 @@ the published sickness-cost figures from the files alone and asserts that each
 one matches Table 21 to the penny.  Standard library only; the output is the
 same on every run (``random.Random`` with a fixed seed, ``decimal`` for the money).
 
-staff.csv (la,phase,intervention_staff,control_staff)
+staff.csv (la,phase,intervention_staff,control_staff,feedback_forms)
     Copied from Table 3 ("An overview of the staff lists and the randomisation
     outcome per LA"). It has the nine LAs that were costed: phase 1 LA1, LA3, LA4,
     LA5 and LA6, and phase 2 LA7, LA8, LA9 and LA12. LAs 2, 10 and 11 "did not
-    provide enough data to be included in this analysis".
+    provide enough data to be included in this analysis". feedback_forms: the
+    report gives only each phase's total (502 in phase 1, 133 in phase 2, its
+    "Data collection" table); the split over the LAs is made up (FEEDBACK_FORMS).
 
 survey.csv (la,phase,respondent,group,role,salary,sick_days,rounds_attended)
     One made-up row for each T2 respondent who answered the sick-days question.
@@ -334,12 +336,20 @@ def build_group(rng, phase, group, respondents, unit_costs):
         respondents[i]["sick_days"] = Decimal(tenths) / 10
 
 
+# SR feedback forms collected. The phase totals, 502 and 133, are the report's; the split over the
+# LAs is made up: phase 1 in proportion to the example's (made-up) attendance, phase 2 to its rounds.
+FEEDBACK_FORMS = {"LA1": 60, "LA3": 54, "LA4": 158, "LA5": 105, "LA6": 125,
+                  "LA7": 23, "LA8": 55, "LA9": 31, "LA12": 24}
+FEEDBACK_TOTALS = {1: 502, 2: 133}
+
+
 def generate():
     rng = random.Random(SEED)
     unit_costs = load_unit_costs()
 
     staff_rows = [
-        {"la": la, "phase": ph, "intervention_staff": i, "control_staff": c}
+        {"la": la, "phase": ph, "intervention_staff": i, "control_staff": c,
+         "feedback_forms": FEEDBACK_FORMS[la]}
         for la, (ph, i, c) in TABLE3.items()
     ]
 
@@ -375,7 +385,7 @@ def generate():
 
     with open(STAFF_CSV, "w", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=["la", "phase", "intervention_staff",
-                                           "control_staff"], lineterminator="\n")
+                                           "control_staff", "feedback_forms"], lineterminator="\n")
         w.writeheader()
         w.writerows(staff_rows)
 
@@ -416,6 +426,8 @@ def verify():
     for r in staff:
         assert (int(r["phase"]), int(r["intervention_staff"]),
                 int(r["control_staff"])) == TABLE3[r["la"]], r
+    for phase, total in FEEDBACK_TOTALS.items():
+        assert sum(int(r["feedback_forms"]) for r in staff if int(r["phase"]) == phase) == total
 
     with open(SURVEY_CSV, newline="") as fh:
         survey = list(csv.DictReader(fh))

@@ -17,6 +17,7 @@ from sr_cost import __version__
 from sr_cost.cli.common import state
 from sr_cost.cli.compare import compare_cmd
 from sr_cost.cli.forms import estimate_cmd, savings_cmd, template_cmd
+from sr_cost.cli.report import explain_cmd, report_cmd
 from sr_cost.cli.unit_costs import unit_app
 
 app = typer.Typer(
@@ -33,6 +34,8 @@ app = typer.Typer(
 app.command("estimate", short_help="Cost the forms: set-up, per round, per attendee, a year.")(estimate_cmd)
 app.command("savings", short_help="Sickness-absence savings, net cost and break-even (the survey).")(savings_cmd)
 app.command("compare", short_help="In-person against virtual rounds, or two forms sets.")(compare_cmd)
+app.command("report", short_help="A report for a committee (HTML or Word): the answer, charts, methods.")(report_cmd)
+app.command("explain", short_help="How one figure is made, as a tree down to the input lines.")(explain_cmd)
 app.command("template", short_help="Write a forms workbook to fill in (blank, or with an example).")(template_cmd)
 app.add_typer(unit_app, name="unit-costs", short_help="The staff unit-cost table: list, explain, check or build it.")
 

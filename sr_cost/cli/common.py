@@ -69,10 +69,20 @@ RECALL_MONTHS_OPT = typer.Option(
     6, "--recall-months", min=1, max=120, help="Months the survey's sick days cover [months]."
 )
 ABSENCE_BASIS_OPT = typer.Option(
-    AbsenceBasis.unit_cost,
+    AbsenceBasis.employer,
     "--absence-basis",
-    help="Hourly cost of absence: unit-cost (salary + on-costs + overheads, as the "
-    "report), employer (salary + on-costs) or salary.",
+    help="What an hour of sickness absence costs: employer (salary + on-costs, the default: what the employer "
+    "pays for an hour lost), salary, unit-cost (with overheads: the basis that rebuilds the report's Table 21) "
+    "or agency (--agency-rate).",
+)
+AGENCY_RATE_OPT = typer.Option(
+    None, "--agency-rate", metavar="<number>", help="Agency cover's hourly rate [£/hour]: adds the agency basis."
+)
+YEARS_OPT = typer.Option(
+    3, "--years", min=1, max=50, help="Planning horizon [years]. Default 3, the usual appraisal period."
+)
+DISCOUNT_RATE_OPT = typer.Option(
+    "3.5", "--discount-rate", metavar="<number>", help="Discount rate [% a year]. Default 3.5, HM Treasury Green Book."
 )
 BOOTSTRAP_OPT = typer.Option(10_000, "--bootstrap", min=0, help="Bootstrap resamples for the intervals (0: none).")
 SEED_OPT = typer.Option(2021, "--seed", help="Random seed of the bootstrap; the same seed repeats exactly.")
@@ -132,15 +142,34 @@ def decimal_option(value: str | None, name: str) -> Decimal | None:
     return number
 
 
-def savings_assumptions(hours_per_day: str, recall_months: int, absence_basis: AbsenceBasis, bootstrap: int, seed: int):
+def percent_option(value: str | None, name: str) -> Decimal | None:
+    """A rate typed in per cent (``3.5`` or ``3.5%``) as a fraction (0.035)."""
+    number = None if value is None else decimal_option(value.rstrip().rstrip("%"), name)
+    return None if number is None else number / 100
+
+
+def savings_assumptions(
+    hours_per_day: str,
+    recall_months: int,
+    absence_basis: AbsenceBasis,
+    bootstrap: int,
+    seed: int,
+    *,
+    agency_rate: str | None = None,
+    years: int = 3,
+    discount_rate: str = "3.5",
+):
     from sr_cost.core.savings import SavingsAssumptions
 
     return SavingsAssumptions(
         hours_per_day=decimal_option(hours_per_day, "--hours-per-day"),
         recall_months=recall_months,
         absence_basis=absence_basis,
+        agency_rate=decimal_option(agency_rate, "--agency-rate"),
         bootstrap=bootstrap,
         seed=seed,
+        years=years,
+        discount_rate=percent_option(discount_rate, "--discount-rate"),
     )
 
 

@@ -9,6 +9,7 @@ import typer
 
 from sr_cost.cli.common import (
     ABSENCE_BASIS_OPT,
+    AGENCY_RATE_OPT,
     BOOTSTRAP_OPT,
     HOURS_PER_DAY_OPT,
     MERGE_LABELS_OPT,
@@ -99,6 +100,7 @@ def compare_cmd(
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
+    agency_rate: str | None = AGENCY_RATE_OPT,
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
     sheet: list[str] | None = SHEET_OPT,
@@ -124,7 +126,16 @@ def compare_cmd(
         check_output(output, inputs)
         check_excel(excel, inputs, output)
         rate = decimal_option(mileage_rate, "--mileage-rate")
-        assumptions = savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed)
+        assumptions = savings_assumptions(
+            hours_per_day,
+            recall_months,
+            absence_basis,
+            bootstrap,
+            seed,
+            agency_rate=agency_rate,
+            years=years,
+            discount_rate=discount_rate.rstrip().rstrip("%") if discount_rate else "3.5",
+        )
         with progress_bar("bootstrap") as progress:
             run = run_compare(
                 forms,

@@ -8,7 +8,9 @@ import typer
 
 from sr_cost.cli.common import (
     ABSENCE_BASIS_OPT,
+    AGENCY_RATE_OPT,
     BOOTSTRAP_OPT,
+    DISCOUNT_RATE_OPT,
     ENCODING_OPT,
     FORMS_HELP,
     HOURS_PER_DAY_OPT,
@@ -22,6 +24,7 @@ from sr_cost.cli.common import (
     SHEET_OPT,
     UNIT_COSTS_HELP,
     UNIT_COSTS_OPT,
+    YEARS_OPT,
     OutputFormat,
     check_excel,
     check_output,
@@ -107,8 +110,11 @@ def estimate_cmd(
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
+    agency_rate: str | None = AGENCY_RATE_OPT,
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
+    years: int = YEARS_OPT,
+    discount_rate: str = DISCOUNT_RATE_OPT,
     sheet: list[str] | None = SHEET_OPT,
     merge_labels: bool = MERGE_LABELS_OPT,
 ) -> None:
@@ -119,7 +125,7 @@ def estimate_cmd(
     Example: sr-cost estimate examples/trial --format json -o estimate.json
     """
     with reported():
-        from sr_cost.outputs import json_csv
+        from sr_cost.outputs import json_csv, json_savings
 
         run, workbook = _run_forms(
             ctx,
@@ -129,7 +135,16 @@ def estimate_cmd(
             rounds_per_year,
             mileage_rate,
             encoding,
-            savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
+            savings_assumptions(
+                hours_per_day,
+                recall_months,
+                absence_basis,
+                bootstrap,
+                seed,
+                agency_rate=agency_rate,
+                years=years,
+                discount_rate=discount_rate,
+            ),
             output,
             excel,
             sheet,
@@ -137,19 +152,19 @@ def estimate_cmd(
             require_survey=False,
         )
         if fmt is OutputFormat.json:
-            text = json_csv.to_json(json_csv.run_to_dict(run))
+            text = json_csv.to_json(json_savings.run_to_dict(run))
         elif fmt is OutputFormat.csv:
             text = json_csv.estimate_csv(run.estimate)
         else:
             text = None
 
         def render(console):
-            from sr_cost.outputs import terminal_estimate
+            from sr_cost.outputs import terminal_estimate, terminal_savings
 
             terminal_estimate.print_estimate(run.estimate, run.table, console)
             if run.savings is not None:
                 console.print()  # the savings' tables start apart from the estimate's closing note
-                terminal_estimate.print_savings(run.savings, console)
+                terminal_savings.print_savings(run.savings, console)
 
         emit(text, output, render, workbook)
 
@@ -166,8 +181,11 @@ def savings_cmd(
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
+    agency_rate: str | None = AGENCY_RATE_OPT,
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
+    years: int = YEARS_OPT,
+    discount_rate: str = DISCOUNT_RATE_OPT,
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
     output: Path | None = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
     excel: Path | None = typer.Option(
@@ -187,7 +205,7 @@ def savings_cmd(
     Example: sr-cost savings examples/trial --bootstrap 2000 --seed 7 --excel savings.xlsx
     """
     with reported():
-        from sr_cost.outputs import json_csv
+        from sr_cost.outputs import json_csv, json_savings
 
         run, workbook = _run_forms(
             ctx,
@@ -197,7 +215,16 @@ def savings_cmd(
             rounds_per_year,
             mileage_rate,
             encoding,
-            savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
+            savings_assumptions(
+                hours_per_day,
+                recall_months,
+                absence_basis,
+                bootstrap,
+                seed,
+                agency_rate=agency_rate,
+                years=years,
+                discount_rate=discount_rate,
+            ),
             output,
             excel,
             sheet,
@@ -205,14 +232,14 @@ def savings_cmd(
             require_survey=True,
         )
         if fmt is OutputFormat.json:
-            text = json_csv.to_json(json_csv.savings_only_dict(run))
+            text = json_csv.to_json(json_savings.savings_only_dict(run))
         elif fmt is OutputFormat.csv:
-            text = json_csv.savings_csv(run.savings)
+            text = json_savings.savings_csv(run.savings)
         else:
             text = None
 
         def render(console):
-            from sr_cost.outputs.terminal_estimate import print_savings
+            from sr_cost.outputs.terminal_savings import print_savings
 
             print_savings(run.savings, console)
 

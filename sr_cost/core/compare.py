@@ -85,6 +85,12 @@ def _notes(basis: Basis, options: tuple[Option, ...], specs: tuple[OptionSpec, .
                     f"{o.saving.staff_per_la.normalize():f} intervention staff per LA (mean over LAs with "
                     f"a staff row)."
                 )
+        notes.append(
+            "Saving a year (extrap.): an extrapolation, the respondents' difference in sickness-absence cost "
+            "a year per staff member as if it held for every intervention staff member of a typical LA; "
+            "its 95% interval (and those of the net costs) from the bootstrap of that difference, the costs "
+            "taken as known."
+        )
         if basis is Basis.mode:
             notes.append(
                 "The survey does not record how rounds were delivered: each mode takes the saving of the "

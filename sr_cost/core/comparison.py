@@ -16,11 +16,13 @@ from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from enum import Enum
 
+from sr_cost.core.bootstrap import Resampled
+from sr_cost.core.decision import Decision
 from sr_cost.core.estimate import Components, Estimate
 from sr_cost.core.lines import CostForms, Mode
 from sr_cost.core.prices import Uplift
 from sr_cost.core.respondents import Survey
-from sr_cost.core.savings import Savings
+from sr_cost.core.savings import DecisionSpread, Savings
 from sr_cost.money import ZERO
 
 DEFAULT_YEARS = 3  # [years] the usual appraisal period for such programmes
@@ -133,6 +135,10 @@ class SavingBasis:
     staff_per_la: Decimal  # [intervention staff per LA], mean over the LAs with a staff row
     mean_hourly: Decimal  # [£/hour] mean hourly cost of the intervention respondents
     hours_per_day: Decimal  # [hours/day]
+    # from one survey phase: its saving per staff member over the recall period in every resample,
+    # and that period's months
+    resampled: Resampled | None = None
+    recall_months: int = 6
 
     @property
     def annual_saving(self) -> Decimal:
@@ -165,6 +171,8 @@ class Option:
     horizon: Horizon
     pooled_cost_per_attendee: Decimal | None = None  # [£/attendee] all round costs / all attendance (as `estimate`)
     saving: SavingBasis | None = None
+    decision: Decision | None = None  # with a saving: the decision figures over the horizon
+    decision_spread: DecisionSpread | None = None  # with a saving from one phase's bootstrap
 
     def __post_init__(self) -> None:
         first, *later = self.horizon.years
@@ -205,6 +213,22 @@ class Option:
         if self.saving is None:
             return None
         return self.horizon.present_value - self.saving.annual_saving * self.horizon.annuity_factor
+
+    @property
+    def saving_intervals(self) -> dict[str, tuple[Decimal, Decimal]]:
+        """95% intervals of the figures that hold the saving (``Figures`` names): the bootstrap interval
+        of the saving per staff member, times the staff, the costs taken as known. Empty without one."""
+        s = self.saving
+        if s is None or s.interval is None:
+            return {}
+        low, high = s.interval[0] * s.staff_per_la, s.interval[1] * s.staff_per_la
+        annuity = self.horizon.annuity_factor
+        pv = self.horizon.present_value
+        return {
+            "annual_saving": (low, high),
+            "net_annual_cost": (self.annual_cost - high, self.annual_cost - low),
+            "net_cost_present_value": (pv - high * annuity, pv - low * annuity),
+        }
 
     @property
     def break_even_sick_days(self) -> Decimal | None:

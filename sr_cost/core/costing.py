@@ -15,7 +15,7 @@ Everything is Decimal; nothing is rounded here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import numpy as np
@@ -260,3 +260,23 @@ def _estimate(forms: CostForms, assumptions: Assumptions) -> Estimate:
         modes=tuple(modes),
         overall=overall,
     )
+
+
+REPORT_MONTHS = 6  # [months] the report spreads "one typical LA's" six months over the feedback forms
+
+
+def with_feedback_forms(est: Estimate, forms: dict[str, int]) -> Estimate:
+    """The estimate with each phase's feedback forms (``forms``: phase -> forms, from the staff
+    sheet) and the report's per-person cost: the phase's annual cost x 6/12 / its feedback forms
+    (footnote 4: 22,622.04 x 1/2 / 502 = £22.53), which the report calls a crude approximation."""
+    phases = tuple(
+        replace(
+            p,
+            feedback_forms=forms[p.phase],
+            report_per_person=p.annual_cost * REPORT_MONTHS / 12 / forms[p.phase] if forms[p.phase] else None,
+        )
+        if p.phase in forms
+        else p
+        for p in est.phases
+    )
+    return replace(est, phases=phases)

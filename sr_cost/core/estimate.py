@@ -202,6 +202,9 @@ class PhaseEstimate:
     total_per_round: Spread
     annual_cost: Decimal
     setup: Spread | None
+    feedback_forms: int | None = None  # the phase's SR feedback forms (the staff sheet), if given
+    # the report's crude per-person cost: annual cost x 6/12 / feedback forms (its footnote 4)
+    report_per_person: Decimal | None = None
 
 
 @dataclass(frozen=True)

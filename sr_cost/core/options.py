@@ -27,8 +27,9 @@ from sr_cost.core.comparison import (
     YearCost,
     discount_factor,
 )
+from sr_cost.core.decision import Scale, decide
 from sr_cost.core.estimate import Components, Estimate
-from sr_cost.core.savings import Savings
+from sr_cost.core.savings import Savings, decision_spread
 from sr_cost.errors import DataError, Problem
 from sr_cost.money import ZERO
 
@@ -56,6 +57,7 @@ class _Costs:
     rounds: int
     setup: Decimal
     setup_las: int
+    setup_indirect: Decimal  # the set-up's staff time and mileage (mean over the same LAs)
     per_round: Components
     attendees_per_round: Decimal
     pooled_cost_per_attendee: Decimal | None  # all the option's round costs / all its attendance
@@ -95,11 +97,13 @@ def _costs(est: Estimate, subset: Subset, path: str) -> _Costs:
                 )
             )
         setup = est.overall.setup
+        indirect = [la.setup.indirect for la in est.las if la.setup is not None]
         return _Costs(
             las=len(mine),
             rounds=sum(f.rounds for f in mine),
             setup=setup.mean if setup else ZERO,
             setup_las=setup.n if setup else 0,
+            setup_indirect=_mean(indirect) if indirect else ZERO,
             per_round=_mean_components([f.per_round for f in mine]),
             attendees_per_round=_mean([f.attendances / Decimal(f.rounds) for f in mine]),
             pooled_cost_per_attendee=_pooled([f.total_cost for f in mine], [f.attendances for f in mine]),
@@ -121,6 +125,7 @@ def _costs(est: Estimate, subset: Subset, path: str) -> _Costs:
         rounds=sum(la.rounds for la in las),
         setup=_mean(setups) if setups else ZERO,
         setup_las=len(setups),
+        setup_indirect=_mean([la.setup.indirect for la in las if la.setup is not None]) if setups else ZERO,
         per_round=_mean_components([la.per_round for la in las]),
         attendees_per_round=_mean([la.attendees_per_round for la in las]),
         pooled_cost_per_attendee=_pooled([la.total_cost for la in las], [la.attendances for la in las]),
@@ -171,6 +176,8 @@ def _saving_basis(sav: Savings | None, est: Estimate, subset: Subset) -> SavingB
         staff_per_la=Decimal(sum(p.intervention_staff for p in mine)) / Decimal(counted),
         mean_hourly=_mean([p.intervention.mean_hourly for p in mine]),
         hours_per_day=sav.assumptions.hours_per_day,
+        resampled=mine[0].resampled if len(mine) == 1 else None,
+        recall_months=sav.assumptions.recall_months,
     )
 
 
@@ -197,4 +204,34 @@ def build_option(spec: OptionSpec, est: Estimate, sav: Savings | None, settings:
             setup, rpy * per_round.total, settings.years, settings.discount_rate, c.attendees_per_round * rpy
         ),
         saving=None if saving is None else saving.scaled(f),
+        **_decision(setup, c.setup_indirect * f, rpy * per_round.total, saving, f, rpy, settings),
     )
+
+
+def _decision(
+    setup: Decimal,
+    indirect: Decimal,
+    running: Decimal,
+    saving: SavingBasis | None,
+    f: Decimal,
+    rpy: int,
+    settings: Settings,
+) -> dict:
+    """A typical LA's decision figures (and, with one phase's bootstrap, their uncertainty)."""
+    if saving is None:
+        return {}
+    scaled = saving.scaled(f)
+    scale = Scale(
+        las=1,
+        staff=scaled.staff_per_la,
+        rounds_per_year=rpy,
+        setup_indirect=indirect,
+        sick_day_cost=scaled.mean_hourly * scaled.hours_per_day if scaled.mean_hourly else None,
+    )
+    d = decide(setup, running, scaled.annual_saving, scale, years=settings.years, rate=settings.discount_rate)
+    spread = None
+    if saving.resampled is not None and saving.staff_per_la:
+        # a resample's saving per staff member over the recall period, as this option's saving a year
+        per_year = Decimal(12) / Decimal(saving.recall_months)
+        spread = decision_spread(d, saving.resampled.interval(), saving.resampled, per_year * saving.staff_per_la * f)
+    return {"decision": d, "decision_spread": spread}

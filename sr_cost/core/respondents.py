@@ -13,6 +13,7 @@ from functools import partial
 import numpy as np
 
 from sr_cost.core.columns import Exact, label_codes
+from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.errors import Problem
 
 
@@ -52,6 +53,7 @@ class StaffCount:
     file: str
     sheet: str
     row: int
+    feedback_forms: int | None = None  # SR feedback forms collected (the report's per-person cost)
 
 
 class Respondents:
@@ -76,12 +78,15 @@ class Respondents:
         sick_values: list[Decimal],
         row: np.ndarray,
         make: Callable[[], tuple[Respondent, ...]],
+        bases: dict[AbsenceBasis, tuple[np.ndarray, list[Decimal]]] | None = None,
     ) -> None:
         self.phase, self.phases, self.group, self.row = phase, phases, group, row
         self.hourly, self.hourly_values = hourly, hourly_values
         self.sick, self.sick_values = sick, sick_values
         # the same as exact integers, for the savings arithmetic
         self.sick_exact, self.hourly_exact = Exact.of(sick_values, sick), Exact.of(hourly_values, hourly)
+        # the hourly cost on each valuation basis the table allows for every respondent (codes, values)
+        self.bases = bases or {}
         self._make = make
         self._records: tuple[Respondent, ...] | None = None
 
@@ -109,6 +114,11 @@ class Respondents:
     def __len__(self) -> int:
         return len(self.phase)
 
+    @property
+    def hourly_by_basis(self) -> dict[AbsenceBasis, Exact]:
+        """Every respondent's hourly cost of absence on each basis the table allows for all of them."""
+        return {basis: Exact.of(values, codes) for basis, (codes, values) in self.bases.items()}
+
     def records(self) -> tuple[Respondent, ...]:
         if self._records is None:
             self._records = tuple(self._make())
@@ -126,6 +136,7 @@ class Respondents:
             sick_values=self.sick_values,
             row=self.row,
             make=lambda: tuple(replace(r, hourly_cost=r.hourly_cost * factor) for r in self.records()),
+            bases={b: (codes, [h * factor for h in values]) for b, (codes, values) in self.bases.items()},
         )
 
 

@@ -49,3 +49,13 @@ class CompareRun:
     @property
     def warnings(self) -> tuple[Problem, ...]:
         return tuple(w for run in self.runs for w in run.warnings)
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """What a committee report shows: an estimate (with its savings) and, on the same forms, the
+    comparison of in-person against virtual rounds (or of two phases) with its sensitivity."""
+
+    estimate: EstimateRun
+    comparison: CompareRun | None = None
+    bundled_example: bool = False  # the forms are one of sr-cost's examples, rebuilt from published tables

@@ -1,32 +1,38 @@
-"""Sickness-absence savings, net cost and break-even, with a bootstrap for their uncertainty.
+"""Sickness-absence savings, what they are worth on each valuation basis, the net cost over the
+planning horizon and the decision figures, with a bootstrap for their uncertainty.
 
 The method is the report's ("Economic evaluation", Table 21):
 
-- sickness cost of a respondent = hourly cost x sick days x hours per day;
+- sickness cost of a respondent = hourly cost x sick days x hours per day, the hourly cost on the
+  chosen valuation basis (``AbsenceBasis``; the report does not state its basis);
 - per phase (all LAs of the phase pooled): mean sickness cost in each group, and
   saving per staff member = control mean - intervention mean, over the recall period;
 - combined, the report's way: the unweighted mean of the phase figures; and pooled: all respondents;
-- annual saving per staff member = saving x 12 / recall months; for LAs with a staff row and cost
-  forms: annual saving total = that x intervention staff, net annual cost = running cost - saving
-  total, and break-even sick days = running cost / (intervention staff x mean hourly cost of the
-  phase's intervention respondents x hours per day).
+- annual saving per staff member = saving x 12 / recall months.
 
-The bootstrap resamples respondents within group and phase. Sums are exact integers (every cost is
-a whole number of ten-thousandths of a penny or finer), so replicates are exact; the chosen
-percentiles are turned back into Decimal.
+Beyond the report, for the LAs with a staff row and cost forms (the LAs *counted*): the annual
+saving total = the annual saving per staff member x their intervention staff. That is an
+extrapolation: it holds if the respondents' difference held for every intervention staff member
+(respondents like the rest; the recall period scaled to a year; the same every year). Net annual
+cost = their running cost - that saving; break-even sick days = running cost / (intervention staff
+x mean hourly cost of the phase's intervention respondents x hours per day); and the decision
+figures over the horizon (``core.decision``): the set-up cost counts in the first year.
+
+The bootstrap (``core.bootstrap``) resamples respondents within group and phase, exactly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
 
+from sr_cost.core.bootstrap import CONFIDENCE, Bootstrap, Interval, Progress, Resampled
 from sr_cost.core.columns import Exact, natural_key
+from sr_cost.core.decision import Decision, Scale, decide, saving_to_break_even, saving_to_pay_back
 from sr_cost.core.estimate import Estimate
-from sr_cost.core.respondents import GROUPS, Group, Respondent, Respondents, Survey
+from sr_cost.core.respondents import GROUPS, Respondent, Respondents, StaffCount, Survey
 from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.money import ZERO
 
@@ -34,16 +40,24 @@ DEFAULT_HOURS_PER_DAY = Decimal("7.5")  # [hours/day] a working day, as the repo
 DEFAULT_RECALL_MONTHS = 6  # [months] the T2 survey asked about the previous six months
 DEFAULT_BOOTSTRAP = 10_000  # [replicates]
 DEFAULT_SEED = 2021  # fixed, so that runs repeat exactly
-CONFIDENCE = Decimal("0.95")
+DEFAULT_YEARS = 3  # [years] the usual appraisal period for such programmes
+DEFAULT_DISCOUNT_RATE = Decimal("0.035")  # [1/year] HM Treasury Green Book discount rate, 3.5%
+LOW_RESPONSE = Decimal("0.2")  # below this share of the staff randomised answering, the output warns
+__all__ = ["CONFIDENCE", "Interval", "Progress"]  # re-exported for the outputs
 
 
 @dataclass(frozen=True)
 class SavingsAssumptions:
     hours_per_day: Decimal = DEFAULT_HOURS_PER_DAY  # [hours/day]
     recall_months: int = DEFAULT_RECALL_MONTHS  # [months]
-    absence_basis: AbsenceBasis = AbsenceBasis.unit_cost
+    # what an hour of absence costs the employer: salary + on-costs (overheads do not stop when
+    # someone is off sick); the report does not state its basis
+    absence_basis: AbsenceBasis = AbsenceBasis.employer
+    agency_rate: Decimal | None = None  # [£/hour] cover by agency staff (the agency basis)
     bootstrap: int = DEFAULT_BOOTSTRAP  # [replicates]; 0 switches the bootstrap off
     seed: int = DEFAULT_SEED
+    years: int = DEFAULT_YEARS  # [years] the horizon of the decision figures
+    discount_rate: Decimal = DEFAULT_DISCOUNT_RATE  # [1/year]
 
 
 @dataclass(frozen=True)
@@ -55,9 +69,44 @@ class GroupStats:
 
 
 @dataclass(frozen=True)
-class Interval:
-    low: Decimal
-    high: Decimal
+class BasisSaving:
+    """The saving per staff member valued on one basis (None: the table lacks what it needs)."""
+
+    basis: AbsenceBasis
+    saving_per_staff: Decimal | None  # [£ over the recall period]
+    annual_saving_per_staff: Decimal | None  # [£/year]
+
+
+@dataclass(frozen=True)
+class Response:
+    """How many of the staff randomised answered the survey, in each group, over the phase's LAs
+    with a staff row."""
+
+    intervention_respondents: int
+    intervention_staff: int
+    control_respondents: int
+    control_staff: int
+
+    @property
+    def share(self) -> Decimal | None:
+        staff = self.intervention_staff + self.control_staff
+        if not staff:
+            return None
+        return Decimal(self.intervention_respondents + self.control_respondents) / Decimal(staff)
+
+    @property
+    def low(self) -> bool:
+        return self.share is not None and self.share < LOW_RESPONSE
+
+
+@dataclass(frozen=True)
+class DecisionSpread:
+    """The decision figures' uncertainty, from the bootstrap's resampled savings."""
+
+    roi: Interval
+    net_present_value: Interval
+    p_roi_at_least_1: Decimal
+    p_payback_within_horizon: Decimal
 
 
 @dataclass(frozen=True)
@@ -65,7 +114,7 @@ class PhaseSavings:
     phase: str
     intervention: GroupStats
     control: GroupStats
-    saving_per_staff: Decimal  # [£ over the recall period]
+    saving_per_staff: Decimal  # [£ over the recall period], on the chosen basis
     annual_saving_per_staff: Decimal  # [£/year]
     las_with_staff: tuple[str, ...]  # LAs counted in the totals (staff row and cost forms)
     intervention_staff: int
@@ -77,6 +126,11 @@ class PhaseSavings:
     p_saving_positive: Decimal | None
     net_ci: Interval | None
     p_pays_for_itself: Decimal | None
+    by_basis: tuple[BasisSaving, ...] = ()
+    response: Response | None = None
+    decision: Decision | None = None
+    decision_spread: DecisionSpread | None = None
+    resampled: Resampled | None = None  # the saving per staff member in every bootstrap resample
 
 
 @dataclass(frozen=True)
@@ -114,10 +168,9 @@ class _Sums:
     """Exact sums of sick days, hourly costs and sickness costs per group of respondents, with
     the sickness cost of every respondent as an exact integer x 10^exp (for the bootstrap)."""
 
-    def __init__(self, t: Respondents, hours_per_day: Decimal) -> None:
-        n = len(t)
-        self.sick, self.hourly = t.sick_exact, t.hourly_exact
-        self.cost = self.sick * self.hourly * Exact.constant(hours_per_day, n)
+    def __init__(self, sick: Exact, hourly: Exact, hours_per_day: Decimal) -> None:
+        self.sick, self.hourly = sick, hourly
+        self.cost = sick * hourly * Exact.constant(hours_per_day, len(sick.ints))
 
     def stats(self, keys: np.ndarray, n_keys: int) -> list[GroupStats]:
         """GroupStats per key 0..n_keys-1 (a key without respondents has none: n = 0, means 0)."""
@@ -134,7 +187,10 @@ class _Sums:
         ]
 
 
-Progress = Callable[[int, int], None]
+def _basis_hourly(t: Respondents, basis: AbsenceBasis, a: SavingsAssumptions) -> Exact | None:
+    if basis is AbsenceBasis.agency:
+        return None if a.agency_rate is None else Exact.constant(a.agency_rate, len(t))
+    return t.hourly_by_basis.get(basis)
 
 
 def savings(
@@ -143,51 +199,35 @@ def savings(
     assumptions: SavingsAssumptions = SavingsAssumptions(),
     progress: Progress | None = None,
 ) -> Savings:
-    """Savings per phase, combined and pooled, with net cost against the estimate's running cost."""
+    """Savings per phase, combined and pooled, with net cost against the estimate's running cost
+    and the decision figures over the horizon."""
     a = assumptions
     per_year = Decimal(12) / Decimal(a.recall_months)
-    annual_by_la = {(la.la, la.phase): la.annual_cost for la in est.las}
-    phases: list[PhaseSavings] = []
     t = survey.table
-    sums = _Sums(t, a.hours_per_day)
+    sums = _Sums(t.sick_exact, t.hourly_exact, a.hours_per_day)
     keys = t.phase.astype(np.int64) * len(GROUPS) + t.group
-    stats = sums.stats(keys, len(t.phases) * len(GROUPS))
+    n_keys = len(t.phases) * len(GROUPS)
+    stats = sums.stats(keys, n_keys)
+    bases = [b for b in AbsenceBasis if b is not AbsenceBasis.agency or a.agency_rate is not None]
+    by_basis = {}
+    for basis in bases:
+        hourly = sums.hourly if basis is a.absence_basis else _basis_hourly(t, basis, a)
+        by_basis[basis] = None if hourly is None else _Sums(t.sick_exact, hourly, a.hours_per_day).stats(keys, n_keys)
     present = sorted({t.phases[code] for code in np.unique(t.phase).tolist()}, key=natural_key)
     code_of = {phase: code for code, phase in enumerate(t.phases)}
-    boot = _Bootstrap(sums, keys, t.phases, a, progress) if a.bootstrap > 0 else None
+    boot = Bootstrap(sums.cost, keys, t.phases, a.bootstrap, a.seed, progress) if a.bootstrap > 0 else None
+    phases = []
     for phase in present:
-        i, c = (stats[code_of[phase] * len(GROUPS) + g] for g in range(len(GROUPS)))
-        saving = c.mean_cost - i.mean_cost
-        counted = [s for s in survey.staff if s.phase == phase and (s.la, s.phase) in annual_by_la]
-        staff = sum(s.intervention_staff for s in counted)
-        running = sum((annual_by_la[(s.la, s.phase)] for s in counted), ZERO) if counted else None
-        total = saving * per_year * staff if counted else None
-        net = running - total if counted else None
-        break_even = None
-        if counted and staff and i.mean_hourly:
-            break_even = running / (Decimal(staff) * i.mean_hourly * a.hours_per_day)
-        saving_ci = p_pos = net_ci = p_pays = None
-        if boot is not None:
-            saving_ci, p_pos, net_ci, p_pays = boot.phase(phase, per_year, staff if counted else None, running)
-        phases.append(
-            PhaseSavings(
-                phase=phase,
-                intervention=i,
-                control=c,
-                saving_per_staff=saving,
-                annual_saving_per_staff=saving * per_year,
-                las_with_staff=tuple(s.la for s in counted),
-                intervention_staff=staff,
-                annual_saving_total=total,
-                annual_running_cost=running,
-                net_annual_cost=net,
-                break_even_sick_days_per_staff=break_even,
-                saving_ci=saving_ci,
-                p_saving_positive=p_pos,
-                net_ci=net_ci,
-                p_pays_for_itself=p_pays,
-            )
+        k = code_of[phase] * len(GROUPS)
+        i, c = stats[k], stats[k + 1]
+        basis_savings = tuple(
+            BasisSaving(b, None, None)
+            if s is None
+            else BasisSaving(b, s[k + 1].mean_cost - s[k].mean_cost, (s[k + 1].mean_cost - s[k].mean_cost) * per_year)
+            for b, s in by_basis.items()
         )
+        resampled = boot.phase(phase) if boot is not None else None
+        phases.append(_phase(phase, i, c, basis_savings, survey.staff, est, a, per_year, resampled))
     n = Decimal(len(phases))
     combined = CombinedSavings(
         method="report: unweighted mean of the phase figures",
@@ -205,97 +245,96 @@ def savings(
     return Savings(assumptions=a, phases=tuple(phases), combined=combined, pooled=pooled, table=t)
 
 
-class _Bootstrap:
-    """Resample respondents within group and phase, with exact integer sums."""
-
-    CHUNK_CELLS = 4_000_000  # resampled values held in memory at once
-
-    def __init__(
-        self, sums: _Sums, keys: np.ndarray, phases: list[str], a: SavingsAssumptions, progress: Progress | None
-    ):
-        self.np = np
-        self.a = a
-        # every sickness cost as a whole number of 10^-places pounds, places as few as will do
-        ints, exp = sums.cost.ints, sums.cost.exp
-        while exp < 0 and len(ints) and not (ints % 10).any():
-            ints, exp = ints // 10, exp + 1
-        self.scale = Decimal(10) ** max(-exp, 0)
-        if exp > 0:
-            ints = ints * 10**exp
-        self.units = {}
-        order = np.argsort(keys, kind="stable")  # each key's rows, in survey order
-        bounds = np.searchsorted(keys[order], np.arange(len(phases) * len(GROUPS) + 1))
-        for code, phase in enumerate(phases):
-            for g, group in enumerate(GROUPS):
-                k = code * len(GROUPS) + g
-                rows = order[bounds[k] : bounds[k + 1]]
-                if len(rows):
-                    self.units[(phase, group)] = ints[rows]
-        self.progress = progress
-        self.total_work = len(keys) * a.bootstrap
-        self.done = 0
-        self.seeds = np.random.SeedSequence(a.seed)
-        self.keys = sorted(self.units, key=lambda k: (natural_key(k[0]), k[1].value))
-        self.children = dict(zip(self.keys, self.seeds.spawn(len(self.keys))))
-
-    def _sums(self, key) -> object:
-        """Resampled sums (exact int64) of one phase and group, one per replicate."""
-        np = self.np
-        values = np.asarray(self.units[key], dtype=np.int64)
-        n, reps = len(values), self.a.bootstrap
-        if values.size and int(values.max()) * n >= 2**62:
-            raise OverflowError("costs too large for exact bootstrap sums")
-        rng = np.random.default_rng(self.children[key])
-        out = np.empty(reps, dtype=np.int64)
-        step = max(1, self.CHUNK_CELLS // max(n, 1))
-        for start in range(0, reps, step):
-            stop = min(reps, start + step)
-            idx = rng.integers(0, n, size=(stop - start, n))
-            out[start:stop] = values[idx].sum(axis=1)
-            self.done += (stop - start) * n
-            if self.progress:
-                self.progress(self.done, self.total_work)
-        return out
-
-    def phase(self, phase: str, per_year: Decimal, staff: int | None, running: Decimal | None):
-        np = self.np
-        si, sc = self._sums((phase, Group.intervention)), self._sums((phase, Group.control))
-        ni, nc = len(self.units[(phase, Group.intervention)]), len(self.units[(phase, Group.control)])
-        # saving x (ni x nc x scale) = sc x ni - si x nc, exact in int64 for realistic sizes
-        biggest = max(int(np.abs(si).max()), int(np.abs(sc).max()), 1) * max(ni, nc)
-        if biggest < 2**62:
-            numer = sc * ni - si * nc
-        else:  # exact but slower: Python integers
-            numer = sc.astype(object) * ni - si.astype(object) * nc
-        denom = Decimal(ni * nc) * self.scale
-        order = np.argsort(np.asarray(numer, dtype=np.float64), kind="stable")
-
-        def exact(k: int) -> Decimal:
-            return Decimal(int(numer[k])) / denom
-
-        reps = len(order)
-        saving_ci = Interval(
-            _quantile(order, exact, reps, (1 - CONFIDENCE) / 2), _quantile(order, exact, reps, (1 + CONFIDENCE) / 2)
+def _phase(
+    phase: str,
+    i: GroupStats,
+    c: GroupStats,
+    by_basis: tuple[BasisSaving, ...],
+    staff_rows: tuple[StaffCount, ...],
+    est: Estimate,
+    a: SavingsAssumptions,
+    per_year: Decimal,
+    resampled: Resampled | None,
+) -> PhaseSavings:
+    las = {(la.la, la.phase): la for la in est.las}
+    rows = [s for s in staff_rows if s.phase == phase]
+    counted = [s for s in rows if (s.la, s.phase) in las]
+    staff = sum(s.intervention_staff for s in counted)
+    saving = c.mean_cost - i.mean_cost
+    running = sum((las[(s.la, s.phase)].annual_cost for s in counted), ZERO) if counted else None
+    total = saving * per_year * staff if counted else None
+    net = running - total if counted else None
+    break_even = None
+    if counted and staff and i.mean_hourly:
+        break_even = running / (Decimal(staff) * i.mean_hourly * a.hours_per_day)
+    response = None
+    if rows:
+        response = Response(i.n, sum(s.intervention_staff for s in rows), c.n, sum(s.control_staff for s in rows))
+    decision = spread = None
+    if counted:
+        setups = [las[(s.la, s.phase)].setup for s in counted]
+        scale = Scale(
+            las=len(counted),
+            staff=staff,
+            rounds_per_year=est.assumptions.rounds_per_year,
+            setup_indirect=sum((x.indirect for x in setups if x is not None), ZERO),
+            sick_day_cost=i.mean_hourly * a.hours_per_day if i.mean_hourly else None,
         )
-        p_pos = Decimal(int((numer > 0).sum())) / Decimal(reps)
-        net_ci = p_pays = None
-        if staff is not None and running is not None:
-            # net = running - saving x per_year x staff: decreasing in saving, so the interval flips
-            def net(s: Decimal) -> Decimal:
-                return running - s * per_year * staff
+        setup = sum((x.total for x in setups if x is not None), ZERO)
+        decision = decide(setup, running, total, scale, years=a.years, rate=a.discount_rate)
+    saving_ci = p_pos = net_ci = p_pays = None
+    if resampled is not None:
+        saving_ci = resampled.interval()
+        p_pos = resampled.share_above(ZERO)
+        if counted:
+            # net = running - saving x per_year x staff: decreasing in the saving, so the interval flips
+            net_ci = Interval(running - saving_ci.high * per_year * staff, running - saving_ci.low * per_year * staff)
+            p_pays = resampled.share_above(running / (per_year * staff), or_equal=True) if staff else ZERO
+            spread = decision_spread(decision, saving_ci, resampled, per_year * staff) if staff else None
+    return PhaseSavings(
+        phase=phase,
+        intervention=i,
+        control=c,
+        saving_per_staff=saving,
+        annual_saving_per_staff=saving * per_year,
+        las_with_staff=tuple(s.la for s in counted),
+        intervention_staff=staff,
+        annual_saving_total=total,
+        annual_running_cost=running,
+        net_annual_cost=net,
+        break_even_sick_days_per_staff=break_even,
+        saving_ci=saving_ci,
+        p_saving_positive=p_pos,
+        net_ci=net_ci,
+        p_pays_for_itself=p_pays,
+        by_basis=by_basis,
+        response=response,
+        decision=decision,
+        decision_spread=spread,
+        resampled=resampled,
+    )
 
-            net_ci = Interval(net(saving_ci.high), net(saving_ci.low))
-            pays = sum(1 for k in range(reps) if net(exact(k)) <= 0) if staff else 0
-            p_pays = Decimal(pays) / Decimal(reps)
-        return saving_ci, p_pos, net_ci, p_pays
 
+def decision_spread(d: Decision, saving_ci: Interval, resampled: Resampled, scale: Decimal) -> DecisionSpread:
+    """ROI and net present value at the ends of the saving's interval (ROI rises with the saving, the
+    net present value of the net cost falls), and the shares of resamples that pay. ``scale`` turns a
+    resample's saving per staff member (over the recall period) into the saving a year of ``d``."""
+    costs = d.setup + d.annuity * d.running_cost_year
 
-def _quantile(order, exact, reps: int, q: Decimal) -> Decimal:
-    """Linear interpolation between order statistics (numpy's default 'linear' method), exact."""
-    h = Decimal(reps - 1) * q
-    lo = int(h)
-    frac = h - lo
-    low = exact(int(order[lo]))
-    if frac == 0 or lo + 1 >= reps:
-        return low
-    return low + frac * (exact(int(order[lo + 1])) - low)
+    def roi(saving_per_staff: Decimal) -> Decimal:
+        return d.annuity * saving_per_staff * scale / costs
+
+    def npv(saving_per_staff: Decimal) -> Decimal:
+        return costs - d.annuity * saving_per_staff * scale
+
+    a = d.annuity
+    return DecisionSpread(
+        roi=Interval(roi(saving_ci.low), roi(saving_ci.high)) if costs else Interval(ZERO, ZERO),
+        net_present_value=Interval(npv(saving_ci.high), npv(saving_ci.low)),
+        p_roi_at_least_1=resampled.share_above(
+            saving_to_break_even(d.setup, d.running_cost_year, a) / scale, or_equal=True
+        ),
+        p_payback_within_horizon=resampled.share_above(
+            saving_to_pay_back(d.setup, d.running_cost_year, d.years) / scale, or_equal=d.setup > 0
+        ),
+    )

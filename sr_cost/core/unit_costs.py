@@ -222,11 +222,12 @@ def check_table(table: UnitCostTable) -> list[Mismatch]:
 
 
 class AbsenceBasis(str, Enum):
-    """What an hour of sickness absence costs."""
+    """What an hour of sickness absence costs the employer (the report does not state its basis)."""
 
-    unit_cost = "unit-cost"  # the full hourly unit cost (salary + on-costs + overheads), as the report
-    employer = "employer"  # salary + on-costs, per working hour
     salary = "salary"  # salary alone, per working hour
+    employer = "employer"  # salary + on-costs, per working hour: what the employer pays for an hour lost
+    unit_cost = "unit-cost"  # the full hourly unit cost, overheads included (the basis that rebuilds Table 21)
+    agency = "agency"  # cover by agency staff at a stated rate [£/hour] (--agency-rate)
 
 
 def salary_hourly_costs(
@@ -235,6 +236,8 @@ def salary_hourly_costs(
     """Hourly cost on ``basis`` of respondents who gave these salaries, derived with the table's
     method, and how it was found; each rounded half-up to the penny, as the published unit costs are."""
     params, hours = table.params, table.params.working_hours_per_year
+    if basis is AbsenceBasis.agency:
+        raise ValueError("the agency basis is a rate, not a salary's")
     if basis is AbsenceBasis.unit_cost:
         return [(cost, "derived from salary") for cost in unit_cost_hours(list(salaries), params)]
     if basis is AbsenceBasis.employer:
@@ -246,7 +249,7 @@ def role_hourly_cost(role: UnitCost | None, table: UnitCostTable, basis: Absence
     """Hourly cost on ``basis`` of a respondent who gave a role and no salary, from the role's figures
     (rounded half-up to the penny), or None when the table does not have what ``basis`` needs."""
     hours = table.params.working_hours_per_year
-    if role is None:
+    if role is None or basis is AbsenceBasis.agency:
         return None
     if basis is AbsenceBasis.unit_cost:
         return role.unit_cost_hour, "role's unit cost"

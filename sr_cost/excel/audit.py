@@ -22,7 +22,14 @@ from openpyxl.styles import Alignment, Border
 from sr_cost import __version__
 from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR
 from sr_cost.core.lines import FormKind
-from sr_cost.core.savings import DEFAULT_BOOTSTRAP, DEFAULT_HOURS_PER_DAY, DEFAULT_RECALL_MONTHS, DEFAULT_SEED
+from sr_cost.core.savings import (
+    DEFAULT_BOOTSTRAP,
+    DEFAULT_DISCOUNT_RATE,
+    DEFAULT_HOURS_PER_DAY,
+    DEFAULT_RECALL_MONTHS,
+    DEFAULT_SEED,
+    DEFAULT_YEARS,
+)
 from sr_cost.excel.book import Book
 from sr_cost.excel.cells import (
     BIG,
@@ -299,11 +306,43 @@ def _savings_assumptions(book: Book, t: SheetTable) -> None:
             "unit": "basis",
             "source": source(
                 "--absence-basis",
-                a.absence_basis.value == "unit-cost",
-                "the full unit cost (salary + on-costs + overheads), as the report",
+                a.absence_basis.value == "employer",
+                "employer: salary + on-costs, what the employer pays for an hour lost (the report does not "
+                "state its basis)",
             ),
         }
     )
+    if a.agency_rate is not None:
+        t.add(
+            {
+                "parameter": "Agency cover's hourly rate",
+                "value": a.agency_rate,
+                "unit": "£/hour",
+                "source": "--agency-rate (the agency basis)",
+            }
+        )
+    row = t.add(
+        {
+            "parameter": "Planning horizon",
+            "value": a.years,
+            "unit": "years",
+            "source": source("--years", a.years == DEFAULT_YEARS, "3, the usual appraisal period")
+            + "; HorizonYears in the formulas of sheet Savings",
+        }
+    )
+    book.name("HorizonYears", "Assumptions", f"${t.letter('value')}${row}")
+    row = t.add(
+        {
+            "parameter": "Discount rate",
+            "value": a.discount_rate,
+            "unit": "fraction a year",
+            "source": source(
+                "--discount-rate", a.discount_rate == DEFAULT_DISCOUNT_RATE, "3.5%, HM Treasury Green Book"
+            )
+            + "; DiscountRate in the formulas of sheet Savings",
+        }
+    )
+    book.name("DiscountRate", "Assumptions", f"${t.letter('value')}${row}")
     t.add(
         {
             "parameter": "Bootstrap resamples",

@@ -157,6 +157,12 @@ def _compare_sheet(ws, run) -> None:
         for column, value in ((2, x), (3, y), (4, d)):
             _figure_cell(ws, row, column, name, value)
         _put(ws, row, 5, _rounded(r, 4), RATIO)
+        ends = [o.saving_intervals.get(name) for o in (a, b)]
+        for label, end in (("  95% interval from", 0), ("  to", 1)) if any(ends) else ():
+            row += 1
+            _put(ws, row, 1, label)
+            for column, interval in ((2, ends[0]), (3, ends[1])):
+                _figure_cell(ws, row, column, name, interval[end] if interval else None)
     row += 2
     _put(ws, row, 1, "What it says", font=SECTION_FONT)
     row += 1

@@ -37,6 +37,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from sr_cost.core.columns import natural_key
 from sr_cost.core.savings import PhaseSavings, Savings
+from sr_cost.excel import decision
 from sr_cost.excel.book import SAVINGS_SHEET, Book
 from sr_cost.excel.cells import (
     BOLD,
@@ -71,7 +72,7 @@ from sr_cost.excel.savings_formulas import (
     t21_formulas,
     year_formulas,
 )
-from sr_cost.outputs.wording import net_sentence, plain_english
+from sr_cost.outputs.wording import phase_sentence, plain_english
 
 ROLE_WIDTH, SOURCE_WIDTH = 36, 22  # the respondents' wide text columns wrap within these widths
 
@@ -198,8 +199,10 @@ def savings_sheet(book: Book, ws) -> None:
         len(YEAR_COLUMNS),
     )
     year = SheetTable(ws, YEAR_COLUMNS, header_row=top + 2)
+    year_rows = {}
     for p in s.phases:
         r = year.next_row
+        year_rows[p.phase] = (r, t21_rows[p.phase])
         values: dict[str, object] = {"phase": label(p.phase), "phase_no": phase_no[p.phase]}
         formulas = year_formulas(r, t21_rows[p.phase])
         keep = ["las_with_staff", "annual_saving_per_staff", "intervention_staff"]
@@ -213,8 +216,10 @@ def savings_sheet(book: Book, ws) -> None:
             cells[figure_key(("phase", p.phase), key)] = (year.letter(key), r)
     year.finish(filter=False, freeze=False)
 
+    # does it pay, over the horizon
+    top = decision.savings_block(book, ws, year.last_row + 2, phase_no, year_rows, cells)
+
     # the bootstrap
-    top = year.last_row + 2
     if a.bootstrap:
         section(ws, top, f"How sure? 95% intervals from {a.bootstrap:,} bootstrap resamples (seed {a.seed})")
         _note(
@@ -261,6 +266,11 @@ def savings_sheet(book: Book, ws) -> None:
     for where in COMBINED:
         for key, figure, fmt in COMBINED_FIGURES:
             _recomputed(book, cells, figure_key(where, key), figure, fmt, where)
+    for key, figure, fmt in decision.FIGURES:
+        for p in s.phases:
+            shown = figure_key(("phase", p.phase), "decision_" + key)
+            if shown in book.shown:  # a figure Summary shows (a payback beyond the horizon is words)
+                _recomputed(book, cells, shown, figure, fmt, p.phase)
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 18)
 
 
@@ -366,8 +376,10 @@ def summary_section(book: Book, ws, top: int) -> int:
                 book.show(figure_key(("phase", p.phase), key), "Summary", y.letter(key), row)
     y.finish(filter=False, freeze=False)
 
+    # does it pay over the horizon, how sure, and the saving on every basis
+    top = decision.summary_block(book, ws, y.last_row + 2)
+
     # how sure: the bootstrap
-    top = y.last_row + 2
     if a.bootstrap:
         section(ws, top, f"How sure? 95% intervals from {a.bootstrap:,} bootstrap resamples (seed {a.seed})")
         _note(
@@ -385,7 +397,7 @@ def summary_section(book: Book, ws, top: int) -> int:
 
     # in plain English
     width = sum(ws.column_dimensions[get_column_letter(c)].width or 9 for c in range(1, len(BOOT_COLUMNS) + 1))
-    sentences = plain_english(s) + [x for x in (net_sentence(p) for p in s.phases) if x]
+    sentences = plain_english(s) + [phase_sentence(p, s) for p in s.phases]
     for text in sentences:
         cell = put(ws, top, 1, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

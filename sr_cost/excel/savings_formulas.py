@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from sr_cost.core.respondents import Group, Respondent, StaffCount
 from sr_cost.core.unit_costs import AbsenceBasis
-from sr_cost.excel.formulas import COUNT, DECIMAL, MONEY, PLAIN, ROUNDS, Col, Formula, label, letters, role_lookup
+from sr_cost.excel.formulas import (
+    COUNT,
+    DECIMAL,
+    LINES,
+    MONEY,
+    PLAIN,
+    ROUNDS,
+    Col,
+    Formula,
+    label,
+    letters,
+    role_lookup,
+)
 
 PROBABILITY = "0%"
 HOURS = "0.0#"
@@ -223,12 +235,16 @@ STAFF_COLUMNS = (
         14,
         note="=RoundsPerYear x the LA and phase's mean cost per round (sheet Rounds)",
     ),
+    Col("setup", "Set-up cost (£)", MONEY, 12, note="=the LA and phase's training lines (sheet Lines)"),
+    Col("setup_indirect", "of which staff time and mileage (£)", MONEY, 12),
 )
 STAFF_NAMES = {
     "phase_no": "StaffPhaseNo",
     "counted": "StaffCounted",
     "intervention_staff": "StaffIntervention",
     "annual_cost": "StaffAnnualCost",
+    "setup": "StaffSetup",
+    "setup_indirect": "StaffSetupIndirect",
 }
 
 
@@ -236,12 +252,15 @@ def staff_row(
     s: StaffCount, row: int, *, phase_no: int | None, la_no: int | None, columns: dict[str, str]
 ) -> dict[str, object]:
     counted = phase_no is not None and la_no is not None
-    annual = None
+    annual = setup = indirect = None
     if la_no is not None:
         no = f"${columns['la_no']}{row}"
         annual = Formula(
             f"=RoundsPerYear*SUMIFS({ROUNDS['total']},{ROUNDS['la_no']},{no})/COUNTIFS({ROUNDS['la_no']},{no})"
         )
+        training = f'{LINES["form"]},"training",{LINES["la_no"]},{no}'
+        setup = Formula(f"=SUMIFS({LINES['cost']},{training})")
+        indirect = Formula(f"=SUMIFS({LINES['staff_time']},{training})+SUMIFS({LINES['mileage']},{training})")
     return {
         "file": s.file.replace("\\", "/").rsplit("/", 1)[-1],
         "sheet": s.sheet or None,
@@ -254,6 +273,8 @@ def staff_row(
         "control_staff": s.control_staff,
         "counted": "yes" if counted else "no",
         "annual_cost": annual,
+        "setup": setup,
+        "setup_indirect": indirect,
     }
 
 

@@ -4,7 +4,8 @@
 ``survey``: one row per respondent: ``la``, ``phase``, ``respondent``, ``group`` (intervention or
 control), ``role`` and/or ``salary`` [£/year], ``sick_days`` [days in the recall period], optionally
 ``rounds_attended``. ``staff``: one row per LA and phase: ``la``, ``phase``, ``intervention_staff``,
-``control_staff`` (the numbers randomised, as the report's Table 3).
+``control_staff`` (the numbers randomised, as the report's Table 3), optionally ``feedback_forms``
+(the feedback forms collected, for the report's crude per-person cost).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from sr_cost.inputs.cell_values import (
     text_problems,
 )
 from sr_cost.inputs.forms import SURVEY_SHEETS, FormsBundle
-from sr_cost.inputs.tables import RawTable
+from sr_cost.inputs.tables import RawTable, nonblank
 
 SURVEY_COLUMNS = ("la", "phase", "respondent", "group", "role", "salary", "sick_days", "rounds_attended")
 STAFF_COLUMNS = ("la", "phase", "intervention_staff", "control_staff")
@@ -65,7 +66,11 @@ def _count(raw: RawTable, row: int, column: str, value: object, problems: Proble
 
 
 def validate_survey(
-    bundle: FormsBundle, table: UnitCostTable | None, basis: AbsenceBasis, recall_months: int = 6
+    bundle: FormsBundle,
+    table: UnitCostTable | None,
+    basis: AbsenceBasis,
+    agency_rate: Decimal | None = None,
+    recall_months: int = 6,
 ) -> Survey | None:
     """Validate ``survey`` and ``staff``; None when the forms have no (non-empty) survey. Whether
     the staff counts match the cost forms is ``staff_coverage``'s question, asked once those are costed.
@@ -88,11 +93,41 @@ def validate_survey(
                 )
             )
         else:
-            respondents = _respondents(raw, table, basis, recall_months, problems)
+            respondents = _respondents(raw, table, basis, problems, agency_rate, recall_months)
+    staff, if_uncosted = _staff(bundle, problems)
+    # a phase needs both groups for a saving
+    if respondents is None:
+        respondents = Respondents.of(())
+    for code, phase in sorted(enumerate(respondents.phases), key=lambda p: p[1]):
+        in_phase = np.flatnonzero(respondents.phase == code)
+        groups = set(respondents.group[in_phase].tolist())
+        if len(groups) == 1:
+            only = GROUPS[groups.pop()].value
+            other = "control" if only == "intervention" else "intervention"
+            problems.add(
+                raw.problem(
+                    f"phase {phase} has respondents in the {only} group only, so its saving cannot be computed",
+                    row=int(respondents.row[in_phase[0]]),
+                    column="group",
+                    value=only,
+                    fix=f"Add the phase's {other} respondents, or remove the phase from the survey",
+                )
+            )
+    problems.raise_if_errors()
+    return Survey(respondents, tuple(staff), tuple(problems.warnings), tuple(if_uncosted))
+
+
+def _staff(bundle: FormsBundle, problems: ProblemCollector) -> tuple[list[StaffCount], list[Problem]]:
+    """The staff sheet's rows (one per LA and phase), and for each the warning to give if its LA and
+    phase turn out to have no cost forms."""
     staff: list[StaffCount] = []
     if_uncosted: list[Problem] = []
     staff_raw = bundle.tables.get("staff")
-    if staff_raw is not None and len(staff_raw) and check_columns(staff_raw, STAFF_COLUMNS, STAFF_COLUMNS, problems):
+    if (
+        staff_raw is not None
+        and len(staff_raw)
+        and check_columns(staff_raw, STAFF_COLUMNS + ("feedback_forms",), STAFF_COLUMNS, problems)
+    ):
         seen: dict[tuple[str, str], int] = {}
         for r in staff_raw.rows:
             v = r.values
@@ -132,6 +167,11 @@ def validate_survey(
             seen[(la, phase)] = r.row
             i = _count(staff_raw, r.row, "intervention_staff", v.get("intervention_staff"), problems)
             c = _count(staff_raw, r.row, "control_staff", v.get("control_staff"), problems)
+            forms = None
+            if nonblank(v.get("feedback_forms")):
+                forms = _count(staff_raw, r.row, "feedback_forms", v.get("feedback_forms"), problems)
+                if forms is None:
+                    continue
             if i is None or c is None:
                 continue
             if_uncosted.append(
@@ -144,27 +184,19 @@ def validate_survey(
                     fix="Check the la and phase labels match the rounds form",
                 )
             )
-            staff.append(StaffCount(la, phase, i, c, staff_raw.file, staff_raw.sheet, r.row))
-    # a phase needs both groups for a saving
-    if respondents is None:
-        respondents = Respondents.of(())
-    for code, phase in sorted(enumerate(respondents.phases), key=lambda p: p[1]):
-        in_phase = np.flatnonzero(respondents.phase == code)
-        groups = set(respondents.group[in_phase].tolist())
-        if len(groups) == 1:
-            only = GROUPS[groups.pop()].value
-            other = "control" if only == "intervention" else "intervention"
-            problems.add(
-                raw.problem(
-                    f"phase {phase} has respondents in the {only} group only, so its saving cannot be computed",
-                    row=int(respondents.row[in_phase[0]]),
-                    column="group",
-                    value=only,
-                    fix=f"Add the phase's {other} respondents, or remove the phase from the survey",
-                )
-            )
+            staff.append(StaffCount(la, phase, i, c, staff_raw.file, staff_raw.sheet, r.row, feedback_forms=forms))
+    return staff, if_uncosted
+
+
+def read_staff(bundle: FormsBundle) -> tuple[StaffCount, ...]:
+    """The staff sheet of forms with no survey (its feedback forms give the report's per-person
+    cost); every problem at once."""
+    problems = ProblemCollector()
+    for problem in bundle.read_problems_of(("staff",)):
+        problems.add_read(problem)
+    staff, _ = _staff(bundle, problems)
     problems.raise_if_errors()
-    return Survey(respondents, tuple(staff), tuple(problems.warnings), tuple(if_uncosted))
+    return tuple(staff)
 
 
 def staff_coverage(survey: Survey, cost_la_phases: set[tuple[str, str]]) -> Survey:
@@ -176,7 +208,12 @@ def staff_coverage(survey: Survey, cost_la_phases: set[tuple[str, str]]) -> Surv
 
 
 def _respondents(
-    raw: RawTable, table: UnitCostTable | None, basis: AbsenceBasis, recall_months: int, problems: ProblemCollector
+    raw: RawTable,
+    table: UnitCostTable | None,
+    basis: AbsenceBasis,
+    problems: ProblemCollector,
+    agency_rate: Decimal | None,
+    recall_months: int,
 ) -> Respondents:
     """Every respondent, checked column by column: each distinct value is looked at once."""
     cols = raw.columns
@@ -354,17 +391,25 @@ def _respondents(
     width = len(salaries) + 1
     distinct, pair_code = np.unique(role_codes[ok].astype(np.int64) * width + salary_codes[ok], return_inverse=True)
     # a salary's hourly cost does not depend on the role: every distinct salary's, in one pass
-    needed = [s for s in np.unique(distinct % width).tolist() if salaries[s] is not None and table is not None]
-    by_salary = dict(zip(needed, salary_hourly_costs([salaries[s] for s in needed], table, basis)))
-    hourly: list[tuple[Decimal, str] | None] = []
-    for pair in distinct.tolist():
-        r_code, s_code = divmod(pair, width)
+    needed = [s for s in np.unique(distinct % width).tolist() if salaries[s] is not None]
+
+    def pair_costs(on: AbsenceBasis) -> list[tuple[Decimal, str] | None]:
+        """Each distinct role and salary's hourly cost of absence on basis ``on`` (None: unknown)."""
+        if on is AbsenceBasis.agency:
+            return [(agency_rate, "agency rate") for _ in range(len(distinct))]
         if table is None:  # no table to price them with: its own problems are reported
-            hourly.append((Decimal(0), ""))
-            continue
-        hourly.append(
-            by_salary[s_code] if salaries[s_code] is not None else role_hourly_cost(roles[r_code], table, basis)
-        )
+            return [(Decimal(0), "") for _ in range(len(distinct))]
+        by_salary = dict(zip(needed, salary_hourly_costs([salaries[s] for s in needed], table, on)))
+        out = []
+        for pair in distinct.tolist():
+            r_code, s_code = divmod(pair, width)
+            out.append(
+                by_salary[s_code] if salaries[s_code] is not None else role_hourly_cost(roles[r_code], table, on)
+            )
+        return out
+
+    hourly = pair_costs(basis)
+    others = {on: pair_costs(on) for on in AbsenceBasis if on not in (basis, AbsenceBasis.agency)}
     pair_of = np.full(len(line), -1, dtype=np.int64)
     pair_of[ok] = pair_code.ravel()
     no_cost = np.zeros(len(line), dtype=bool)
@@ -399,6 +444,13 @@ def _respondents(
     }
 
     zero = Decimal(0)  # stands in for values no kept row points at (a bad cell's)
+    # the side-by-side bases: those the table allows for every kept respondent
+    used = set(kept["pair"].tolist())
+    bases = {
+        on: (kept["pair"], [zero if h is None else h[0] for h in costs])
+        for on, costs in {basis: hourly, **others}.items()
+        if all(costs[p] is not None for p in used)
+    }
     return Respondents(
         phase=kept["phase"],
         phases=phases,
@@ -409,4 +461,5 @@ def _respondents(
         sick_values=[zero if d is None else d for d in sick],
         row=kept["row"],
         make=SurveyRecords(kept, hourly, las, phases, ids, role_text, salaries, sick, attended, raw.file, raw.sheet),
+        bases=bases,
     )

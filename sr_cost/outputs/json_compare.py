@@ -12,6 +12,7 @@ from sr_cost.core.runs import CompareRun
 from sr_cost.core.sensitivity import ATTENDANCE_RANGE, HOURS_PER_DAY_RANGE, ROUNDS_PER_YEAR_RANGE, UNIT_COST_RANGE
 from sr_cost.money import money_str, places
 from sr_cost.outputs.json_csv import provenance
+from sr_cost.outputs.json_savings import decision_dict
 from sr_cost.outputs.wording import summary
 
 
@@ -48,7 +49,13 @@ def _option_dict(o: Option) -> dict[str, Any]:
             "intervention_staff_per_la": places(s.staff_per_la, 2),
             "mean_hourly_cost": money_str(s.mean_hourly),
             "hours_per_day": places(s.hours_per_day, 2),
+            # 95% intervals of the option's figures that hold the saving (an extrapolation), costs as known
+            "intervals": {
+                name: {"low": money_str(low), "high": money_str(high)}
+                for name, (low, high) in o.saving_intervals.items()
+            },
         },
+        "decision": decision_dict(o.decision, o.decision_spread),
     }
 
 

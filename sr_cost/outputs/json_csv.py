@@ -17,10 +17,8 @@ from typing import Any
 
 from sr_cost import __version__
 from sr_cost.core.estimate import Components, Estimate, LaEstimate, ModeFigures, Setup
-from sr_cost.core.runs import EstimateRun
-from sr_cost.core.savings import CombinedSavings, Savings
 from sr_cost.core.unit_costs import UnitCost, UnitCostTable
-from sr_cost.money import money_str, places
+from sr_cost.money import money_str
 
 CSV_COLUMNS = (
     "la",
@@ -156,6 +154,8 @@ def estimate_to_dict(est: Estimate, table: UnitCostTable) -> dict[str, Any]:
                 "mean_setup": money_str(p.setup.mean if p.setup else None),
                 "min_setup": money_str(p.setup.min if p.setup else None),
                 "max_setup": money_str(p.setup.max if p.setup else None),
+                "feedback_forms": p.feedback_forms,
+                "report_per_person": money_str(p.report_per_person),
             }
             for p in est.phases
         ],
@@ -245,99 +245,6 @@ def estimate_csv(est: Estimate) -> str:
                 ]
             )
     return buffer.getvalue()
-
-
-def probability_str(value: Decimal | None) -> str | None:
-    """Probabilities as strings with three decimals ('0.670')."""
-    return places(value, 3)
-
-
-def savings_to_dict(s: Savings) -> dict[str, Any]:
-    """The ``savings`` object of the JSON contract."""
-    a = s.assumptions
-
-    def interval(i, side):
-        return None if i is None else money_str(getattr(i, side))
-
-    return {
-        "assumptions": {
-            "hours_per_day": number_str(a.hours_per_day),
-            "recall_months": a.recall_months,
-            "absence_basis": a.absence_basis.value,
-            "bootstrap": a.bootstrap,
-            "seed": a.seed,
-            "confidence": "0.95",
-            "resampling": "respondents, within group and phase",
-        },
-        "phases": [
-            {
-                "phase": p.phase,
-                "n_intervention": p.intervention.n,
-                "n_control": p.control.n,
-                "mean_sick_days_intervention": number_str(p.intervention.mean_sick_days),
-                "mean_sick_days_control": number_str(p.control.mean_sick_days),
-                "mean_cost_intervention": money_str(p.intervention.mean_cost),
-                "mean_cost_control": money_str(p.control.mean_cost),
-                "saving_per_staff": money_str(p.saving_per_staff),
-                "saving_ci_low": interval(p.saving_ci, "low"),
-                "saving_ci_high": interval(p.saving_ci, "high"),
-                "p_saving_positive": probability_str(p.p_saving_positive),
-                "annual_saving_per_staff": money_str(p.annual_saving_per_staff),
-                "las_with_staff": list(p.las_with_staff),
-                "intervention_staff": p.intervention_staff,
-                "annual_saving_total": money_str(p.annual_saving_total),
-                "annual_running_cost": money_str(p.annual_running_cost),
-                "net_annual_cost": money_str(p.net_annual_cost),
-                "net_ci_low": interval(p.net_ci, "low"),
-                "net_ci_high": interval(p.net_ci, "high"),
-                "p_pays_for_itself": probability_str(p.p_pays_for_itself),
-                "break_even_sick_days_per_staff": number_str(p.break_even_sick_days_per_staff),
-            }
-            for p in s.phases
-        ],
-        "combined": _combined(s.combined),
-        "pooled": _combined(s.pooled),
-    }
-
-
-def _combined(c: CombinedSavings) -> dict[str, Any]:
-    return {
-        "method": c.method,
-        "mean_cost_intervention": money_str(c.mean_cost_intervention),
-        "mean_cost_control": money_str(c.mean_cost_control),
-        "saving_per_staff": money_str(c.saving_per_staff),
-    }
-
-
-def run_to_dict(run: EstimateRun) -> dict[str, Any]:
-    """``estimate --format json``: the estimate, and ``savings`` when the forms have a survey."""
-    payload = estimate_to_dict(run.estimate, run.table)
-    if run.savings is not None:
-        payload["savings"] = savings_to_dict(run.savings)
-    return payload
-
-
-def savings_only_dict(run: EstimateRun) -> dict[str, Any]:
-    """``savings --format json``: provenance and the savings object."""
-    return {**provenance(run.table, run.estimate.inputs), "savings": savings_to_dict(run.savings)}
-
-
-def savings_csv(s: Savings) -> str:
-    """One row per phase, then the combined and pooled rows."""
-    d = savings_to_dict(s)
-    columns = [k for k in d["phases"][0] if k != "las_with_staff"] if d["phases"] else []
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for p in d["phases"]:
-        writer.writerow([csv_safe(str(p[c])) if p[c] is not None else "" for c in columns])
-    for name in ("combined", "pooled"):
-        c = d[name]
-        writer.writerow([name if col == "phase" else (c.get(col) or "") for col in columns])
-    return buffer.getvalue()
-
-
-# --- the unit-cost table -----------------------------------------------------------------------
 
 
 def _role_record(r: UnitCost) -> dict[str, str | None]:

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sr_cost.core.comparison import Basis, Comparison, Figures, Option, Swing
-from sr_cost.money import gbp, places, round_half_up
+from sr_cost.money import gbp, percent, places, round_half_up
 from sr_cost.outputs.terminal import bold, row, safe, titled
 from sr_cost.outputs.wording import LABELS, SAVING_FIGURES, break_even_sentences, pct, ranges_text, summary
 
@@ -89,6 +89,10 @@ def options_table(c: Comparison) -> Table:
             end_section=name
             in ("setup", "mean_total_per_round", "pooled_cost_per_attendee", "horizon_cost_per_attendee"),
         )
+        ends = [o.saving_intervals.get(name) for o in (a, b)]
+        if any(ends) and name != "net_cost_present_value":  # its interval is in the table "Does it pay?"
+            for label, end in (("  95% interval from", 0), ("  to", 1)):
+                row(t, label, *(gbp(i[end]) if i else "—" for i in ends), "", "", style="dim")
     return t
 
 
@@ -239,6 +243,50 @@ def break_even_table(c: Comparison) -> Table:
     return t
 
 
+def decision_table(c: Comparison) -> list:
+    """Does each option pay, over the horizon (a typical LA, with its saving)?"""
+    a, b = c.options
+    if a.decision is None and b.decision is None:
+        return []
+    t = Table(
+        title=f"Does it pay? A typical LA over {c.years} years, at present value",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        padding=(0, 1),
+    )
+    t.add_column("", no_wrap=True)
+    for head in _heads(c):
+        t.add_column(head, justify="right", no_wrap=True)
+
+    def cells(fn) -> list[str]:
+        return [fn(o.decision, o.decision_spread) if o.decision is not None else "—" for o in c.options]
+
+    row(t, "Net cost (PV)", *cells(lambda d, s: gbp(d.net_present_value)))
+    row(t, "  95% interval from", *cells(lambda d, s: gbp(s.net_present_value.low) if s else "—"), style="dim")
+    row(t, "  to", *cells(lambda d, s: gbp(s.net_present_value.high) if s else "—"), style="dim")
+    row(t, "£ back per £1 (PV)", *[bold(x) for x in cells(lambda d, s: gbp(d.roi, none="—"))])
+    row(t, "  95% interval", *cells(lambda d, s: f"{gbp(s.roi.low)} to {gbp(s.roi.high)}" if s else "—"))
+    row(t, "  P(at least £1 back)", *cells(lambda d, s: percent(s.p_roi_at_least_1) if s else "—"))
+    row(
+        t,
+        "Payback",
+        *cells(
+            lambda d, s: (
+                f"{places(d.payback_months, 1)} months" if d.payback_months is not None else f"not in {d.years} yrs"
+            )
+        ),
+    )
+    row(t, "Most set-up fee", *cells(lambda d, s: gbp(d.max_setup_fee, none="—")))
+    row(t, "Most cost per round", *cells(lambda d, s: gbp(d.max_cost_per_round, none="—")))
+    row(t, "Least saving/staff a year", *cells(lambda d, s: gbp(d.break_even_saving_per_staff, none="—")))
+    return [
+        t,
+        "[dim]Net cost = costs − savings over the horizon (negative: the option pays). The saving is an "
+        "extrapolation from the survey's respondents (see `sr-cost savings`). 'Most' and 'least' each solve for "
+        "a net present value of 0.[/]",
+    ]
+
+
 def compare_renderables(c: Comparison, width: int = 80) -> list:
     out: list = [
         _title(c),
@@ -254,6 +302,7 @@ def compare_renderables(c: Comparison, width: int = 80) -> list:
     )
     for note in c.notes:
         out.append(f"[dim]{escape(note)}[/]")
+    out.extend(decision_table(c))
     if c.sensitivity is not None:
         out.extend(tornado(c, width))
         out.append(break_even_table(c))

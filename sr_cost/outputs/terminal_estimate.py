@@ -1,10 +1,9 @@
-"""The terminal view of an estimate (the report's Tables 19 and 20 per LA, or a summary of many
-LA-phases; the phases and modes) and of its savings (Table 21, a year's figures, the intervals)."""
+"""The terminal view of an estimate: the report's Tables 19 and 20 per LA (or a summary of many
+LA-phases), the phases and the modes (the savings' view: ``terminal_savings``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 
 from rich import box
@@ -12,11 +11,9 @@ from rich.console import Console
 from rich.table import Table
 
 from sr_cost.core.estimate import Estimate, LaEstimate
-from sr_cost.core.savings import Savings
 from sr_cost.core.unit_costs import UnitCostTable
-from sr_cost.money import gbp, percent, places
+from sr_cost.money import gbp, places
 from sr_cost.outputs.terminal import bold, row, safe, stdout, titled
-from sr_cost.outputs.wording import plain_english
 
 MAX_LA_ROWS = 40  # LA-phases shown one by one; more get a summary (the CSV and workbook have them all)
 EXTREMES = 5  # with a summary: the LA-phases with the highest and the lowest mean cost per round
@@ -206,111 +203,4 @@ def estimate_renderables(est: Estimate, table: UnitCostTable) -> list:
 def print_estimate(est: Estimate, table: UnitCostTable, console: Console | None = None) -> None:
     console = console or stdout()
     for renderable in estimate_renderables(est, table):
-        console.print(safe(renderable))
-
-
-def _days(value: Decimal | None) -> str:
-    return "—" if value is None else places(value, 2)
-
-
-def _prob(value: Decimal | None) -> str:
-    return "—" if value is None else percent(value)
-
-
-def savings_renderables(s: Savings) -> list:
-    """Table 21 (sickness costs by group and the saving), then net cost, break-even and intervals."""
-    a = s.assumptions
-    out: list = []
-    t21 = Table(
-        title=f"Sickness-absence cost per staff member over {a.recall_months} months (report Table 21)",
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-    )
-    t21.add_column("Phase", no_wrap=True)
-    t21.add_column("Respondents\nint. / ctrl", justify="right", no_wrap=True)
-    t21.add_column("Sick days\nint. / ctrl", justify="right", no_wrap=True)
-    for name in ("Intervention", "Control", "Saving"):
-        _money_col(t21, name)
-    for p in s.phases:
-        row(
-            t21,
-            p.phase,
-            f"{p.intervention.n} / {p.control.n}",
-            f"{_days(p.intervention.mean_sick_days)} / {_days(p.control.mean_sick_days)}",
-            gbp(p.intervention.mean_cost),
-            gbp(p.control.mean_cost),
-            bold(gbp(p.saving_per_staff)),
-        )
-    for label, c in (("Combined", s.combined), ("Pooled", s.pooled)):
-        row(
-            t21,
-            label,
-            "",
-            "",
-            gbp(c.mean_cost_intervention),
-            gbp(c.mean_cost_control),
-            gbp(c.saving_per_staff),
-            style="bold" if label == "Combined" else "dim",
-        )
-    out.append(t21)
-    out.append(
-        "[dim]Combined = the report's method (mean of the phase figures); pooled = all respondents "
-        "together. Saving = control mean − intervention mean.[/]"
-    )
-    out.append("")  # the next table starts apart from the note above it
-
-    net = Table(
-        title="Does it pay for itself? A year, LAs with staff numbers", box=box.SIMPLE_HEAD, title_justify="left"
-    )
-    net.add_column("Phase", no_wrap=True)
-    net.add_column("Int.\nstaff", justify="right", no_wrap=True)
-    for name in ("Saving\na year", "Running\ncost a year", "Net cost\na year"):
-        _money_col(net, name)
-    net.add_column("Break-even\ndays/person", justify="right", no_wrap=True)
-    for p in s.phases:
-        row(
-            net,
-            p.phase,
-            str(p.intervention_staff),
-            gbp(p.annual_saving_total, none="—"),
-            gbp(p.annual_running_cost, none="—"),
-            bold(gbp(p.net_annual_cost, none="—")),
-            _days(p.break_even_sick_days_per_staff),
-        )
-    out.append(net)
-    out.append(
-        "[dim]Net = running cost − saving (negative: the rounds save more than they cost). Break-even = "
-        "days of sickness absence each intervention staff member must avoid a year for the rounds to pay "
-        "for themselves.[/]"
-    )
-
-    if a.bootstrap:
-        out.append("")
-        ci = Table(
-            title=f"How sure? 95% intervals from {a.bootstrap:,} bootstrap resamples (seed {a.seed})",
-            box=box.SIMPLE_HEAD,
-            title_justify="left",
-        )
-        ci.add_column("Phase", no_wrap=True)
-        ci.add_column("Saving per staff\n95% interval", justify="right", min_width=13)
-        ci.add_column("P(saving\n> 0)", justify="right", no_wrap=True)
-        ci.add_column("Net cost a year\n95% interval", justify="right", min_width=15)
-        ci.add_column("P(pays for\nitself)", justify="right", no_wrap=True)
-        for p in s.phases:
-            row(
-                ci,
-                p.phase,
-                f"{gbp(p.saving_ci.low)} to {gbp(p.saving_ci.high)}",
-                _prob(p.p_saving_positive),
-                f"{gbp(p.net_ci.low)} to {gbp(p.net_ci.high)}" if p.net_ci else "—",
-                _prob(p.p_pays_for_itself),
-            )
-        out.append(ci)
-        out.extend(plain_english(s))
-    return [titled(r) for r in out]
-
-
-def print_savings(s: Savings, console: Console | None = None) -> None:
-    console = console or stdout()
-    for renderable in savings_renderables(s):
         console.print(safe(renderable))

@@ -5,10 +5,30 @@ labels of the compared figures."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from sr_cost.core.comparison import Comparison, Sensitivity
 from sr_cost.core.savings import PhaseSavings, Savings
+from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.money import gbp, percent, places
+
+if TYPE_CHECKING:  # an estimate's words need none of the comparison's modules
+    from sr_cost.core.comparison import Comparison, Sensitivity
+
+BASIS_WORDS = {
+    AbsenceBasis.salary: "salary alone",
+    AbsenceBasis.employer: "salary + on-costs (what the employer pays for a day lost)",
+    AbsenceBasis.unit_cost: "the full unit cost, overheads included (the basis that rebuilds the report's Table 21)",
+    AbsenceBasis.agency: "agency cover at the stated hourly rate",
+}
+BASIS_NOTE = (
+    "The report does not state on which basis it valued a day of sickness absence; the saving is shown on "
+    "each basis, the headline on the one chosen (--absence-basis)."
+)
+EXTRAPOLATION_ASSUMPTIONS = (
+    "the survey's respondents are like the staff who did not answer",
+    "the difference over the recall period, scaled to a year (x 12 / recall months)",
+    "the same difference every year of the horizon",
+)
 
 
 def pct(rate: Decimal) -> str:
@@ -30,7 +50,7 @@ LABELS = {
     "horizon_cost": "Cost over {n} years",
     "present_value": "Present value at {r}",
     "horizon_cost_per_attendee": "Per attendee over {n} yrs",
-    "annual_saving": "Saving a year",
+    "annual_saving": "Saving a year (extrap.)",
     "net_annual_cost": "Net cost a year",
     "net_cost_present_value": "Net cost, present value",
     "break_even_sick_days": "Break-even sick days",
@@ -167,3 +187,73 @@ def break_even_sentences(s: Sensitivity) -> list[str]:
                 f"{places(b.attendees_needed, 1)} attendees a round (now {places(b.attendees_per_round, 1)})."
             )
     return out
+
+
+def extrapolation(p: PhaseSavings) -> str | None:
+    """What a phase's saving total is: an extrapolation, and from how few."""
+    if p.annual_saving_total is None:
+        return None
+    n = len(p.las_with_staff)
+    text = (
+        f"an extrapolation: the saving a year if the respondents' difference held for all "
+        f"{p.intervention_staff:,} intervention staff of the {n} LA{'s' * (n != 1)} counted"
+    )
+    r = p.response
+    if r is not None and r.share is not None:
+        text += (
+            f"; {r.intervention_respondents + r.control_respondents:,} of the "
+            f"{r.intervention_staff + r.control_staff:,} staff randomised answered the survey "
+            f"({percent(r.share)})"
+        )
+    return text
+
+
+def low_response(p: PhaseSavings) -> str | None:
+    """The warning when fewer than one in five of the staff randomised answered."""
+    r = p.response
+    if r is None or not r.low:
+        return None
+    return (
+        f"Phase {p.phase}: only {percent(r.share)} of the staff randomised answered the survey; the saving "
+        "is the difference between two self-selected groups, and the total extrapolates it to everyone."
+    )
+
+
+def phase_sentence(p: PhaseSavings, s: Savings) -> str:
+    """One plain sentence per phase, for a committee paper: the saving, how sure, what it would be
+    worth, and whether it pays."""
+    a = s.assumptions
+    text = (
+        f"Phase {p.phase}: valued at {BASIS_WORDS[a.absence_basis]}, the intervention group's sickness "
+        f"absence cost {gbp(abs(p.saving_per_staff))} {'less' if p.saving_per_staff >= 0 else 'more'} per "
+        f"person over {a.recall_months} months than the control group's"
+    )
+    if p.saving_ci is not None:
+        low, high = p.saving_ci.low, p.saving_ci.high
+        unclear = ", which includes no saving at all" if low <= 0 <= high else ""
+        text += f" (95% interval {gbp(low)} to {gbp(high)}{unclear})"
+    d = p.decision
+    if d is None:
+        return text + "."
+    text += (
+        f"; if that held for all {p.intervention_staff:,} intervention staff it would be worth "
+        f"{gbp(d.saving_year)} a year, against a running cost of {gbp(d.running_cost_year)} a year and a "
+        f"set-up cost of {gbp(d.setup)}"
+    )
+    if d.roi is not None:
+        text += f": {gbp(d.roi)} back per £1 over {d.years} years at present value"
+    spread = p.decision_spread
+    if spread is not None:
+        text += (
+            f" (95% interval {gbp(spread.roi.low)} to {gbp(spread.roi.high)}; at least £1 back in "
+            f"{percent(spread.p_roi_at_least_1)} of the bootstrap resamples)"
+        )
+    if d.payback_months is not None:
+        text += f", paying back in {places(d.payback_months, 1)} months"
+    else:
+        text += f", not paying back within {d.years} years"
+    text += ". This is an extrapolation from the survey's respondents, not a finding of the trial"
+    r = p.response
+    if r is not None and r.share is not None:
+        text += f" ({percent(r.share)} of the staff randomised answered)"
+    return text + "."

@@ -1,0 +1,137 @@
+"""The bootstrap of the savings: respondents resampled within group and phase, with exact integer sums.
+
+Every respondent's sickness cost is a whole number of 10^-places pounds, so each resample's sum is
+an exact integer, and a phase's saving per staff member in resample k is exactly
+``numer[k] / denom`` (``Resampled``). Interval ends are exact decimals (linear interpolation between
+order statistics, numpy's default method), and the share of resamples above a threshold is counted
+on the integers. The same seed gives the same resamples on every platform.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from sr_cost.core.columns import Exact, natural_key
+from sr_cost.core.respondents import GROUPS, Group
+
+CONFIDENCE = Decimal("0.95")
+Progress = Callable[[int, int], None]
+_WIDE = decimal.Context(prec=80)  # thresholds compared with resampled sums: far beyond any penny
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: Decimal
+    high: Decimal
+
+
+@dataclass(frozen=True, eq=False)
+class Resampled:
+    """A phase's saving per staff member in every resample: ``numer[k] / denom`` exactly."""
+
+    numer: np.ndarray  # int64, or Python integers in an object array
+    denom: Decimal
+
+    def __len__(self) -> int:
+        return len(self.numer)
+
+    def value(self, k: int) -> Decimal:
+        return Decimal(int(self.numer[k])) / self.denom
+
+    def interval(self, confidence: Decimal = CONFIDENCE) -> Interval:
+        """The central ``confidence`` interval of the saving per staff member."""
+        order = np.argsort(np.asarray(self.numer, dtype=np.float64), kind="stable")
+        return Interval(
+            _quantile(order, self.value, len(order), (1 - confidence) / 2),
+            _quantile(order, self.value, len(order), (1 + confidence) / 2),
+        )
+
+    def share_above(self, threshold: Decimal, *, or_equal: bool = False) -> Decimal:
+        """The share of resamples whose saving per staff member is above ``threshold`` (or equal)."""
+        bound = _WIDE.multiply(threshold, self.denom)  # saving > t  <=>  numer > t x denom
+        whole = int(bound.to_integral_value(rounding=decimal.ROUND_FLOOR))
+        exact = bound == whole
+        if or_equal:
+            count = np.count_nonzero(self.numer >= (whole if exact else whole + 1))
+        else:
+            count = np.count_nonzero(self.numer > whole)
+        return Decimal(int(count)) / Decimal(len(self.numer))
+
+
+class Bootstrap:
+    """Resample respondents within group and phase, with exact integer sums."""
+
+    CHUNK_CELLS = 4_000_000  # resampled values held in memory at once
+
+    def __init__(
+        self, cost: Exact, keys: np.ndarray, phases: list[str], reps: int, seed: int, progress: Progress | None
+    ):
+        self.reps = reps
+        # every sickness cost as a whole number of 10^-places pounds, places as few as will do
+        ints, exp = cost.ints, cost.exp
+        while exp < 0 and len(ints) and not (ints % 10).any():
+            ints, exp = ints // 10, exp + 1
+        self.scale = Decimal(10) ** max(-exp, 0)
+        if exp > 0:
+            ints = ints * 10**exp
+        self.units = {}
+        order = np.argsort(keys, kind="stable")  # each key's rows, in survey order
+        bounds = np.searchsorted(keys[order], np.arange(len(phases) * len(GROUPS) + 1))
+        for code, phase in enumerate(phases):
+            for g, group in enumerate(GROUPS):
+                k = code * len(GROUPS) + g
+                rows = order[bounds[k] : bounds[k + 1]]
+                if len(rows):
+                    self.units[(phase, group)] = ints[rows]
+        self.progress = progress
+        self.total_work = len(keys) * reps
+        self.done = 0
+        self.seeds = np.random.SeedSequence(seed)
+        self.keys = sorted(self.units, key=lambda k: (natural_key(k[0]), k[1].value))
+        self.children = dict(zip(self.keys, self.seeds.spawn(len(self.keys))))
+
+    def _sums(self, key) -> np.ndarray:
+        """Resampled sums (exact int64) of one phase and group, one per replicate."""
+        values = np.asarray(self.units[key], dtype=np.int64)
+        n, reps = len(values), self.reps
+        if values.size and int(values.max()) * n >= 2**62:
+            raise OverflowError("costs too large for exact bootstrap sums")
+        rng = np.random.default_rng(self.children[key])
+        out = np.empty(reps, dtype=np.int64)
+        step = max(1, self.CHUNK_CELLS // max(n, 1))
+        for start in range(0, reps, step):
+            stop = min(reps, start + step)
+            idx = rng.integers(0, n, size=(stop - start, n))
+            out[start:stop] = values[idx].sum(axis=1)
+            self.done += (stop - start) * n
+            if self.progress:
+                self.progress(self.done, self.total_work)
+        return out
+
+    def phase(self, phase: str) -> Resampled:
+        """The phase's saving per staff member (control mean - intervention mean) in every resample."""
+        si, sc = self._sums((phase, Group.intervention)), self._sums((phase, Group.control))
+        ni, nc = len(self.units[(phase, Group.intervention)]), len(self.units[(phase, Group.control)])
+        # saving x (ni x nc x scale) = sc x ni - si x nc, exact in int64 for realistic sizes
+        biggest = max(int(np.abs(si).max()), int(np.abs(sc).max()), 1) * max(ni, nc)
+        if biggest < 2**62:
+            numer = sc * ni - si * nc
+        else:  # exact but slower: Python integers
+            numer = sc.astype(object) * ni - si.astype(object) * nc
+        return Resampled(numer, Decimal(ni * nc) * self.scale)
+
+
+def _quantile(order, exact, reps: int, q: Decimal) -> Decimal:
+    """Linear interpolation between order statistics (numpy's default 'linear' method), exact."""
+    h = Decimal(reps - 1) * q
+    lo = int(h)
+    frac = h - lo
+    low = exact(int(order[lo]))
+    if frac == 0 or lo + 1 >= reps:
+        return low
+    return low + frac * (exact(int(order[lo + 1])) - low)
