@@ -180,15 +180,20 @@ def _run_case(name: str, case: dict, folder: Path, tmp: Path) -> Run:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> dict[str, Run]:
-    """Every case's run, started together, WORKERS at a time."""
+def runs(request, tmp_path_factory) -> dict[str, Run]:
+    """Every selected case's run (``pytest -k`` selects a few), started together, WORKERS at a time."""
+    selected = {
+        item.callspec.params["name"]
+        for item in request.session.items
+        if getattr(item, "originalname", "") == "test_bad_input" and hasattr(item, "callspec")
+    }
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         futures = {
             name: pool.submit(
                 _run_case, name, case, tmp_path_factory.mktemp(name), tmp_path_factory.mktemp(f"{name}-tmp")
             )
             for name, case in CASES.items()
-            if _runnable(case)
+            if _runnable(case) and name in selected
         }
         return {name: future.result() for name, future in futures.items()}
 

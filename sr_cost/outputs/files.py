@@ -68,9 +68,10 @@ def check_target(path: Path, what: str = "output") -> Path:
     if stat.S_ISDIR(mode):
         raise UsageError(f"cannot write {path}: it is a folder; give a file name inside it")
     if not stat.S_ISREG(mode):
+        to_stdout = "; for standard output use -o -" if what == "output" else ""
         raise UsageError(
             f"cannot write {path}: it is not a regular file (a device, a pipe or a socket), and sr-cost "
-            "writes only files; for standard output use -o -"
+            f"writes only files{to_stdout}"
         )
     return Path(os.path.realpath(path))
 

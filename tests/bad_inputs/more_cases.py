@@ -249,6 +249,10 @@ def _outputs() -> None:
         "output_through_symlink",
         "stale_temporaries_swept",
         "excel_and_json_together",
+        "report_through_symlink",
+        "report_onto_named_pipe",
+        "report_written_whole",
+        "explain_output_dev_null",
     ):
         files_case(name, {"forms/rounds.csv": rounds()})
     for name in ("output_onto_params_beside", "output_onto_unit_cost_table"):
@@ -261,6 +265,8 @@ def _outputs() -> None:
             },
         )
     files_case("output_onto_params_option", {"forms/rounds.csv": rounds(), "p.toml": "[parameters]\n"})
+    files_case("explain_onto_params", {"forms/rounds.csv": rounds(), "p.toml": "[parameters]\n"})
+    workbook_case("explain_near_sheet", sheets_workbook({"rounds": form_rows(), "Training 2025": TRAINING_ROWS}))
     index = sheets_workbook({"index": [["year", "index"], [2019, 300], [2021, 310]]})
     files_case("excel_onto_index", {"forms/rounds.csv": rounds(), "index.xlsx": index})
     files_case("build_output_onto_params", {"salaries.csv": TABLE, "p.toml": "[parameters]\n"})
