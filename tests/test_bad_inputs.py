@@ -1,7 +1,8 @@
 """The bad-input corpus (tests/bad_inputs/cases.toml): every broken input is refused with one clear
 message naming where it is and how to fix it, exit 1 or 2, no traceback, nothing written or
 changed, no temporary file left anywhere (the case's folder, or the temporary folder it is given),
-no control character reaching the terminal, within 500 MB.
+no control character reaching the terminal, within 500 MB. Each case's time alone (under 10 s)
+is measured by ``benchmarks/bad_inputs.py``: here, many run at once on a machine that may be loaded.
 
 Each case runs ``python -m sr_cost`` as a user would, in a folder of its own. The runs are started
 together, a few at a time (``WORKERS``), the first time a case's test asks for its result: each is
@@ -95,14 +96,14 @@ POSIX = os.name == "posix"
 CASE_SENSITIVE = _case_sensitive()
 
 
-def _runnable(case: dict) -> bool:
+def runnable(case: dict) -> bool:
     return (POSIX or not case.get("posix")) and (CASE_SENSITIVE or not case.get("case_sensitive"))
 
 
 def _params():
     for name, case in CASES.items():
         marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
-        if not _runnable(case):
+        if not runnable(case):
             marks.append(pytest.mark.skip(reason="needs a POSIX system with a case-sensitive file system"))
         yield pytest.param(name, case, id=name, marks=marks)
 
@@ -154,7 +155,8 @@ def _set_up(folder: Path, steps: list[list[str]]) -> None:
             raise ValueError(f"unknown setup step {step!r}")
 
 
-def _run_case(name: str, case: dict, folder: Path, tmp: Path) -> Run:
+def prepare_case(name: str, case: dict, folder: Path) -> list[str]:
+    """Lay case ``name`` out in ``folder`` as its run needs it; the command's arguments."""
     source = HERE / "cases" / name
     files = [p for p in source.iterdir() if p.is_file()]
     if any(p.is_dir() for p in source.iterdir()):  # laid out as it is: forms/, a/, b/, table.csv, ...
@@ -170,8 +172,12 @@ def _run_case(name: str, case: dict, folder: Path, tmp: Path) -> Run:
     (folder / "out").mkdir()
     (folder / "out" / "result.json").write_bytes(PREVIOUS)
     _set_up(folder, case.get("setup", []))
+    return [a.replace("{input}", given) for a in case.get("args", DEFAULT_ARGS)]
+
+
+def _run_case(name: str, case: dict, folder: Path, tmp: Path) -> Run:
+    args = prepare_case(name, case, folder)
     before = _snapshot(folder)
-    args = [a.replace("{input}", given) for a in case.get("args", DEFAULT_ARGS)]
     result = _run(args, folder, tmp)
     after = _snapshot(folder)
     tmp_left = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*"))
@@ -193,7 +199,7 @@ def runs(request, tmp_path_factory) -> dict[str, Run]:
                 _run_case, name, case, tmp_path_factory.mktemp(name), tmp_path_factory.mktemp(f"{name}-tmp")
             )
             for name, case in CASES.items()
-            if _runnable(case) and name in selected
+            if runnable(case) and name in selected
         }
         return {name: future.result() for name, future in futures.items()}
 

@@ -18,6 +18,9 @@ from pathlib import Path
 from make_cases import BASE, HEADER, csv_text, with_cell, workbook
 
 ROOT = Path()  # the folder of the cases being written: set by write_more
+# zlib's level for compressed workbooks: 9 for the files committed; 1 when make_cases --check only
+# compares their members' sizes and CRC-32s (the same whatever the level), twice as fast
+COMPRESS_LEVEL = 9
 
 SURVEY_HEADER = "la,phase,respondent,group,role,salary,sick_days,rounds_attended\n"
 SURVEY = SURVEY_HEADER + "LA1,1,R001,intervention,Social worker,,2,3\nLA1,1,R002,control,Social worker,,4,0\n"
@@ -76,13 +79,12 @@ def _number(value: str) -> object:
 TRAINING_ROWS: list[list[object]] = [list(HEADER), ["LA1", 1, "", "", "training fee", "", "", "", "", "", 5000]]
 
 
-def sheet_xml(rows: bytes) -> bytes:
-    return (
-        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        + f'<worksheet xmlns="{MAIN}"><sheetData>'.encode()
-        + rows
-        + b"</sheetData></worksheet>"
+def sheet_xml(*rows: bytes) -> bytes:
+    """A worksheet of these rows (joined once: some are hundreds of megabytes)."""
+    head = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + f'<worksheet xmlns="{MAIN}"><sheetData>'.encode()
     )
+    return b"".join([head, *rows, b"</sheetData></worksheet>"])
 
 
 def base_rows() -> bytes:
@@ -114,12 +116,12 @@ def deflated(xlsx: bytes, replace: dict[str, bytes]) -> bytes:
             data = replace.get(info.filename, src.read(info.filename))
             entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, data, compresslevel=9)
+            dst.writestr(entry, data, compresslevel=COMPRESS_LEVEL)
         for name, data in replace.items():
             if name not in names:
                 entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 entry.compress_type = zipfile.ZIP_DEFLATED
-                dst.writestr(entry, data, compresslevel=9)
+                dst.writestr(entry, data, compresslevel=COMPRESS_LEVEL)
     return out.getvalue()
 
 
@@ -166,10 +168,12 @@ def workbook_case(name: str, data: bytes, filename: str = "forms.xlsx") -> None:
     files_case(name, {filename: data})
 
 
-def write_more(root: Path) -> None:
-    """Write this module's cases into ``root`` (make_cases's folder of cases)."""
-    global ROOT
+def write_more(root: Path, *, check: bool = False) -> None:
+    """Write this module's cases into ``root`` (make_cases's folder of cases); ``check``: only to
+    compare with the committed files (compressed quickly)."""
+    global ROOT, COMPRESS_LEVEL
     ROOT = root
+    COMPRESS_LEVEL = 1 if check else 9
     _forms_by_name()
     _labels()
     _outputs()
@@ -356,21 +360,21 @@ def _workbook_bounds() -> None:
     # a row of a million formatted, empty cells written without references (60 kB deflated)
     workbook_case(
         "million_formatted_cells_in_a_row",
-        deflated(base, {sheet: sheet_xml(base_rows() + b'<row r="5">' + b'<c s="0"/>' * 1_000_000 + b"</row>")}),
+        deflated(base, {sheet: sheet_xml(base_rows(), b'<row r="5">', b'<c s="0"/>' * 1_000_000, b"</row>")}),
     )
     # 270 MB of XML, honestly declared (white space between the rows: it deflates to 260 kB)
-    workbook_case("xml_too_big", deflated(base, {sheet: sheet_xml(base_rows() + b" " * 270_000_000)}))
+    workbook_case("xml_too_big", deflated(base, {sheet: sheet_xml(base_rows(), b" " * 270_000_000)}))
     # the careful reader's bounds: a hidden row (not plain) and 200,000 cells, or 200,000 rows
     hidden = b'<row r="5" hidden="1"><c r="A5" t="inlineStr"><is><t>LA1</t></is></c></row>'
     cells = b'<row r="6">' + b'<c r="L6" s="0"/>' * 200_000 + b"</row>"
-    workbook_case("careful_reader_too_many_cells", deflated(base, {sheet: sheet_xml(base_rows() + hidden + cells)}))
+    workbook_case("careful_reader_too_many_cells", deflated(base, {sheet: sheet_xml(base_rows(), hidden, cells)}))
     no_refs = b"<row><c/></row>" * 200_000
-    workbook_case("careful_reader_too_many_rows", deflated(base, {sheet: sheet_xml(base_rows() + no_refs)}))
+    workbook_case("careful_reader_too_many_rows", deflated(base, {sheet: sheet_xml(base_rows(), no_refs)}))
     # formatted, empty rows and columns past the form: read without a cell's memory each
     empty_rows = b'<row s="0" customFormat="1"/>' * 500_000  # rows 5 to 500,004 (a row's number may be left out)
-    workbook_case("formatted_rows_past_the_form", deflated(base, {sheet: sheet_xml(base_rows() + empty_rows)}))
+    workbook_case("formatted_rows_past_the_form", deflated(base, {sheet: sheet_xml(base_rows(), empty_rows)}))
     wide = b"".join(b'<row r="%d"><c r="XFD%d" s="0"/></row>' % (n, n) for n in range(5, 50_005))
-    workbook_case("formatted_cells_past_the_columns", deflated(base, {sheet: sheet_xml(base_rows() + wide)}))
+    workbook_case("formatted_cells_past_the_columns", deflated(base, {sheet: sheet_xml(base_rows(), wide)}))
     # ten million shared strings (130 MB, 130 kB deflated), and one string of 70 MB
     n = 10_000_000
     sst = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{MAIN}" count="{n}" uniqueCount="{n}">'
