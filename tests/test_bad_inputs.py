@@ -4,10 +4,11 @@ changed, no temporary file left anywhere (the case's folder, or the temporary fo
 no control character reaching the terminal, within 500 MB. Each case's time alone (under 10 s)
 is measured by ``benchmarks/bad_inputs.py``: here, many run at once on a machine that may be loaded.
 
-Each case runs ``python -m sr_cost`` as a user would, in a folder of its own. The runs are started
-together, a few at a time (``WORKERS``), the first time a case's test asks for its result: each is
-a separate process with its own memory limit and timeout, so they do not disturb each other, and
-the corpus takes a fraction of the time it would one after the other."""
+Each case runs ``python -m sr_cost`` as a user would, in a folder of its own. The runs start in the
+background as soon as the tests are collected, a few at a time (``WORKERS``), while the rest of the
+suite runs in the foreground (on a CPU it would leave idle), and the corpus's tests run last and
+check them (``Corpus``; the hooks are in ``conftest.py``): each run is a separate process with its
+own memory limit and timeout, so they do not disturb each other or the other tests."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +33,7 @@ DEFAULT_ARGS = ["estimate", "{input}", "--bootstrap", "0", "-f", "json", "-o", "
 MEMORY_LIMIT = 500 * 1024 * 1024  # [bytes] address space of each run
 TIMEOUT = 180  # [s] a guard against a hang, not a measure of speed (that is benchmarks/'s)
 PREVIOUS = b'{"previous": "result"}\n'
-WORKERS = (os.cpu_count() or 1) + 1  # processes at once: each waits on its own disk reads part of the time
+WORKERS = os.cpu_count() or 1  # cases at once, beside the other tests running in the foreground
 
 
 def _limit_memory() -> None:
@@ -63,8 +65,8 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _run(args: list[str], cwd: Path, tmp: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+def _run(args: list[str], cwd: Path, base_env: dict[str, str], tmp: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**base_env, "COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
     if tmp is not None:  # the temporary folder: it must be empty afterwards
         env.update(TMPDIR=str(tmp), TEMP=str(tmp), TMP=str(tmp))
     try:
@@ -85,8 +87,6 @@ def _run(args: list[str], cwd: Path, tmp: Path | None = None) -> subprocess.Comp
 
 def _case_sensitive() -> bool:
     """Whether this system's temporary folder tells 'a' from 'A' in file names."""
-    import tempfile
-
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "a").write_text("")
         return not (Path(tmp) / "A").exists()
@@ -175,38 +175,72 @@ def prepare_case(name: str, case: dict, folder: Path) -> list[str]:
     return [a.replace("{input}", given) for a in case.get("args", DEFAULT_ARGS)]
 
 
-def _run_case(name: str, case: dict, folder: Path, tmp: Path) -> Run:
+def _run_case(name: str, case: dict, folder: Path, tmp: Path, env: dict[str, str]) -> Run:
     args = prepare_case(name, case, folder)
     before = _snapshot(folder)
-    result = _run(args, folder, tmp)
+    result = _run(args, folder, env, tmp)
     after = _snapshot(folder)
     tmp_left = sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*"))
-    again = _run(case["then"], folder) if "then" in case else None
+    again = _run(case["then"], folder, env) if "then" in case else None
     return Run(folder, before, result, after, again, tmp_left)
 
 
+class Corpus:
+    """The selected cases' runs, started in the background as soon as the tests are collected
+    (``conftest.pytest_collection_finish``), WORKERS at a time, while the other tests run; the
+    corpus's tests run last (``conftest.pytest_collection_modifyitems``) and wait for them. Every
+    case's folders are made, and the environment copied, before the first test runs, so that no
+    test's temporary settings (environment, ``tempfile.tempdir``) reach a case."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.base = Path(tempfile.mkdtemp(prefix="sr-cost-bad-inputs-"))
+        env = dict(os.environ)
+        self.pool = ThreadPoolExecutor(max_workers=WORKERS)
+        self.futures: dict[str, Future] = {}
+        for name, case in CASES.items():
+            if name in names and runnable(case):
+                folder, tmp = self.base / name, self.base / f"{name}-tmp"
+                folder.mkdir()
+                tmp.mkdir()
+                self.futures[name] = self.pool.submit(_run_case, name, case, folder, tmp, env)
+
+    def result(self, name: str) -> Run:
+        return self.futures[name].result()
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+CORPUS: Corpus | None = None
+
+
+def is_case(item: pytest.Item) -> bool:
+    """Whether a collected test is one of the corpus's cases."""
+    return getattr(item, "originalname", "") == "test_bad_input" and hasattr(item, "callspec")
+
+
+def start(names: set[str]) -> None:
+    """Start the runs of the cases ``names`` (called once the tests are collected)."""
+    global CORPUS
+    CORPUS = Corpus(names)
+
+
+def stop() -> None:
+    if CORPUS is not None:
+        CORPUS.close()
+
+
 @pytest.fixture(scope="module")
-def runs(request, tmp_path_factory) -> dict[str, Run]:
-    """Every selected case's run (``pytest -k`` selects a few), started together, WORKERS at a time."""
-    selected = {
-        item.callspec.params["name"]
-        for item in request.session.items
-        if getattr(item, "originalname", "") == "test_bad_input" and hasattr(item, "callspec")
-    }
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        futures = {
-            name: pool.submit(
-                _run_case, name, case, tmp_path_factory.mktemp(name), tmp_path_factory.mktemp(f"{name}-tmp")
-            )
-            for name, case in CASES.items()
-            if runnable(case) and name in selected
-        }
-        return {name: future.result() for name, future in futures.items()}
+def runs(request) -> Corpus:
+    if CORPUS is None:  # collected without the conftest's hooks: start them now
+        start({item.callspec.params["name"] for item in request.session.items if is_case(item)})
+    return CORPUS
 
 
 @pytest.mark.parametrize("name,case", list(_params()))
-def test_bad_input(name: str, case: dict, runs: dict[str, Run]):
-    run = runs[name]
+def test_bad_input(name: str, case: dict, runs: Corpus):
+    run = runs.result(name)
     result = run.result
     err = _squash(result.stderr)
     assert result.returncode == case["exit"], result.stderr
