@@ -212,15 +212,16 @@ def check_output(output: Path | None, inputs: list[Path], what: str = "output") 
             raise UsageError(f"the {what} {output} is one of the inputs{other}; choose another name")
 
 
-def check_excel(excel: Path | None, inputs: list[Path], output: Path | None = None) -> None:
-    """An Excel output must be .xlsx, a regular file, none of the inputs and not the other output."""
+def check_excel(excel: Path | None, inputs: list[Path], output: Path | None = None, given: str = "--excel -") -> None:
+    """An Excel output must be .xlsx, a regular file, none of the inputs and not the other output
+    (``given``: how a user asks for standard output, for the message)."""
     from sr_cost.errors import UsageError
     from sr_cost.outputs.files import is_stdout
 
     if excel is None:
         return
     if is_stdout(excel):
-        raise UsageError("a workbook cannot be written to standard output (--excel -): give a file name ending .xlsx")
+        raise UsageError(f"a workbook cannot be written to standard output ({given}): give a file name ending .xlsx")
     if excel.suffix.lower() != ".xlsx":
         raise UsageError(f"the workbook {excel} must be named .xlsx (Excel and LibreOffice go by the name)")
     check_output(excel, inputs, "workbook")

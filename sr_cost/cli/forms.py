@@ -265,12 +265,15 @@ def template_cmd(
     """
     with reported():
         from sr_cost.api import input_files, unit_cost_table
+        from sr_cost.errors import visible
         from sr_cost.excel.template import write_template
 
-        check_excel(path, input_files([], unit_costs=unit_costs) if unit_costs else [])
+        check_excel(path, input_files([], unit_costs=unit_costs) if unit_costs else [], given="sr-cost template -")
         write_template(path, unit_cost_table(unit_costs), example=example)
         typer.echo(
-            f"Wrote {path}" + (" (with an example)" if example else "") + f": fill it in, then run "
-            f"sr-cost estimate {path}",
+            visible(
+                f"Wrote {path}" + (" (with an example)" if example else "") + f": fill it in, then run "
+                f"sr-cost estimate {path}"
+            ),
             err=True,
         )
