@@ -98,15 +98,14 @@ def _key_figures(cmp: Payload) -> Table:
         "present_value",
     ]
     if a["annual_saving"] is not None and b["annual_saving"] is not None:
-        names += ["annual_saving", "net_annual_cost", "break_even_sick_days"]
+        # the savings themselves, with their intervals, are in the next section (page one has no room
+        # for an option's extrapolated saving and its interval here as well)
+        names += ["break_even_sick_days"]
     rows = []
     for name in names:
         show = (lambda x: x) if name in ("attendees_per_round", "break_even_sick_days") else m
         diff = cmp["difference"][name]
         rows.append((LABELS[name].format(**fmt).strip(), show(a[name]), show(b[name]), show(diff)))
-        ends = [(o["savings"] or {}).get("intervals", {}).get(name) for o in (a, b)]
-        if any(ends):
-            rows.append(("95% interval", *(f"{m(e['low'])} to {m(e['high'])}" if e else "—" for e in ends), ""))
     heads = (
         "",
         mode_label(a["label"]),

@@ -19,9 +19,10 @@ BUNDLED_EXAMPLE = (
     "These forms are one of sr-cost's bundled examples, written by the build_forms.py beside them: the "
     "trial's raw economic forms are not public, so every line was rebuilt from published figures (for "
     "examples/trial, the report's Tables 19, 20 and 21, Table 3 for the staff and Appendix 1 for the unit "
-    "costs). The totals match the published figures, but the lines themselves, the attendance and the "
-    "survey's respondents are made up; they show the method, not the trial's own data (the folder's "
-    "README.md says how they were built)."
+    "costs; for examples/interim, the interim cost table shown at a webinar in March 2021, in whole pounds). "
+    "The totals match the published figures, but the lines themselves, the attendance and any survey's "
+    "respondents are made up; they show the method, not the trial's own data (the folder's README.md says "
+    "how they were built)."
 )
 
 

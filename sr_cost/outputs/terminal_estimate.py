@@ -150,6 +150,12 @@ def estimate_renderables(est: Estimate, table: UnitCostTable) -> list:
         style="bold",
     )
     out.append(phases)
+    per_person = [f"phase {p.phase} {gbp(p.report_per_person)}" for p in est.phases if p.report_per_person is not None]
+    if per_person:
+        out.append(
+            "[dim]The report's per-person cost, a crude approximation as its footnote 4 says: a typical LA's "
+            f"six months ÷ all the phase's feedback forms: {', '.join(per_person)}.[/]"
+        )
 
     setups = Table(title="Set-up cost by phase (LAs with training)", box=box.SIMPLE_HEAD, title_justify="left")
     setups.add_column("Phase")
