@@ -25,8 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TRIAL = ROOT / "examples" / "trial"
 VERSION = re.compile(rb'"sr_cost_version": "[^"]*"')
-# the bundled unit-cost table is named by where it is installed (a checkout, or site-packages)
-BUNDLED = re.compile(rb'"[^"]*?[/\\\\]unit_costs[/\\\\](pssru_2019\.(?:csv|toml))"')
+# the bundled unit-cost table was named by where it is installed (a checkout, or site-packages);
+# since issue 16 by its place in the repository (unit_costs/pssru_2019.csv): both read the same
+BUNDLED = re.compile(rb'"(?:[^"]*?[/\\\\])?unit_costs[/\\\\](pssru_[0-9]{4}\.(?:csv|toml))"')
 
 # (name, arguments after the executable); {forms} is the forms folder
 TRIAL_COMMANDS = [

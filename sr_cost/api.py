@@ -18,33 +18,32 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+from sr_cost.core.better import Better
 from sr_cost.core.costing import estimate, with_feedback_forms
-from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR, Assumptions
+from sr_cost.core.effectiveness import EffectAssumptions, cost_effectiveness
+from sr_cost.core.effects import bootstrap_columns
+from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, Assumptions
 from sr_cost.core.explanation import Node
 from sr_cost.core.figures import Figure, closest, figures, find
+from sr_cost.core.lines import FormsAbout
+from sr_cost.core.outcomes import Outcome
+from sr_cost.core.prices import PriceIndex
 from sr_cost.core.respondents import StaffCount
+from sr_cost.core.run_options import Pricing, check_options, uplift_options, year_option
 from sr_cost.core.runs import CompareRun, EstimateRun, ReportRun
 from sr_cost.core.savings import Progress, SavingsAssumptions, savings
-from sr_cost.core.unit_costs import AbsenceBasis, Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
+from sr_cost.core.unit_costs import Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
 from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost.inputs import forms as forms_files
 from sr_cost.inputs import unit_costs as unit_cost_files
+from sr_cost.inputs.about import validate_about
 from sr_cost.inputs.form_lines import validate_cost_forms
-from sr_cost.inputs.forms import SHEETS, read_forms
+from sr_cost.inputs.forms import check_sheets, read_forms
 from sr_cost.inputs.labels import check_labels
-from sr_cost.inputs.survey import read_staff, staff_coverage, validate_survey
+from sr_cost.inputs.survey import named_column, read_staff, staff_coverage, validate_survey
 from sr_cost.inputs.unit_costs import build_table, load_table
 
-MOST_MILEAGE_RATE = Decimal(100)  # [£/mile] the most --mileage-rate may be (HMRC's rate is £0.45)
 CLOSEST_SHOWN = 12  # figures an unknown figure's error lists (`sr-cost explain FORMS` lists them all)
-
-
-def check_horizon(years: int, discount_rate: Decimal) -> None:
-    """The planning horizon [years] and discount rate [fraction a year] an option may take."""
-    if not 1 <= years <= 50:
-        raise UsageError(f"--years must be from 1 to 50 (got {years})")
-    if not 0 <= discount_rate < 1:
-        raise UsageError(f"--discount-rate must be from 0% to below 100% (got {discount_rate * 100}%)")
 
 
 @contextmanager
@@ -63,66 +62,65 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _check_options(rounds_per_year: int, mileage_rate: Decimal, a: SavingsAssumptions) -> None:
-    if rounds_per_year < 1:
-        raise UsageError(f"--rounds-per-year must be at least 1 (got {rounds_per_year})")
-    if a.hours_per_day <= 0 or a.hours_per_day > 24:
-        raise UsageError(f"--hours-per-day must be more than 0 and at most 24 (got {a.hours_per_day})")
-    if not 1 <= a.recall_months <= 120:
-        raise UsageError(f"--recall-months must be from 1 to 120 (got {a.recall_months})")
-    if a.bootstrap < 0:
-        raise UsageError(f"--bootstrap must be 0 (off) or more (got {a.bootstrap})")
-    if not 0 <= mileage_rate <= MOST_MILEAGE_RATE:
-        raise UsageError(f"--mileage-rate must be from 0 to {MOST_MILEAGE_RATE} [£/mile] (got {mileage_rate})")
-    if a.absence_basis is AbsenceBasis.agency and a.agency_rate is None:
-        raise UsageError("--absence-basis agency needs --agency-rate (the agency's hourly rate, £ an hour)")
-    if a.agency_rate is not None and not 0 < a.agency_rate <= 10_000:
-        raise UsageError(f"--agency-rate must be more than £0 and at most £10,000 an hour (got {a.agency_rate})")
-    check_horizon(a.years, a.discount_rate)
-
-
-def check_sheets(sheets: dict[str, str] | None) -> dict[str, str]:
-    """``--sheet`` names: each a form of the forms set."""
-    for form in sheets or {}:
-        if form not in SHEETS:
-            raise UsageError(f"--sheet {form}=...: '{form}' is not a form (the forms are {', '.join(SHEETS)})")
-    return dict(sheets or {})
-
-
 def run_estimate(
     forms: str | Path,
     *,
     unit_costs: str | Path | None = None,
     params: str | Path | None = None,
-    rounds_per_year: int = DEFAULT_ROUNDS_PER_YEAR,
+    rounds_per_year: int | None = None,
     mileage_rate: Decimal = DEFAULT_MILEAGE_RATE,
+    period_months: int | None = None,
+    forms_price_year: int | str | None = None,
+    uplift_to: int | str | None = None,
+    index: str | Path | PriceIndex | None = None,
+    uplift_pct: Decimal | None = None,
     encoding: str = "utf-8-sig",
     savings_assumptions: SavingsAssumptions = SavingsAssumptions(),
     progress: Progress | None = None,
     require_survey: bool = False,
+    outcome: str | None = None,
+    better: Better | None = None,
+    effect: EffectAssumptions | None = EffectAssumptions(),
     sheets: dict[str, str] | None = None,
     merge_labels: bool = False,
 ) -> EstimateRun:
-    """Read and validate the forms, and cost them; with a survey, work out the savings too.
-    ``sheets``: form -> the sheet (or file) that holds it, where its name is not the form's
-    (``--sheet``; an empty name: the forms have no such form). ``merge_labels``: count labels that
-    differ only by case, spacing or leading zeros as one. Raises DataError with every problem found
-    (the unit-cost table's and every form file's)."""
+    """Read and validate the forms, and cost them; with a survey, work out the savings too, and with
+    an outcome in the survey (GHQ-12, or the column ``outcome``, ``better`` lower or higher) the
+    cost-effectiveness (``effect``; None: not worked out).
+
+    ``rounds_per_year`` [rounds/year]: None for the default (each LA-phase's own when the period is
+    known, else 12). ``period_months`` [months]: the period the forms cover (None: their ``about``
+    sheet's, if any). ``forms_price_year``: the price year of the money typed into the forms (None:
+    the ``about`` sheet's, else the unit-cost table's). ``uplift_to``: re-price every amount from its
+    own price year to this year, with a price index file (``index``) or a flat ``uplift_pct`` [% a
+    year]. Years may be written as financial years (``2025/26``). ``sheets``: form -> the sheet (or
+    file) that holds it, where its name is not the form's (``--sheet``; an empty name: the forms
+    have no such form). ``merge_labels``: count labels that differ only by case, spacing or leading
+    zeros as one. Raises DataError with every problem found (the unit-cost table's, the price
+    index's and every form file's), UsageError for a bad argument."""
     problems: list[Problem] = []
-    (run,) = _runs(
+    (run,), _ = _runs(
         [forms],
         problems,
         unit_costs=unit_costs,
         params=params,
         rounds_per_year=rounds_per_year,
         mileage_rate=mileage_rate,
+        period_months=period_months,
+        forms_price_year=forms_price_year,
+        uplift_to=uplift_to,
+        index=index,
+        uplift_pct=uplift_pct,
         encoding=encoding,
         savings_assumptions=savings_assumptions,
         progress=progress,
+        outcome=outcome,
+        better=better,
+        effect=effect,
         sheets=sheets,
         merge_labels=merge_labels,
     )
-    if problems:
+    if problems or run is None:
         raise DataError(problems)
     if run.survey is None and require_survey:
         raise DataError(
@@ -143,27 +141,56 @@ def _runs(
     *,
     unit_costs: str | Path | None = None,
     params: str | Path | None = None,
-    rounds_per_year: int = DEFAULT_ROUNDS_PER_YEAR,
+    rounds_per_year: int | None = None,
     mileage_rate: Decimal = DEFAULT_MILEAGE_RATE,
+    period_months: int | None = None,
+    forms_price_year: int | str | None = None,
+    uplift_to: int | str | None = None,
+    index: str | Path | PriceIndex | None = None,
+    uplift_pct: Decimal | None = None,
     encoding: str = "utf-8-sig",
     savings_assumptions: SavingsAssumptions = SavingsAssumptions(),
     progress: Progress | None = None,
+    outcome: str | None = None,
+    better: Better | None = None,
+    effect: EffectAssumptions | None = EffectAssumptions(),
     sheets: dict[str, str] | None = None,
     merge_labels: bool = False,
-) -> list[EstimateRun | None]:
-    """The runs of one or more forms sets priced with one unit-cost table (None for a set with
-    problems); every problem of the table and of every set is added to ``problems``."""
-    _check_options(rounds_per_year, mileage_rate, savings_assumptions)
+) -> tuple[list[EstimateRun | None], PriceIndex | None]:
+    """The runs of one or more forms sets priced with one unit-cost table and re-priced with one
+    price index (None for a set with problems), and that index; every problem of the table, of the
+    index and of every set is added to ``problems``."""
+    check_options(rounds_per_year, mileage_rate, period_months, savings_assumptions)
+    if uplift_pct is not None and not 0 <= uplift_pct <= 100:
+        raise UsageError(f"--uplift must be from 0 to 100 [% a year] (got {uplift_pct})")
     sheets = check_sheets(sheets)
+    notes: list[str] = []
+    forms_year = None if forms_price_year is None else year_option(forms_price_year, "--forms-price-year", notes)
+    to_year = uplift_options(uplift_to, index, uplift_pct, notes)
+    named = named_column(outcome, better)
     table = _table_or_problems(unit_costs, params, problems)
-    assumptions = Assumptions(rounds_per_year=rounds_per_year, mileage_rate=mileage_rate)
-    return [
+    had = len(problems)
+    try:
+        price_index = _index(index)
+    except DataError as error:  # like the table's: with the forms' problems
+        problems += error.problems
+        price_index = None
+    # without the table or the index, the forms are still checked (every problem at once), not costed
+    pricing = None
+    if table is not None and len(problems) == had:
+        pricing = Pricing(table.price_year, forms_year, to_year, price_index, uplift_pct, tuple(notes))
+    runs = [
         _estimate(
             Path(path),
             table,
+            pricing,
             problems,
-            assumptions,
-            savings_assumptions,
+            rounds_per_year=rounds_per_year,
+            mileage_rate=mileage_rate,
+            period_months=period_months,
+            a=savings_assumptions,
+            named=named,
+            effect=effect,
             encoding=encoding,
             progress=progress,
             sheets=sheets,
@@ -171,6 +198,7 @@ def _runs(
         )
         for path in paths
     ]
+    return runs, price_index
 
 
 def _table_or_problems(
@@ -188,18 +216,24 @@ def _table_or_problems(
 def _estimate(
     forms: Path,
     table: UnitCostTable | None,
+    pricing: Pricing | None,
     problems: list[Problem],
-    assumptions: Assumptions,
-    a: SavingsAssumptions,
     *,
+    rounds_per_year: int | None,
+    mileage_rate: Decimal,
+    period_months: int | None,
+    a: SavingsAssumptions,
+    named: Outcome | None,
+    effect: EffectAssumptions | None,
     encoding: str,
     progress: Progress | None,
     sheets: dict[str, str],
     merge_labels: bool,
 ) -> EstimateRun | None:
-    """One forms set read, checked and costed (with its savings); None when there were problems,
-    which are added to ``problems`` (every one: the forms' and the survey's, with their warnings),
-    as when there were some before (``table`` None: the unit-cost table's)."""
+    """One forms set read, checked and costed (with its savings and cost-effectiveness); None when
+    there were problems, which are added to ``problems`` (every one: the forms', the about sheet's
+    and the survey's, with their warnings), as when there were some before (``pricing`` None: the
+    unit-cost table's or the price index's)."""
     had = len(problems)
     with _no_cyclic_gc():
         try:
@@ -210,26 +244,43 @@ def _estimate(
         bundle, label_problems = check_labels(bundle, merge=merge_labels)
         problems += [p for p in label_problems if p.severity == "error"]
         warnings = [p for p in label_problems if p.severity != "error"]
-        cost_forms = survey = result = None
+        cost_forms = survey = result = assumptions = None
         try:
             cost_forms = validate_cost_forms(bundle, table)
             cost_forms = replace(cost_forms, warnings=tuple(warnings) + cost_forms.warnings)
-            if table is not None and len(problems) == had:
-                result = estimate(cost_forms, assumptions)
         except DataError as error:
             problems += error.problems + warnings
+        about, about_warnings = FormsAbout(), ()
+        try:
+            about, about_warnings = validate_about(bundle)
+        except DataError as error:
+            problems += error.problems
+        if cost_forms is not None and pricing is not None and len(problems) == had:
+            cost_forms = replace(cost_forms, about=about, warnings=cost_forms.warnings + about_warnings)
+            assumptions = Assumptions(
+                rounds_per_year=rounds_per_year,
+                mileage_rate=mileage_rate,
+                period_months=period_months if period_months is not None else about.period_months,
+                prices=pricing.prices(about),
+            )
+            try:
+                result = estimate(cost_forms, assumptions)
+            except DataError as error:
+                problems += error.problems
         staff: tuple[StaffCount, ...] = ()
         try:
-            survey = validate_survey(bundle, table, a.absence_basis, a.agency_rate, recall_months=a.recall_months)
+            survey = validate_survey(
+                bundle, table, a.absence_basis, a.agency_rate, named, recall_months=a.recall_months
+            )
             staff = survey.staff if survey is not None else read_staff(bundle)
         except DataError as error:
             problems += error.problems
         else:
             if len(problems) > had and survey is not None:
                 problems += survey.warnings
-    if len(problems) > had or table is None or result is None:
+    if len(problems) > had or result is None or assumptions is None:
         if cost_forms is not None and len(problems) > had:
-            problems += cost_forms.warnings
+            problems += cost_forms.warnings + tuple(about_warnings)
         return None
     forms_by_phase: dict[str, int] = {}
     for row in staff:
@@ -238,8 +289,20 @@ def _estimate(
     result = with_feedback_forms(result, forms_by_phase)
     if survey is not None:
         survey = staff_coverage(survey, {(la.la, la.phase) for la in result.las})
-    result_savings = savings(survey, result, a, progress) if survey else None
-    return EstimateRun(table=table, forms=cost_forms, estimate=result, survey=survey, savings=result_savings)
+        if assumptions.staff_time_factor != 1:  # sickness absence is costed with the unit-cost table
+            survey = replace(survey, table=survey.table.scaled(assumptions.staff_time_factor))
+    outcomes = survey.table.outcomes if survey is not None and effect is not None else ()
+    columns = bootstrap_columns(outcomes) if outcomes else None
+    result_savings = savings(survey, result, a, progress, columns) if survey else None
+    effectiveness = cost_effectiveness(survey, result_savings, effect) if outcomes else None
+    return EstimateRun(
+        table=table,
+        forms=cost_forms,
+        estimate=result,
+        survey=survey,
+        savings=result_savings,
+        cost_effectiveness=effectiveness,
+    )
 
 
 def input_files(
@@ -250,10 +313,10 @@ def input_files(
     index: str | Path | None = None,
     sheets: dict[str, str] | None = None,
 ) -> list[Path]:
-    """Every file a command reads (the forms' files, the unit-cost table and its parameters, the
-    price index): an output must not be one of them."""
+    """Every file a command reads (the forms' files, their about sheet's among them; the unit-cost
+    table, a bundled one too, and its parameters; the price index): an output must not be one of them."""
     found = [f for path in forms for f in forms_files.input_files(Path(path), sheets)]
-    found += unit_cost_files.input_files(Path(unit_costs) if unit_costs else None, Path(params) if params else None)
+    found += unit_cost_files.input_files(unit_costs or None, params or None)
     return found + ([Path(index)] if index is not None else [])
 
 
@@ -266,67 +329,64 @@ def run_compare(
     labels: tuple[str, ...] | None = None,
     years: int = 3,
     discount_rate_pct: Decimal = Decimal("3.5"),
-    uplift_to: int | None = None,
-    index: str | Path | None = None,
-    uplift_pct: Decimal | None = None,
     sensitivity: bool = False,
     estimated: tuple[EstimateRun, ...] | None = None,
     **estimate_options,
 ) -> CompareRun:
     """Cost one forms set (in-person against virtual rounds, or two phases) or two forms sets, and
-    compare the two options over the horizon [years] at ``discount_rate_pct`` [% a year], re-priced
-    to ``uplift_to`` with a price index file or a flat ``uplift_pct`` [% a year];
-    ``estimate_options`` go to ``run_estimate``. ``estimated``: the forms' estimates, already run
-    with these options (one per forms set), so that they are not read again."""
+    compare the two options over the horizon [years] at ``discount_rate_pct`` [% a year];
+    ``estimate_options`` go to ``run_estimate`` (re-pricing with ``uplift_to`` and ``index`` or
+    ``uplift_pct`` among them). ``estimated``: the forms' estimates, already run with these options
+    (one per forms set), so that they are not read again."""
     # imported here: an estimate needs none of the comparison's modules
     from sr_cost.core.compare import compare, option_specs
     from sr_cost.core.comparison import Basis, FormsSet, Settings
-    from sr_cost.core.prices import flat_uplift, index_uplift, no_uplift
-    from sr_cost.inputs.price_index import load_index
 
     if by not in (None, Basis.mode.value, Basis.phase.value):
         raise UsageError(f"--by must be mode or phase (got {by!r})")
     basis = Basis.sets if forms_b is not None else Basis(by or "mode")
     if forms_b is not None and by is not None:
         raise UsageError("--by compares options within one forms set; with two forms sets, leave it out")
-    if uplift_pct is not None and index is not None:
-        raise UsageError("give --index FILE or --uplift PCT, not both")
-    if (uplift_pct is not None or index is not None) and uplift_to is None:
-        raise UsageError("--index and --uplift need --uplift-to YEAR (the price year to re-price to)")
-    if uplift_to is not None and uplift_pct is None and index is None:
-        raise UsageError("--uplift-to needs --index FILE (a year,index price index) or --uplift PCT (a yearly rate)")
     if not 0 <= discount_rate_pct <= 100:
         raise UsageError(f"--discount-rate must be from 0 to 100 [% a year] (got {discount_rate_pct})")
-    if uplift_pct is not None and not 0 <= uplift_pct <= 100:
-        raise UsageError(f"--uplift must be from 0 to 100 [% a year] (got {uplift_pct})")
+    paths = [forms] if forms_b is None else [forms, forms_b]
+    estimate_options.setdefault("effect", None)  # compare shows no cost-effectiveness
     # every problem at once: the price index's, the unit-cost table's and both forms sets'
     problems: list[Problem] = []
-    price_index = None
-    if index is not None:
-        try:
-            price_index = load_index(Path(index))
-        except DataError as error:
-            problems += error.problems
-    paths = [forms] if forms_b is None else [forms, forms_b]
-    runs = estimated if estimated is not None else tuple(_runs(paths, problems, **estimate_options))
-    if problems:
-        raise DataError(problems)
-    table = runs[0].table
-    if uplift_to is None:
-        uplift = no_uplift(table.price_year)
-    elif price_index is not None:
-        uplift = index_uplift(price_index, table.price_year, uplift_to)
+    if estimated is not None:
+        runs = estimated
+        price_index = _index(estimate_options.get("index"))
     else:
-        uplift = flat_uplift(uplift_pct, table.price_year, uplift_to)
+        found, price_index = _runs(paths, problems, **estimate_options)  # the index read once for both sets
+        if problems:
+            raise DataError(problems)
+        runs = tuple(run for run in found if run is not None)
+    table = runs[0].table
+    prices = [run.estimate.assumptions.prices for run in runs]
+    if len({p.forms_price_year for p in prices}) > 1:
+        years_of = " and ".join(f"{Path(f).name}: {p.forms_price_year}" for f, p in zip(paths, prices))
+        raise UsageError(
+            f"the two forms sets are priced in different years ({years_of}); give --forms-price-year for "
+            "both, or put them in one year's prices first"
+        )
     sets = tuple(FormsSet(run.forms, run.estimate, run.survey, run.savings) for run in runs)
     names = tuple(Path(f).stem or str(f) for f in paths)
     specs = option_specs(sets, basis, phases=phases, labels=labels, names=names)
     comparison = compare(
         specs,
         basis,
-        Settings(uplift=uplift, years=years, discount_rate=discount_rate_pct / 100, sensitivity=sensitivity),
+        Settings(uplift=prices[0], years=years, discount_rate=discount_rate_pct / 100, sensitivity=sensitivity),
     )
     return CompareRun(table=table, runs=runs, comparison=comparison, index=price_index)
+
+
+def _index(index: str | Path | PriceIndex | None) -> PriceIndex | None:
+    """The price index to re-price with, read from its file (only when one is given)."""
+    if index is None or isinstance(index, PriceIndex):
+        return index
+    from sr_cost.inputs.price_index import load_index  # only when re-pricing with an index
+
+    return load_index(Path(index))
 
 
 def run_report(
@@ -384,8 +444,9 @@ def explain_figure(forms: str | Path, figure: str, **options) -> Node:
 
 
 def unit_cost_table(unit_costs: str | Path | None = None, params: str | Path | None = None) -> UnitCostTable:
-    """The unit-cost table (the bundled one when ``unit_costs`` is None), with its parameters."""
-    return load_table(Path(unit_costs) if unit_costs else None, Path(params) if params else None)
+    """The unit-cost table with its parameters: a file, or a bundled table by its price year
+    (``"2019"``, the default, or ``"2025"``)."""
+    return load_table(unit_costs or None, params or None)
 
 
 def derive_role(
@@ -417,5 +478,7 @@ def check_unit_costs(
 
 
 def build_unit_costs(salaries: str | Path, params: str | Path | None = None) -> UnitCostTable:
-    """A full unit-cost table from ``role,salary`` rows (an authority's own pay scales)."""
-    return build_table(Path(salaries), Path(params) if params else None)
+    """A full unit-cost table from ``role,salary`` rows (an authority's own pay scales), with the
+    parameters of ``params`` (a TOML file, or a bundled table's by its price year; default: 2019's).
+    A ``price_year`` column that differs from the parameters' price year is a DataError."""
+    return build_table(Path(salaries), params or None)

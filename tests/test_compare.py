@@ -139,7 +139,8 @@ def test_sensitivity_ranges_on_the_small_fixture():
     unit costs x0.9 (role-priced lines only; the facilitators' own rates stay): in-person 400.95 + 230 =
                       630.95 -> 7,571.40; virtual A 240.57 + 110, B 80.19 + 60 -> mean 245.38 -> 2,944.56
     unit costs x1.1:  in-person 490.05 + 230 -> 8,640.60; virtual A 404.03, B 158.01 -> 281.02 -> 3,372.24
-    rounds a year 9:  9 x 675.50 = 6,079.50; 9 x 263.20 = 2,368.80 (12: the base)
+    rounds a year 75% to 125% of 12: 9 x 675.50 = 6,079.50, 15 x 675.50 = 10,132.50;
+                      9 x 263.20 = 2,368.80, 15 x 263.20 = 3,948.00
     catering dropped: in-person 675.50 - 100 = 575.50 -> 6,906.00; virtual has none: 3,158.40
     cost per attendee at attendance x0.75: 564.125 / 7.5 = 75.2166... -> £75.22"""
     s = _small(sensitivity=True).comparison.sensitivity
@@ -150,12 +151,13 @@ def test_sensitivity_ranges_on_the_small_fixture():
     got = {k: [(to_penny(sw.low), to_penny(sw.high)) for sw in r.swings] for k, r in rows.items()}
     assert got["attendance"] == [(D("6769.50"), D("9442.50")), (D("2623.80"), D("3693.00"))]
     assert got["unit_costs"] == [(D("7571.40"), D("8640.60")), (D("2944.56"), D("3372.24"))]
-    assert got["rounds_per_year"] == [(D("6079.50"), D("8106.00")), (D("2368.80"), D("3158.40"))]
+    assert got["rounds_per_year"] == [(D("6079.50"), D("10132.50")), (D("2368.80"), D("3948.00"))]
+    assert (rows["rounds_per_year"].low_label, rows["rounds_per_year"].high_label) == ("9", "15")
     assert got["catering"] == [(D("6906.00"), D("8106.00")), (D("3158.40"), D("3158.40"))]
     assert to_penny(rows["attendance"].swings[0].low_per_attendee) == D("75.22")
     assert rows["attendance"].swings[0].high_per_attendee == D("786.875") / D("12.5")
-    # a tornado: widest swing first (in-person: 2,673.00, 2,026.50, 1,200.00, 1,069.20)
-    assert [r.key for r in s.rows] == ["attendance", "rounds_per_year", "catering", "unit_costs"]
+    # a tornado: widest swing first (in-person: 4,053.00, 2,673.00, 1,200.00, 1,069.20)
+    assert [r.key for r in s.rows] == ["rounds_per_year", "attendance", "catering", "unit_costs"]
 
 
 def test_break_even_attendance_by_hand_and_by_the_engine():

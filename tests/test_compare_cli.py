@@ -128,7 +128,7 @@ def test_excel_workbook(runner, tmp_path):
     assert "2024 prices" in compare["A3"].value
     assert len(horizon._charts) == 1 and len(sens._charts) == 2
     assert horizon["A5"].value == 1 and horizon["E5"].value == 6000 + 9727.2  # 5,000 x 1.2 + 12 x 810.60
-    assert sens["A6"].value == "Attendance ±25%"
+    assert sens["A6"].value == "Rounds a year 9-15"  # the widest swing: 9 to 15 rounds (75% to 125% of 12)
 
 
 def test_excel_without_sensitivity_says_how(runner, tmp_path):

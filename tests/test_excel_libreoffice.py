@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from decimal import Decimal
 
 import openpyxl
 import pytest
 
 from sr_cost.api import run_estimate
-from sr_cost.core.costing import line_costs
+from sr_cost.core.costing import line_costs, reprice
 from sr_cost.core.savings import SavingsAssumptions, sickness_cost
 from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.excel import workbook as excel
 from sr_cost.money import money_str
 from sr_cost.outputs.json_csv import estimate_csv, estimate_to_dict
-from sr_cost.outputs.json_savings import savings_to_dict
+from sr_cost.outputs.json_savings import run_to_dict, savings_to_dict
 
 from conftest import ROOT, TRIAL
 from soffice import convert, soffice  # noqa: F401  (a fixture)
@@ -34,6 +35,7 @@ QUICK = SavingsAssumptions(bootstrap=200, absence_basis=AbsenceBasis.unit_cost) 
 
 LA_FIGURES = {
     "Rounds": "rounds",
+    "Rounds a year": "rounds_per_year",
     "In-person rounds": "rounds_in_person",
     "Virtual rounds": "rounds_virtual",
     "Set-up: direct": ("setup", "direct"),
@@ -188,6 +190,8 @@ def verify(recalculated, run) -> int:
     assert checks["B3"].value == "PASS"
     compared = 0
     for row in checks_rows(checks):
+        if row["Figure"].startswith("Cost-effectiveness:"):  # test_trial_cost_effectiveness_recalculated
+            continue
         phase = None if row["Phase"] is None else str(row["Phase"])
         la = None if row["LA"] is None else str(row["LA"])
         if row["Figure"].startswith("Savings:"):
@@ -219,8 +223,13 @@ def verify(recalculated, run) -> int:
     # each line's cost
     lines = wb["Lines"]
     costs = [r[0] for r in lines.iter_rows(min_row=4, min_col=20, max_col=20, values_only=True)]
-    rate = run.estimate.assumptions.mileage_rate
-    want_costs = [cost for t in run.forms.lines.values() for cost in line_costs(t, rate)]
+    a = run.estimate.assumptions  # re-priced, when it was, as the costing does
+    rate = a.mileage_rate * a.forms_money_factor
+    want_costs = [
+        cost
+        for t in run.forms.lines.values()
+        for cost in line_costs(reprice(t, a.staff_time_factor, a.forms_money_factor), rate)
+    ]
     assert len(costs) == len(want_costs)
     for got, want in zip(costs, want_costs):
         assert abs(exact(got) - want) < TINY, (got, want)
@@ -490,3 +499,71 @@ def test_a_phase_without_staff_numbers_and_no_bootstrap(soffice, tmp_path):  # n
         "Savings: LAs counted",
         "Savings: intervention staff",
     }
+
+
+def test_a_plans_year_re_priced_with_2025_unit_costs_recalculates(soffice, tmp_path):  # noqa: F811
+    """A year's plan (about: 12 months) with steering tied to no round, a survey with salaries, the
+    2025/26 table (its NI threshold is a year's), the forms' money at 2024 prices and everything
+    re-priced to 2026 at 2% a year (staff time x 1.02, the forms' money x 1.0404): every check
+    passes, and each line, round and respondent recalculates to the library's figures."""
+    forms = tmp_path / "plan"
+    forms.mkdir()
+    (forms / "about.csv").write_text("key,value\nperiod_months,12\nprice_year,2024/25\n")
+    (forms / "training.csv").write_text(HEADER + "A,1,,,PoCF fee,,,,,,5000\nA,1,,,training,Social worker,,2,7.5,40,\n")
+    (forms / "rounds.csv").write_text(
+        HEADER
+        + "".join(
+            f"A,1,R{i},in-person,attendance,Social worker,,8,1,,\nA,1,R{i},in-person,catering,,,,,,20\n"
+            f"A,1,R{i},in-person,facilitator,,35.00,1,1.5,12,\n"
+            for i in range(1, 5)
+        )
+    )
+    (forms / "panel.csv").write_text(HEADER + "A,1,R1,,panel preparation,Team manager,,1,1,,\n")
+    (forms / "steering.csv").write_text(HEADER + "A,1,,,steering,Head of service,,3,1.5,,\nA,1,,,room,,,,,,60\n")
+    (forms / "survey.csv").write_text(
+        "la,phase,respondent,group,role,salary,sick_days\n"
+        "A,1,R1,intervention,Social worker,,2\nA,1,R2,control,,41000,4\nA,1,R3,control,Team manager,,1\n"
+    )
+    (forms / "staff.csv").write_text("la,phase,intervention_staff,control_staff\nA,1,10,10\n")
+    run = run_estimate(forms, unit_costs="2025", uplift_to="2026/27", uplift_pct=Decimal(2), savings_assumptions=QUICK)
+    prices = run.estimate.assumptions.prices
+    assert (prices.staff_time_factor, prices.forms_money_factor) == (Decimal("1.02"), Decimal("1.0404"))
+    assert run.estimate.las[0].rounds_per_year == 4 and run.estimate.las[0].annual_steering is not None
+    path = tmp_path / "plan.xlsx"
+    excel.write_workbook(path, run, savings=run.savings)
+    (recalculated,) = convert(soffice, [path], tmp_path / "recalc")
+    assert verify(recalculated, run) > 50
+
+
+def test_trial_cost_effectiveness_recalculated(trial):
+    """Sheet Cost-effectiveness: each difference, cost per staff member (before and after the saving)
+    and net monetary benefit recomputed by LibreOffice passes against the value shown and equals the
+    JSON; the sheet has the two charts of each outcome (the curve and the plane)."""
+    run, recalculated = trial
+    ce = run_to_dict(run)["cost_effectiveness"]
+    rows = [
+        r
+        for r in checks_rows(openpyxl.load_workbook(recalculated, data_only=True)["Checks"])
+        if r["Figure"].startswith("Cost-effectiveness:")
+    ]
+    assert rows and all(r["Result"] == "PASS" for r in rows)
+    got = {(r["Figure"], str(r["Phase"])): exact(r["Recomputed"]) for r in rows}
+    for p in ce["phases"]:
+        for o in p["outcomes"]:
+            label = f" ({o['label']})"
+            assert (
+                money_str(got[("Cost-effectiveness: cost per staff" + label, p["phase"])])
+                == (p["incremental_cost_per_staff"])
+            )
+            assert (
+                money_str(got[("Cost-effectiveness: cost per staff before the saving" + label, p["phase"])])
+                == (p["incremental_cost_per_staff_before_saving"])
+            )
+            difference = got[("Cost-effectiveness: difference" + label, p["phase"])]
+            assert abs(difference - Decimal(o["difference"])) <= Decimal("0.00005")
+    with zipfile.ZipFile(recalculated.parent.parent / "trial.xlsx") as z:  # the workbook sr-cost wrote
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    for o in ce["assumptions"]["wtp_points"]:
+        label = ce["phases"][0]["outcomes"][[x["outcome"] for x in ce["phases"][0]["outcomes"]].index(o["outcome"])]
+        for title in ("Acceptability curve: ", "Cost-effectiveness plane: "):
+            assert sum(title + label["label"] + "<" in c for c in charts) == 1, title

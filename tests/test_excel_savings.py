@@ -22,6 +22,8 @@ from conftest import ROOT, TRIAL, invoke
 SMALL = ROOT / "tests" / "fixtures" / "small"
 SHEETS = ["Summary", "By LA", "Rounds", "Lines", "Unit costs", "Assumptions", "Checks"]
 WITH_SAVINGS = ["Summary", "By LA", "Rounds", "Lines", "Unit costs", "Savings", "Assumptions", "Checks"]
+# the trial's survey has GHQ-12 columns: its workbook has the cost-effectiveness sheet after Savings
+WITH_EFFECT = WITH_SAVINGS[:6] + ["Cost-effectiveness"] + WITH_SAVINGS[6:]
 RESPONDENT_HEADER = 4
 QUICK = SavingsAssumptions(bootstrap=200, absence_basis=AbsenceBasis.unit_cost)  # Table 21's basis
 
@@ -51,8 +53,11 @@ def respondents(ws):
 
 def test_sheet_order_with_and_without_a_survey(trial_savings):
     path, _ = trial_savings
-    assert openpyxl.load_workbook(path).sheetnames == WITH_SAVINGS
+    assert openpyxl.load_workbook(path).sheetnames == WITH_EFFECT
     assert excel.build_workbook(run_estimate(SMALL)).sheetnames == SHEETS
+    # a run with savings but no outcome has no Cost-effectiveness sheet
+    no_outcome = run_estimate(TRIAL, savings_assumptions=QUICK, effect=None)
+    assert excel.build_workbook(no_outcome, savings=no_outcome.savings).sheetnames == WITH_SAVINGS
     # a run with savings, written without them (the library's choice), has no Savings sheet
     assert excel.build_workbook(trial_savings[1]).sheetnames == SHEETS
 
@@ -200,7 +205,7 @@ def test_savings_excel_option(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Wrote" in result.stderr and "£266.71" in result.stdout
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == WITH_SAVINGS
+    assert wb.sheetnames == WITH_EFFECT
     command = next(r[1] for r in wb["Assumptions"].iter_rows(values_only=True) if r[0] == "Command")
     assert command == f"sr-cost savings {TRIAL} --bootstrap 200 --excel {out}"
 
@@ -209,7 +214,7 @@ def test_estimate_excel_includes_the_savings(runner, tmp_path):
     out = tmp_path / "estimate.xlsx"
     result = invoke(runner, "estimate", str(TRIAL), "--bootstrap", "200", "--excel", str(out))
     assert result.exit_code == 0, result.output
-    assert openpyxl.load_workbook(out).sheetnames == WITH_SAVINGS
+    assert openpyxl.load_workbook(out).sheetnames == WITH_EFFECT
     out = tmp_path / "small.xlsx"
     assert invoke(runner, "estimate", str(SMALL), "--excel", str(out)).exit_code == 0
     assert openpyxl.load_workbook(out).sheetnames == SHEETS
@@ -339,6 +344,9 @@ def test_survey_text_is_never_a_formula(nasty_survey, tmp_path):
         "StaffCounted",
         "StaffIntervention",
         "StaffPhaseNo",
+        "StaffFixedYear",
+        "StaffRoundsPerYear",
+        "PeriodMonths",
         "SuperannuationRate",
         "EmployerNiRate",
         "NiThresholdPerWeek",

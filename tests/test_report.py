@@ -150,7 +150,8 @@ def with_later_results(est: dict) -> dict:
 
 
 def test_later_results_slot_in_and_are_left_out_when_absent():
-    run = run_report(TRIAL, savings_assumptions=SavingsAssumptions(bootstrap=200))
+    # without the cost-effectiveness (the trial's survey has GHQ-12: effect=None leaves it out)
+    run = run_report(TRIAL, savings_assumptions=SavingsAssumptions(bootstrap=200), effect=None)
     est, cmp = payloads(run, "sr-cost report")
     plain = page_text(render_html(report_from(run, est, cmp)))
     assert "What a point of wellbeing costs" not in plain
@@ -212,3 +213,26 @@ def test_a_report_named_otherwise_is_refused_and_nothing_is_written(runner, tmp_
     result = invoke(runner, "report", str(negative), "-o", str(target))
     assert result.exit_code == 1 and not target.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_trials_cost_effectiveness_in_the_report():
+    """Issue 15's object as sr-cost makes it: each phase and outcome's sentence, and its plane (with
+    the resamples drawn) and acceptability curve, named by the outcome's label."""
+    from sr_cost.outputs.json_effect import plane_points
+
+    run = run_report(TRIAL, savings_assumptions=SavingsAssumptions(bootstrap=200))
+    est, cmp = payloads(run, "sr-cost report")
+    points = plane_points(run.estimate.cost_effectiveness)
+    assert len(points[("1", "ghq12")]) == 200
+    page = render_html(report_from(run, est, cmp, points))
+    text = page_text(page)
+    assert "What a point of wellbeing costs" in text
+    assert "Phase 1, GHQ-12: 0.78 points better (95% interval" in text
+    assert "Phase 1, GHQ-12 cases: 6.9 cases avoided per 100 staff (95% interval" in text
+    assert "-£661.91 per staff member after the absence saving: the rounds dominate (cheaper and better)" in text
+    for p in est["cost_effectiveness"]["phases"]:
+        for o in p["outcomes"]:
+            assert f"Cost-effectiveness plane: phase {p['phase']}, {o['label']}" in text
+            assert f"Acceptability curve: phase {p['phase']}, {o['label']}" in text
+    assert "willingness to pay (£ a case avoided)" in page
+    assert page.count("<circle") > 4 * 200

@@ -29,7 +29,14 @@ def table():
 
 def test_sheets_and_headers(table):
     wb = build_template(table)
-    assert wb.sheetnames == [INSTRUCTIONS, *FORMS, ROLES]
+    assert wb.sheetnames == [INSTRUCTIONS, "about", *FORMS, ROLES]
+    about = wb["about"]
+    assert [[c.value for c in r] for r in about.iter_rows()] == [
+        ["key", "value"],
+        ["period_months", None],
+        ["price_year", None],
+        ["title", None],
+    ]
     for name in FORMS:
         ws = wb[name]
         assert [c.value for c in ws[1]] == list(FORM_COLUMNS[name])

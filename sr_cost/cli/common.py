@@ -21,7 +21,7 @@ from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.errors import visible
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
-FORM_FILES = ("training", "rounds", "panel", "steering", "survey", "staff")  # a folder's form files
+FORM_FILES = ("training", "rounds", "panel", "steering", "survey", "staff", "about")  # a folder's form files
 
 
 class OutputFormat(str, Enum):
@@ -39,11 +39,12 @@ class _State:
 state = _State()
 
 UNIT_COSTS_HELP = (
-    "A unit-cost table (CSV or XLSX: role,salary[,on_costs,overheads,unit_cost_hour]). "
-    "Default: the bundled PSSRU 2019 table."
+    "The unit-cost table: 2019 (the default: the bundled table of the trial report, 2019 prices), 2025 (the "
+    "bundled table at 2025/26 prices), or a file (CSV or XLSX: role,salary[,on_costs,overheads,unit_cost_hour])."
 )
 PARAMS_HELP = (
-    "Parameters TOML for the table (default: the .toml beside it with the same stem, else the 2019 parameters)."
+    "Parameters TOML for the table, or a bundled table's by its price year (2019, 2025). Default: the .toml "
+    "beside the table with the same stem, else the 2019 parameters."
 )
 FORMS_HELP = (
     "The forms: an .xlsx workbook with sheets rounds (required), training, panel, steering and optionally "
@@ -56,8 +57,41 @@ ENCODING_HELP = "Text encoding of CSV forms (e.g. cp1252 for older Excel)."
 UNIT_COSTS_OPT = typer.Option(None, "--unit-costs", help=UNIT_COSTS_HELP)
 PARAMS_OPT = typer.Option(None, "--params", help=PARAMS_HELP)
 ROUNDS_PER_YEAR_OPT = typer.Option(
-    12, "--rounds-per-year", min=1, max=365, help="Rounds a year, for the annual cost [rounds/year]."
+    None,
+    "--rounds-per-year",
+    min=1,
+    max=365,
+    help="Rounds a year, for the annual cost [rounds/year]. Default: each LA-phase's own rounds x 12 / the "
+    "period when the period is known (--period-months or the forms' about sheet), else 12 (the report's).",
 )
+PERIOD_MONTHS_OPT = typer.Option(
+    None,
+    "--period-months",
+    min=1,
+    max=120,
+    help="The months the forms cover [months] (default: the forms' about sheet, if it says). Then rounds a "
+    "year are the forms' own and steering lines tied to no round are costs of the period.",
+)
+FORMS_PRICE_YEAR_OPT = typer.Option(
+    None,
+    "--forms-price-year",
+    metavar="YEAR",
+    help="The price year of money typed into the forms (cost, rate) and of the mileage rate, e.g. 2025 or "
+    "2025/26 (default: the forms' about sheet, else the unit-cost table's).",
+)
+UPLIFT_TO_OPT = typer.Option(
+    None,
+    "--uplift-to",
+    metavar="YEAR",
+    help="Re-price every amount from its own price year to this year's prices (with --index or --uplift), "
+    "e.g. 2025 or 2025/26.",
+)
+INDEX_OPT = typer.Option(
+    None,
+    "--index",
+    help="A price index, CSV or XLSX with columns year,index (e.g. the PSSRU pay and prices index).",
+)
+UPLIFT_OPT = typer.Option(None, "--uplift", metavar="<number>", help="A flat uplift instead of an index [% a year].")
 MILEAGE_RATE_OPT = typer.Option(
     None, "--mileage-rate", metavar="<number>", help="Mileage rate [£/mile]. Default 0.45, the report's rate."
 )
@@ -100,6 +134,32 @@ MERGE_LABELS_OPT = typer.Option(
     help="Count LA and phase labels that differ only by case, spacing or leading zeros (LA1, la1; 01, 1) as "
     "one, spelt as first written (default: an error naming both).",
 )
+OUTCOME_OPT = typer.Option(
+    None,
+    "--outcome",
+    metavar="COLUMN",
+    help="A numeric column of the survey to cost-effect as well as ghq12 and ghq12_caseness (read without it); "
+    "needs --better. Its baseline, if any, is COLUMN_baseline.",
+)
+BETTER_OPT = typer.Option(None, "--better", help="Which way --outcome's column is better: lower or higher.")
+WTP_OPT = typer.Option(
+    None,
+    "--wtp",
+    metavar="<number>",
+    help="Willingness to pay for a point of a score's improvement [£/point]: the net monetary benefit and "
+    "the probability of cost-effectiveness at it.",
+)
+WTP_CASE_OPT = typer.Option(
+    None, "--wtp-case", metavar="<number>", help="Willingness to pay for a GHQ-12 case avoided [£/case]."
+)
+
+
+def effect_assumptions(wtp: str | None, wtp_case: str | None):
+    from sr_cost.core.effectiveness import EffectAssumptions
+
+    return EffectAssumptions(
+        wtp_per_point=decimal_option(wtp, "--wtp"), wtp_per_case=decimal_option(wtp_case, "--wtp-case")
+    )
 
 
 @contextmanager
@@ -144,8 +204,46 @@ def decimal_option(value: str | None, name: str) -> Decimal | None:
 
 def percent_option(value: str | None, name: str) -> Decimal | None:
     """A rate typed in per cent (``3.5`` or ``3.5%``) as a fraction (0.035)."""
-    number = None if value is None else decimal_option(value.rstrip().rstrip("%"), name)
+    number = percent_number(value, name)
     return None if number is None else number / 100
+
+
+def percent_number(value: str | None, name: str) -> Decimal | None:
+    """A percentage option ('3', '3%') as the exact Decimal typed (3)."""
+    return None if value is None else decimal_option(value.rstrip().rstrip("%"), name)
+
+
+def estimate_options(
+    *,
+    unit_costs: Path | None,
+    params: Path | None,
+    rounds_per_year: int | None,
+    mileage_rate: str | None,
+    period_months: int | None,
+    forms_price_year: str | None,
+    uplift_to: str | None,
+    index: Path | None,
+    uplift: str | None,
+    encoding: str,
+    assumptions,
+) -> dict:
+    """The keyword arguments of ``api.run_estimate`` from the options the forms commands share."""
+    from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
+
+    rate = decimal_option(mileage_rate, "--mileage-rate")
+    return {
+        "unit_costs": unit_costs,
+        "params": params,
+        "rounds_per_year": rounds_per_year,
+        "mileage_rate": DEFAULT_MILEAGE_RATE if rate is None else rate,
+        "period_months": period_months,
+        "forms_price_year": forms_price_year,
+        "uplift_to": uplift_to,
+        "index": index,
+        "uplift_pct": percent_number(uplift, "--uplift"),
+        "encoding": encoding,
+        "savings_assumptions": assumptions,
+    }
 
 
 def savings_assumptions(

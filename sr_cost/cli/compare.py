@@ -11,20 +11,26 @@ from sr_cost.cli.common import (
     ABSENCE_BASIS_OPT,
     AGENCY_RATE_OPT,
     BOOTSTRAP_OPT,
+    FORMS_PRICE_YEAR_OPT,
     HOURS_PER_DAY_OPT,
+    INDEX_OPT,
     MERGE_LABELS_OPT,
     MILEAGE_RATE_OPT,
     OUTPUT_HELP,
     PARAMS_OPT,
+    PERIOD_MONTHS_OPT,
     RECALL_MONTHS_OPT,
     ROUNDS_PER_YEAR_OPT,
     SEED_OPT,
     SHEET_OPT,
     UNIT_COSTS_OPT,
+    UPLIFT_OPT,
+    UPLIFT_TO_OPT,
     check_excel,
     check_output,
-    decimal_option,
     emit,
+    estimate_options,
+    percent_number,
     reported,
     savings_assumptions,
     sheet_names,
@@ -50,10 +56,6 @@ def _pair(value: str | None) -> tuple[str, ...] | None:
     return None if value is None else tuple(part.strip() for part in value.split(","))
 
 
-def _percent_option(value: str | None, name: str):
-    return None if value is None else decimal_option(value.rstrip().rstrip("%"), name)
-
-
 def compare_cmd(
     forms: Path = typer.Argument(..., help="The forms (an .xlsx workbook or a folder of CSV files)."),
     forms_b: Path | None = typer.Argument(None, help="A second forms set: compare the two sets, A against B."),
@@ -75,17 +77,9 @@ def compare_cmd(
         metavar="<number>",
         help="Discount rate [% a year]. Default 3.5, HM Treasury Green Book.",
     ),
-    uplift_to: int | None = typer.Option(
-        None, "--uplift-to", help="Re-price every figure to this year's prices (with --index or --uplift)."
-    ),
-    index: Path | None = typer.Option(
-        None,
-        "--index",
-        help="A price index, CSV or XLSX with columns year,index (e.g. the PSSRU pay and prices index).",
-    ),
-    uplift: str | None = typer.Option(
-        None, "--uplift", metavar="<number>", help="A flat uplift instead of an index [% a year]."
-    ),
+    uplift_to: str | None = UPLIFT_TO_OPT,
+    index: Path | None = INDEX_OPT,
+    uplift: str | None = UPLIFT_OPT,
     sensitivity: bool = typer.Option(
         False, "--sensitivity", help="Vary one assumption at a time (tornado) and find the break-even attendance."
     ),
@@ -94,8 +88,10 @@ def compare_cmd(
     excel: Path | None = typer.Option(None, "--excel", help="Also write an Excel workbook (.xlsx) with charts."),
     unit_costs: Path | None = UNIT_COSTS_OPT,
     params: Path | None = PARAMS_OPT,
-    rounds_per_year: int = ROUNDS_PER_YEAR_OPT,
+    rounds_per_year: int | None = ROUNDS_PER_YEAR_OPT,
+    period_months: int | None = PERIOD_MONTHS_OPT,
     mileage_rate: str | None = MILEAGE_RATE_OPT,
+    forms_price_year: str | None = FORMS_PRICE_YEAR_OPT,
     encoding: str = typer.Option("utf-8-sig", "--encoding", help="Text encoding of CSV forms (e.g. cp1252)."),
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
@@ -115,7 +111,6 @@ def compare_cmd(
     """
     with reported():
         from sr_cost.api import input_files, run_compare
-        from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
         from sr_cost.outputs import json_compare, json_csv
         from sr_cost.outputs.progress import progress_bar
 
@@ -125,16 +120,27 @@ def compare_cmd(
         )
         check_output(output, inputs)
         check_excel(excel, inputs, output)
-        rate = decimal_option(mileage_rate, "--mileage-rate")
-        assumptions = savings_assumptions(
-            hours_per_day,
-            recall_months,
-            absence_basis,
-            bootstrap,
-            seed,
-            agency_rate=agency_rate,
-            years=years,
-            discount_rate=discount_rate.rstrip().rstrip("%") if discount_rate else "3.5",
+        options = estimate_options(
+            unit_costs=unit_costs,
+            params=params,
+            rounds_per_year=rounds_per_year,
+            mileage_rate=mileage_rate,
+            period_months=period_months,
+            forms_price_year=forms_price_year,
+            uplift_to=uplift_to,
+            index=index,
+            uplift=uplift,
+            encoding=encoding,
+            assumptions=savings_assumptions(
+                hours_per_day,
+                recall_months,
+                absence_basis,
+                bootstrap,
+                seed,
+                agency_rate=agency_rate,
+                years=years,
+                discount_rate=discount_rate or "3.5",
+            ),
         )
         with progress_bar("bootstrap") as progress:
             run = run_compare(
@@ -144,20 +150,12 @@ def compare_cmd(
                 phases=_pair(phases),
                 labels=_pair(labels),
                 years=years,
-                discount_rate_pct=_percent_option(discount_rate, "--discount-rate"),
-                uplift_to=uplift_to,
-                index=index,
-                uplift_pct=_percent_option(uplift, "--uplift"),
+                discount_rate_pct=percent_number(discount_rate, "--discount-rate"),
                 sensitivity=sensitivity,
-                unit_costs=unit_costs,
-                params=params,
-                rounds_per_year=rounds_per_year,
-                mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate,
-                encoding=encoding,
-                savings_assumptions=assumptions,
                 progress=progress,
                 sheets=sheets,
                 merge_labels=merge_labels,
+                **options,
             )
         if run.warnings:
             from sr_cost.outputs.terminal import print_warnings

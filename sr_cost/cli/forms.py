@@ -9,44 +9,50 @@ import typer
 from sr_cost.cli.common import (
     ABSENCE_BASIS_OPT,
     AGENCY_RATE_OPT,
+    BETTER_OPT,
     BOOTSTRAP_OPT,
     DISCOUNT_RATE_OPT,
     ENCODING_OPT,
     FORMS_HELP,
+    FORMS_PRICE_YEAR_OPT,
     HOURS_PER_DAY_OPT,
+    INDEX_OPT,
     MERGE_LABELS_OPT,
     MILEAGE_RATE_OPT,
+    OUTCOME_OPT,
     OUTPUT_HELP,
     PARAMS_OPT,
+    PERIOD_MONTHS_OPT,
     RECALL_MONTHS_OPT,
     ROUNDS_PER_YEAR_OPT,
     SEED_OPT,
     SHEET_OPT,
     UNIT_COSTS_HELP,
     UNIT_COSTS_OPT,
+    UPLIFT_OPT,
+    UPLIFT_TO_OPT,
+    WTP_CASE_OPT,
+    WTP_OPT,
     YEARS_OPT,
     OutputFormat,
     check_excel,
     check_output,
     command_line,
-    decimal_option,
+    effect_assumptions,
     emit,
+    estimate_options,
     reported,
     savings_assumptions,
     sheet_names,
 )
+from sr_cost.core.better import Better
 from sr_cost.core.unit_costs import AbsenceBasis
 
 
 def _run_forms(
     ctx: typer.Context,
     forms: Path,
-    unit_costs: Path | None,
-    params: Path | None,
-    rounds_per_year: int,
-    mileage_rate: str | None,
-    encoding: str,
-    assumptions,
+    options: dict,
     output: Path | None,
     excel: Path | None,
     sheet: list[str] | None,
@@ -55,30 +61,21 @@ def _run_forms(
     require_survey: bool,
 ):
     """What `estimate` and `savings` share: refuse outputs that are not files or are inputs, cost
-    the forms (with the savings when there is a survey), show the warnings. Returns the run and
+    the forms (with the savings when there is a survey), show the warnings. ``options``: the
+    keyword arguments of ``api.run_estimate`` (``common.estimate_options``). Returns the run and
     the workbook to write (path and writer), if any: ``emit`` writes every output together."""
     from sr_cost.api import input_files, run_estimate
-    from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
     from sr_cost.outputs.progress import progress_bar
 
     sheets = sheet_names(sheet)
-    inputs = input_files([forms], unit_costs=unit_costs, params=params, sheets=sheets)
+    inputs = input_files(
+        [forms], unit_costs=options["unit_costs"], params=options["params"], index=options["index"], sheets=sheets
+    )
     check_output(output, inputs)
     check_excel(excel, inputs, output)
-    rate = decimal_option(mileage_rate, "--mileage-rate")
     with progress_bar("bootstrap") as progress:
         run = run_estimate(
-            forms,
-            unit_costs=unit_costs,
-            params=params,
-            rounds_per_year=rounds_per_year,
-            mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate,
-            encoding=encoding,
-            savings_assumptions=assumptions,
-            progress=progress,
-            require_survey=require_survey,
-            sheets=sheets,
-            merge_labels=merge_labels,
+            forms, progress=progress, require_survey=require_survey, sheets=sheets, merge_labels=merge_labels, **options
         )
     if run.warnings:
         from sr_cost.outputs.terminal import print_warnings
@@ -96,8 +93,13 @@ def estimate_cmd(
     forms: Path = typer.Argument(..., help=FORMS_HELP),
     unit_costs: Path | None = UNIT_COSTS_OPT,
     params: Path | None = PARAMS_OPT,
-    rounds_per_year: int = ROUNDS_PER_YEAR_OPT,
+    rounds_per_year: int | None = ROUNDS_PER_YEAR_OPT,
+    period_months: int | None = PERIOD_MONTHS_OPT,
     mileage_rate: str | None = MILEAGE_RATE_OPT,
+    forms_price_year: str | None = FORMS_PRICE_YEAR_OPT,
+    uplift_to: str | None = UPLIFT_TO_OPT,
+    index: Path | None = INDEX_OPT,
+    uplift: str | None = UPLIFT_OPT,
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
     output: Path | None = typer.Option(None, "--output", "-o", help=OUTPUT_HELP),
     excel: Path | None = typer.Option(
@@ -117,6 +119,10 @@ def estimate_cmd(
     discount_rate: str = DISCOUNT_RATE_OPT,
     sheet: list[str] | None = SHEET_OPT,
     merge_labels: bool = MERGE_LABELS_OPT,
+    outcome: str | None = OUTCOME_OPT,
+    better: Better | None = BETTER_OPT,
+    wtp: str | None = WTP_OPT,
+    wtp_case: str | None = WTP_CASE_OPT,
 ) -> None:
     """Cost Schwartz Rounds from the economic forms: set-up cost, cost per round by component,
     cost per attendee and annual cost, per LA and phase, by mode, per phase and overall. With a
@@ -127,15 +133,18 @@ def estimate_cmd(
     with reported():
         from sr_cost.outputs import json_csv, json_savings
 
-        run, workbook = _run_forms(
-            ctx,
-            forms,
-            unit_costs,
-            params,
-            rounds_per_year,
-            mileage_rate,
-            encoding,
-            savings_assumptions(
+        options = estimate_options(
+            unit_costs=unit_costs,
+            params=params,
+            rounds_per_year=rounds_per_year,
+            mileage_rate=mileage_rate,
+            period_months=period_months,
+            forms_price_year=forms_price_year,
+            uplift_to=uplift_to,
+            index=index,
+            uplift=uplift,
+            encoding=encoding,
+            assumptions=savings_assumptions(
                 hours_per_day,
                 recall_months,
                 absence_basis,
@@ -145,12 +154,9 @@ def estimate_cmd(
                 years=years,
                 discount_rate=discount_rate,
             ),
-            output,
-            excel,
-            sheet,
-            merge_labels,
-            require_survey=False,
         )
+        options.update(outcome=outcome, better=better, effect=effect_assumptions(wtp, wtp_case))
+        run, workbook = _run_forms(ctx, forms, options, output, excel, sheet, merge_labels, require_survey=False)
         if fmt is OutputFormat.json:
             text = json_csv.to_json(json_savings.run_to_dict(run))
         elif fmt is OutputFormat.csv:
@@ -165,6 +171,11 @@ def estimate_cmd(
             if run.savings is not None:
                 console.print()  # the savings' tables start apart from the estimate's closing note
                 terminal_savings.print_savings(run.savings, console)
+            if run.cost_effectiveness is not None:
+                from sr_cost.outputs.terminal_effect import print_effectiveness
+
+                console.print()
+                print_effectiveness(run.cost_effectiveness, console)
 
         emit(text, output, render, workbook)
 
@@ -174,10 +185,13 @@ def savings_cmd(
     forms: Path = typer.Argument(..., help="The forms, with a survey sheet (and a staff sheet for the totals)."),
     unit_costs: Path | None = UNIT_COSTS_OPT,
     params: Path | None = PARAMS_OPT,
-    rounds_per_year: int = typer.Option(
-        12, "--rounds-per-year", min=1, max=365, help="Rounds a year, for the annual running cost [rounds/year]."
-    ),
+    rounds_per_year: int | None = ROUNDS_PER_YEAR_OPT,
+    period_months: int | None = PERIOD_MONTHS_OPT,
     mileage_rate: str | None = MILEAGE_RATE_OPT,
+    forms_price_year: str | None = FORMS_PRICE_YEAR_OPT,
+    uplift_to: str | None = UPLIFT_TO_OPT,
+    index: Path | None = INDEX_OPT,
+    uplift: str | None = UPLIFT_OPT,
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
@@ -198,6 +212,10 @@ def savings_cmd(
     encoding: str = ENCODING_OPT,
     sheet: list[str] | None = SHEET_OPT,
     merge_labels: bool = MERGE_LABELS_OPT,
+    outcome: str | None = OUTCOME_OPT,
+    better: Better | None = BETTER_OPT,
+    wtp: str | None = WTP_OPT,
+    wtp_case: str | None = WTP_CASE_OPT,
 ) -> None:
     """Sickness-absence savings (report Table 21), net annual cost, break-even sick days, and
     bootstrap intervals that say how sure anyone can be.
@@ -207,15 +225,18 @@ def savings_cmd(
     with reported():
         from sr_cost.outputs import json_csv, json_savings
 
-        run, workbook = _run_forms(
-            ctx,
-            forms,
-            unit_costs,
-            params,
-            rounds_per_year,
-            mileage_rate,
-            encoding,
-            savings_assumptions(
+        options = estimate_options(
+            unit_costs=unit_costs,
+            params=params,
+            rounds_per_year=rounds_per_year,
+            mileage_rate=mileage_rate,
+            period_months=period_months,
+            forms_price_year=forms_price_year,
+            uplift_to=uplift_to,
+            index=index,
+            uplift=uplift,
+            encoding=encoding,
+            assumptions=savings_assumptions(
                 hours_per_day,
                 recall_months,
                 absence_basis,
@@ -225,12 +246,9 @@ def savings_cmd(
                 years=years,
                 discount_rate=discount_rate,
             ),
-            output,
-            excel,
-            sheet,
-            merge_labels,
-            require_survey=True,
         )
+        options.update(outcome=outcome, better=better, effect=effect_assumptions(wtp, wtp_case))
+        run, workbook = _run_forms(ctx, forms, options, output, excel, sheet, merge_labels, require_survey=True)
         if fmt is OutputFormat.json:
             text = json_csv.to_json(json_savings.savings_only_dict(run))
         elif fmt is OutputFormat.csv:
@@ -242,6 +260,11 @@ def savings_cmd(
             from sr_cost.outputs.terminal_savings import print_savings
 
             print_savings(run.savings, console)
+            if run.cost_effectiveness is not None:
+                from sr_cost.outputs.terminal_effect import print_effectiveness
+
+                console.print()
+                print_effectiveness(run.cost_effectiveness, console)
 
         emit(text, output, render, workbook)
 

@@ -13,20 +13,26 @@ from sr_cost.cli.common import (
     BOOTSTRAP_OPT,
     ENCODING_OPT,
     FORMS_HELP,
+    FORMS_PRICE_YEAR_OPT,
     HOURS_PER_DAY_OPT,
+    INDEX_OPT,
     MERGE_LABELS_OPT,
     MILEAGE_RATE_OPT,
     OUTPUT_HELP,
     PARAMS_OPT,
+    PERIOD_MONTHS_OPT,
     RECALL_MONTHS_OPT,
     ROUNDS_PER_YEAR_OPT,
     SEED_OPT,
     SHEET_OPT,
     UNIT_COSTS_OPT,
+    UPLIFT_OPT,
+    UPLIFT_TO_OPT,
     check_output,
     command_line,
     decimal_option,
     emit,
+    estimate_options,
     reported,
     savings_assumptions,
     sheet_names,
@@ -55,8 +61,13 @@ def report_cmd(
     ),
     unit_costs: Path | None = UNIT_COSTS_OPT,
     params: Path | None = PARAMS_OPT,
-    rounds_per_year: int = ROUNDS_PER_YEAR_OPT,
+    rounds_per_year: int | None = ROUNDS_PER_YEAR_OPT,
+    period_months: int | None = PERIOD_MONTHS_OPT,
     mileage_rate: str | None = MILEAGE_RATE_OPT,
+    forms_price_year: str | None = FORMS_PRICE_YEAR_OPT,
+    uplift_to: str | None = UPLIFT_TO_OPT,
+    index: Path | None = INDEX_OPT,
+    uplift: str | None = UPLIFT_OPT,
     encoding: str = ENCODING_OPT,
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
@@ -75,7 +86,6 @@ def report_cmd(
     """
     with reported():
         from sr_cost.api import input_files, run_report
-        from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
         from sr_cost.errors import UsageError, visible
         from sr_cost.outputs.progress import progress_bar
 
@@ -83,30 +93,40 @@ def report_cmd(
         if kind is None:
             raise UsageError(f"the report {output} must be named .html or .docx (the format follows the suffix)")
         sheets = sheet_names(sheet)
-        check_output(output, input_files([forms], unit_costs=unit_costs, params=params, sheets=sheets), "report")
-        rate = decimal_option(mileage_rate, "--mileage-rate")
+        check_output(
+            output, input_files([forms], unit_costs=unit_costs, params=params, index=index, sheets=sheets), "report"
+        )
+        options = estimate_options(
+            unit_costs=unit_costs,
+            params=params,
+            rounds_per_year=rounds_per_year,
+            mileage_rate=mileage_rate,
+            period_months=period_months,
+            forms_price_year=forms_price_year,
+            uplift_to=uplift_to,
+            index=index,
+            uplift=uplift,
+            encoding=encoding,
+            assumptions=savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
+        )
         with progress_bar("bootstrap") as progress:
             run = run_report(
                 forms,
                 years=years,
                 discount_rate_pct=decimal_option(discount_rate.rstrip().rstrip("%"), "--discount-rate"),
-                unit_costs=unit_costs,
-                params=params,
-                rounds_per_year=rounds_per_year,
-                mileage_rate=DEFAULT_MILEAGE_RATE if rate is None else rate,
-                encoding=encoding,
-                savings_assumptions=savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
                 progress=progress,
                 sheets=sheets,
                 merge_labels=merge_labels,
+                **options,
             )
         if run.estimate.warnings:
             from sr_cost.outputs.terminal import print_warnings
 
             print_warnings(run.estimate.warnings)
+        from sr_cost.outputs.json_effect import plane_points
         from sr_cost.outputs.report import build_report
 
-        report = build_report(run, command_line(ctx))
+        report = build_report(run, command_line(ctx), plane_points(run.estimate.cost_effectiveness))
         if kind == "html":
             from sr_cost.outputs.files import write_text_atomic
             from sr_cost.outputs.report_html import render_html
@@ -133,8 +153,13 @@ def explain_cmd(
     ),
     unit_costs: Path | None = UNIT_COSTS_OPT,
     params: Path | None = PARAMS_OPT,
-    rounds_per_year: int = ROUNDS_PER_YEAR_OPT,
+    rounds_per_year: int | None = ROUNDS_PER_YEAR_OPT,
+    period_months: int | None = PERIOD_MONTHS_OPT,
     mileage_rate: str | None = MILEAGE_RATE_OPT,
+    forms_price_year: str | None = FORMS_PRICE_YEAR_OPT,
+    uplift_to: str | None = UPLIFT_TO_OPT,
+    index: Path | None = INDEX_OPT,
+    uplift: str | None = UPLIFT_OPT,
     encoding: str = ENCODING_OPT,
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
@@ -149,22 +174,24 @@ def explain_cmd(
     """
     with reported():
         from sr_cost.api import explain_figure, explainable_figures, input_files
-        from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
         from sr_cost.outputs import json_csv
 
         sheets = sheet_names(sheet)
-        check_output(output, input_files([forms], unit_costs=unit_costs, params=params, sheets=sheets))
-        rate = decimal_option(mileage_rate, "--mileage-rate")
-        options = {
-            "unit_costs": unit_costs,
-            "params": params,
-            "rounds_per_year": rounds_per_year,
-            "mileage_rate": DEFAULT_MILEAGE_RATE if rate is None else rate,
-            "encoding": encoding,
-            "savings_assumptions": savings_assumptions(hours_per_day, recall_months, absence_basis, 0, 2021),
-            "sheets": sheets,
-            "merge_labels": merge_labels,
-        }
+        check_output(output, input_files([forms], unit_costs=unit_costs, params=params, index=index, sheets=sheets))
+        options = estimate_options(
+            unit_costs=unit_costs,
+            params=params,
+            rounds_per_year=rounds_per_year,
+            mileage_rate=mileage_rate,
+            period_months=period_months,
+            forms_price_year=forms_price_year,
+            uplift_to=uplift_to,
+            index=index,
+            uplift=uplift,
+            encoding=encoding,
+            assumptions=savings_assumptions(hours_per_day, recall_months, absence_basis, 0, 2021),
+        )
+        options.update(sheets=sheets, merge_labels=merge_labels)
         if figure is None:
             found = explainable_figures(forms, **options)
             if fmt is ExplainFormat.json:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from sr_cost.cli.common import EXIT_DATA, PARAMS_HELP, PARAMS_OPT, UNIT_COSTS_OPT, OutputFormat, reported
+from sr_cost.cli.common import EXIT_DATA, PARAMS_OPT, UNIT_COSTS_OPT, OutputFormat, reported
 
 unit_app = typer.Typer(
     rich_markup_mode=None,
@@ -84,25 +84,31 @@ def unit_costs_build(
     salaries: Path = typer.Argument(..., help="CSV or XLSX with columns role,salary (your pay scales)."),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the full table (CSV; - for the terminal)."),
     params: Path | None = typer.Option(
-        None, "--params", help=PARAMS_HELP.replace("the .toml beside it with the same stem, else ", "")
+        None,
+        "--params",
+        help="Parameters TOML, or a bundled table's by its price year: 2019 (the default) or 2025. A price_year "
+        "column in the salaries must be the parameters' price year.",
     ),
 ) -> None:
-    """Build a full unit-cost table from role,salary rows with the PSSRU method.
+    """Build a full unit-cost table from role,salary rows with the PSSRU method, and say which
+    parameters (and price year) it used. Salaries with a price_year column at another year than the
+    parameters' are refused.
 
-    Example: sr-cost unit-costs build my_pay_scales.csv -o my_unit_costs.csv
+    Example: sr-cost unit-costs build my_pay_scales.csv --params 2025 -o my_unit_costs.csv
     """
     with reported():
-        from sr_cost.api import build_unit_costs
+        from sr_cost.api import build_unit_costs, input_files
         from sr_cost.cli.common import check_output, visible
         from sr_cost.outputs.files import is_stdout, write_text_atomic
         from sr_cost.outputs.json_csv import unit_costs_csv
+        from sr_cost.outputs.terminal import params_text
 
-        check_output(output, [salaries] + ([params] if params else []))
+        # the parameters (a file, or a bundled table's by its year) are inputs as much as the salaries
+        check_output(output, [salaries] + input_files([], params=params))
         table = build_unit_costs(salaries, params)
         if is_stdout(output):
             typer.echo(unit_costs_csv(table.roles), nl=False)
             return
         write_text_atomic(output, unit_costs_csv(table.roles))
-        typer.echo(
-            f"Wrote {len(table.roles)} roles to {visible(str(output))} (price year {table.price_year}).", err=True
-        )
+        typer.echo(params_text(table), err=True)
+        typer.echo(f"Wrote {len(table.roles)} roles to {visible(str(output))} ({table.price_year} prices).", err=True)

@@ -5,13 +5,17 @@ an exact integer, and a phase's saving per staff member in resample k is exactly
 ``numer[k] / denom`` (``Resampled``). Interval ends are exact decimals (linear interpolation between
 order statistics, numpy's default method), and the share of resamples above a threshold is counted
 on the integers. The same seed gives the same resamples on every platform.
+
+Other integer columns of the respondents (an outcome's answers, whether each answered) can be
+resampled with the sickness cost (``columns``): each resample's sums of them come from the very same
+draws, so a resample's saving and its outcomes belong together (``Resampled.columns``).
 """
 
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
@@ -32,10 +36,14 @@ class Interval:
 
 @dataclass(frozen=True, eq=False)
 class Resampled:
-    """A phase's saving per staff member in every resample: ``numer[k] / denom`` exactly."""
+    """A phase's saving per staff member in every resample: ``numer[k] / denom`` exactly; and, from
+    the same draws, each resample's sums of the other columns resampled (``columns``, keyed by group
+    and column name) and the respondents in each group (``sizes``)."""
 
     numer: np.ndarray  # int64, or Python integers in an object array
     denom: Decimal
+    columns: Mapping[tuple[Group, str], np.ndarray] = field(default_factory=dict)
+    sizes: Mapping[Group, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.numer)
@@ -45,21 +53,20 @@ class Resampled:
 
     def interval(self, confidence: Decimal = CONFIDENCE) -> Interval:
         """The central ``confidence`` interval of the saving per staff member."""
-        order = np.argsort(np.asarray(self.numer, dtype=np.float64), kind="stable")
-        return Interval(
-            _quantile(order, self.value, len(order), (1 - confidence) / 2),
-            _quantile(order, self.value, len(order), (1 + confidence) / 2),
-        )
+        return exact_interval(np.asarray(self.numer, dtype=np.float64), self.value, confidence)
 
-    def share_above(self, threshold: Decimal, *, or_equal: bool = False) -> Decimal:
-        """The share of resamples whose saving per staff member is above ``threshold`` (or equal)."""
+    def above(self, threshold: Decimal, *, or_equal: bool = False) -> np.ndarray:
+        """Whether each resample's saving per staff member is above ``threshold`` (or equal), exactly."""
         bound = _WIDE.multiply(threshold, self.denom)  # saving > t  <=>  numer > t x denom
         whole = int(bound.to_integral_value(rounding=decimal.ROUND_FLOOR))
         exact = bound == whole
         if or_equal:
-            count = np.count_nonzero(self.numer >= (whole if exact else whole + 1))
-        else:
-            count = np.count_nonzero(self.numer > whole)
+            return self.numer >= (whole if exact else whole + 1)
+        return self.numer > whole
+
+    def share_above(self, threshold: Decimal, *, or_equal: bool = False) -> Decimal:
+        """The share of resamples whose saving per staff member is above ``threshold`` (or equal)."""
+        count = np.count_nonzero(self.above(threshold, or_equal=or_equal))
         return Decimal(int(count)) / Decimal(len(self.numer))
 
 
@@ -69,8 +76,17 @@ class Bootstrap:
     CHUNK_CELLS = 4_000_000  # resampled values held in memory at once
 
     def __init__(
-        self, cost: Exact, keys: np.ndarray, phases: list[str], reps: int, seed: int, progress: Progress | None
+        self,
+        cost: Exact,
+        keys: np.ndarray,
+        phases: list[str],
+        reps: int,
+        seed: int,
+        progress: Progress | None,
+        columns: Mapping[str, np.ndarray] | None = None,
     ):
+        """``columns``: other integer columns of the same rows, resampled with the cost (their sums
+        come in ``Resampled.columns``)."""
         self.reps = reps
         # every sickness cost as a whole number of 10^-places pounds, places as few as will do
         ints, exp = cost.ints, cost.exp
@@ -80,6 +96,8 @@ class Bootstrap:
         if exp > 0:
             ints = ints * 10**exp
         self.units = {}
+        self.others: dict[tuple[str, Group], dict[str, np.ndarray]] = {}
+        self.other_sums: dict[tuple[str, Group], dict[str, np.ndarray]] = {}
         order = np.argsort(keys, kind="stable")  # each key's rows, in survey order
         bounds = np.searchsorted(keys[order], np.arange(len(phases) * len(GROUPS) + 1))
         for code, phase in enumerate(phases):
@@ -88,6 +106,9 @@ class Bootstrap:
                 rows = order[bounds[k] : bounds[k + 1]]
                 if len(rows):
                     self.units[(phase, group)] = ints[rows]
+                    self.others[(phase, group)] = {
+                        name: np.asarray(column, dtype=np.int64)[rows] for name, column in (columns or {}).items()
+                    }
         self.progress = progress
         self.total_work = len(keys) * reps
         self.done = 0
@@ -96,21 +117,28 @@ class Bootstrap:
         self.children = dict(zip(self.keys, self.seeds.spawn(len(self.keys))))
 
     def _sums(self, key) -> np.ndarray:
-        """Resampled sums (exact int64) of one phase and group, one per replicate."""
+        """Resampled sums (exact int64) of one phase and group, one per replicate; the other columns'
+        sums, from the same draws, go to ``other_sums[key]``."""
         values = np.asarray(self.units[key], dtype=np.int64)
+        others = self.others[key]
         n, reps = len(values), self.reps
-        if values.size and int(values.max()) * n >= 2**62:
-            raise OverflowError("costs too large for exact bootstrap sums")
+        for column in (values, *others.values()):
+            if column.size and int(np.abs(column).max()) * n >= 2**62:
+                raise OverflowError("values too large for exact bootstrap sums")
         rng = np.random.default_rng(self.children[key])
         out = np.empty(reps, dtype=np.int64)
+        sums = {name: np.empty(reps, dtype=np.int64) for name in others}
         step = max(1, self.CHUNK_CELLS // max(n, 1))
         for start in range(0, reps, step):
             stop = min(reps, start + step)
             idx = rng.integers(0, n, size=(stop - start, n))
             out[start:stop] = values[idx].sum(axis=1)
+            for name, column in others.items():
+                sums[name][start:stop] = column[idx].sum(axis=1)
             self.done += (stop - start) * n
             if self.progress:
                 self.progress(self.done, self.total_work)
+        self.other_sums[key] = sums
         return out
 
     def phase(self, phase: str) -> Resampled:
@@ -123,7 +151,26 @@ class Bootstrap:
             numer = sc * ni - si * nc
         else:  # exact but slower: Python integers
             numer = sc.astype(object) * ni - si.astype(object) * nc
-        return Resampled(numer, Decimal(ni * nc) * self.scale)
+        columns = {
+            (group, name): sums for group in GROUPS for name, sums in self.other_sums.pop((phase, group), {}).items()
+        }
+        return Resampled(
+            numer,
+            Decimal(ni * nc) * self.scale,
+            columns,
+            {Group.intervention: ni, Group.control: nc},
+        )
+
+
+def exact_interval(approx: np.ndarray, exact: Callable[[int], Decimal], confidence: Decimal = CONFIDENCE) -> Interval:
+    """The central ``confidence`` interval of values whose k-th is ``exact(k)`` and sorts as
+    ``approx[k]`` (a float close enough to order them): linear interpolation between order statistics,
+    numpy's default, on the exact values."""
+    order = np.argsort(approx, kind="stable")
+    return Interval(
+        _quantile(order, exact, len(order), (1 - confidence) / 2),
+        _quantile(order, exact, len(order), (1 + confidence) / 2),
+    )
 
 
 def _quantile(order, exact, reps: int, q: Decimal) -> Decimal:

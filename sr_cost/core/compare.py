@@ -16,16 +16,23 @@ so every figure comes from the same engine as the base case.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from sr_cost.core.columns import natural_key
 from sr_cost.core.comparison import Basis, Comparison, Figures, FormsSet, Option, OptionSpec, Settings, Subset
-from sr_cost.core.estimate import Estimate
+from sr_cost.core.estimate import Assumptions, Estimate
 from sr_cost.core.lines import Mode
 from sr_cost.core.options import build_option, rounds_problem
 from sr_cost.core.sensitivity import sensitivity
 from sr_cost.errors import DataError, UsageError
 from sr_cost.money import ZERO
+
+
+def _shared(a: Assumptions) -> Assumptions:
+    """The assumptions two compared forms sets must share: all but the period each covers (and how
+    each one's years were written)."""
+    return replace(a, period_months=None, prices=None if a.prices is None else replace(a.prices, notes=()))
 
 
 def _difference(x: Decimal, y: Decimal) -> Decimal:
@@ -48,7 +55,7 @@ def compare(specs: tuple[OptionSpec, OptionSpec], basis: Basis, settings: Settin
         raise UsageError(
             f"the two options need two different, non-blank labels (got {a_spec.label!r} and {b_spec.label!r})"
         )
-    if a_spec.forms.estimate.assumptions != b_spec.forms.estimate.assumptions:
+    if _shared(a_spec.forms.estimate.assumptions) != _shared(b_spec.forms.estimate.assumptions):
         raise UsageError("both forms sets must be costed with the same assumptions")
     options = tuple(build_option(s, s.forms.estimate, s.forms.savings, settings) for s in specs)
     a, b = options

@@ -167,10 +167,12 @@ class Option:
     setup_las: int
     per_round: Components  # [£/round] mean over LAs
     attendees_per_round: Decimal  # [attendances/round] mean over LAs
-    rounds_per_year: int  # [rounds/year]
+    rounds_per_year: Decimal  # [rounds/year] mean over LAs
     horizon: Horizon
     pooled_cost_per_attendee: Decimal | None = None  # [£/attendee] all round costs / all attendance (as `estimate`)
     saving: SavingBasis | None = None
+    fixed_per_round: Decimal = ZERO  # [£/round] steering tied to no round in per_round, when a cost of the year
+    annual_fixed: Decimal = ZERO  # [£/year] a year of that steering (the period known)
     decision: Decision | None = None  # with a saving: the decision figures over the horizon
     decision_spread: DecisionSpread | None = None  # with a saving from one phase's bootstrap
 
@@ -197,7 +199,9 @@ class Option:
 
     @property
     def annual_cost(self) -> Decimal:
-        return self.rounds_per_year * self.mean_total_per_round
+        return annual_running_cost(
+            self.rounds_per_year, self.mean_total_per_round, self.fixed_per_round, self.annual_fixed
+        )
 
     @property
     def annual_saving(self) -> Decimal | None:
@@ -387,6 +391,16 @@ class Comparison:
     @property
     def price_year(self) -> int:
         return self.uplift.price_year
+
+
+def annual_running_cost(
+    rounds_per_year: Decimal, per_round: Decimal, fixed_per_round: Decimal, annual_fixed: Decimal
+) -> Decimal:
+    """A year's running cost of a typical LA: rounds a year x the cost per round without the part that
+    is a cost of the year (steering tied to no round, when the period is known), plus a year of that."""
+    if not fixed_per_round and not annual_fixed:
+        return rounds_per_year * per_round
+    return rounds_per_year * (per_round - fixed_per_round) + annual_fixed
 
 
 def discount_factor(rate: Decimal, t: int) -> Decimal:

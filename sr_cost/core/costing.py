@@ -10,6 +10,13 @@ The method is the trial report's ("Economic evaluation", Tables 19 and 20):
 - a phase's mean per round = the mean over its LAs of their mean total per round, and its annual
   cost = rounds per year x that mean (likewise overall and per mode).
 
+When the period the forms cover is known (``Assumptions.period_months``), an LA-phase's annual cost
+is its rounds a year x its mean per round without the steering lines tied to no round, plus a year
+of those (``Assumptions.annual``), and a phase's (mode's, overall) annual cost is the mean of its
+LAs'. The per-round figures are the same either way. Re-pricing (``Assumptions.prices``) multiplies
+staff time priced from the unit-cost table by one factor and money typed into the forms (``cost``,
+an own ``rate``) and the mileage rate by another (``reprice``), before anything is added up.
+
 Everything is Decimal; nothing is rounded here.
 """
 
@@ -54,6 +61,20 @@ def line_costs(t: FormLines, mileage_rate: Decimal) -> list[Decimal]:
     return [Decimal(v).scaleb(total.exp, UNBOUNDED) for v in total.ints.tolist()]
 
 
+def reprice(t: FormLines, staff_time_factor: Decimal, forms_money_factor: Decimal) -> FormLines:
+    """One form's lines re-priced: the rate of lines priced from the unit-cost table x the staff-time
+    factor; a line's own rate and its direct cost x the forms' money factor. Exact."""
+    changed = {}
+    if staff_time_factor != 1 and (~t.own_rate).any():
+        changed["rate"] = t.scaled("rate", staff_time_factor, ~t.own_rate)
+        t = t.with_numbers(**changed)
+    if forms_money_factor != 1:
+        if t.own_rate.any():
+            changed["rate"] = t.scaled("rate", forms_money_factor, t.own_rate)
+        changed["cost"] = t.scaled("cost", forms_money_factor)
+    return t.with_numbers(**changed) if changed else t
+
+
 @dataclass(frozen=True)
 class LineSums:
     """Exact sums of the forms' lines by round and by LA and phase."""
@@ -61,15 +82,18 @@ class LineSums:
     rounds: RoundCosts
     by_la: dict[tuple[str, str], dict[str, Decimal]]  # (la, phase) -> form -> total of its lines
     setups: dict[tuple[str, str], Setup]
+    untied_steering: dict[tuple[str, str], Decimal]  # (la, phase) -> its steering lines tied to no round
 
 
 def line_sums(forms: CostForms, assumptions: Assumptions) -> LineSums:
-    tables = forms.lines
-    rate = assumptions.mileage_rate
+    staff, money = assumptions.staff_time_factor, assumptions.forms_money_factor
+    tables = {kind: reprice(t, staff, money) for kind, t in forms.lines.items()}
+    rate = assumptions.mileage_rate * money
     kinds = [k for k in (FormKind.rounds, FormKind.panel, FormKind.steering, FormKind.training) if k in tables]
     if FormKind.rounds not in tables:
         return LineSums(
             RoundCosts(la=[], phase=[], round=[], mode=[], panel=[], own=[], steering=[], attendance=[], lines=[]),
+            {},
             {},
             {},
         )
@@ -104,6 +128,7 @@ def line_sums(forms: CostForms, assumptions: Assumptions) -> LineSums:
     round_lp = lp_of[FormKind.rounds][first]
     per_lp = np.bincount(round_lp, minlength=n_lp)
     parts_of: dict[str, list[Decimal]] = {}
+    untied_steering: dict[tuple[str, str], Decimal] = {}
     for kind in (FormKind.panel, FormKind.steering):
         if kind not in tables:
             parts_of[kind.value] = [ZERO] * n_rounds
@@ -114,6 +139,8 @@ def line_sums(forms: CostForms, assumptions: Assumptions) -> LineSums:
         tied_sums = sum_terms([Exact(x.ints[tied][inside], x.exp) for x in terms[kind]], rk[j][inside], n_rounds)
         untied_sums = sum_terms([Exact(x.ints[untied], x.exp) for x in terms[kind]], lp_of[kind][untied], n_lp)
         share = [u / Decimal(int(n)) if n else u for u, n in zip(untied_sums, per_lp.tolist())]
+        if kind is FormKind.steering:
+            untied_steering = {lp_label[k]: u for k, u in enumerate(untied_sums) if u}
         parts_of[kind.value] = [tied_sums[r] + share[k] for r, k in enumerate(round_lp.tolist())]
     names = [(labels[rounds.la[i]], labels[rounds.phase[i]], labels[rounds.round[i]]) for i in first.tolist()]
     nat = {label: natural_key(label) for label in {label for name in names for label in name}}  # once a label
@@ -148,12 +175,13 @@ def line_sums(forms: CostForms, assumptions: Assumptions) -> LineSums:
         present = np.bincount(keys, minlength=n_lp) > 0
         for k in np.flatnonzero(present).tolist():
             setups[lp_label[k]] = Setup(direct=directs[k], indirect=indirect[k])
-    return LineSums(out, by_la, setups)
+    return LineSums(out, by_la, setups, untied_steering)
 
 
-def _mode_figures(t: RoundCosts, rounds: list[int]) -> dict[Mode, ModeFigures]:
+def _mode_figures(t: RoundCosts, rounds: list[int], annual) -> dict[Mode, ModeFigures]:
     """Per mode, over the rounds (indices into ``t``) of one LA and phase: each sum is added up
-    round by round, in order, as the rounds' own records would be."""
+    round by round, in order, as the rounds' own records would be; ``annual(per_round)`` is a year of
+    rounds at that mean per round."""
     out = {}
     for m in Mode:
         mine = [i for i in rounds if t.mode[i] is m]
@@ -164,11 +192,13 @@ def _mode_figures(t: RoundCosts, rounds: list[int]) -> dict[Mode, ModeFigures]:
             round=sum((t.own[i] for i in mine), ZERO),
             steering=sum((t.steering[i] for i in mine), ZERO),
         )
+        per_round = total.divided(len(mine))
         out[m] = ModeFigures(
             rounds=len(mine),
-            per_round=total.divided(len(mine)),
+            per_round=per_round,
             attendances=sum((t.attendance[i] for i in mine), ZERO),
             total_cost=sum((t.total[i] for i in mine), ZERO),
+            annual_cost=annual(per_round.total),
         )
     return out
 
@@ -187,7 +217,8 @@ def estimate(forms: CostForms, assumptions: Assumptions = Assumptions()) -> Esti
 def _estimate(forms: CostForms, assumptions: Assumptions) -> Estimate:
     found = line_sums(forms, assumptions)
     rounds, setups = found.rounds, found.setups
-    rpy = Decimal(assumptions.rounds_per_year)
+    a = assumptions
+    per_la = a.period_months is not None  # each LA-phase's own year: groups take the mean of their LAs'
     grouped = rounds.groups()
     # LA totals come straight from the lines (exact); the per-round shares are for display
     las = []
@@ -196,23 +227,35 @@ def _estimate(forms: CostForms, assumptions: Assumptions) -> Estimate:
         total = Components(
             panel=sums.get("panel", ZERO), round=sums.get("rounds", ZERO), steering=sums.get("steering", ZERO)
         )
-        per_round = total.divided(len(mine))
-        modes = _mode_figures(rounds, mine)
+        n = len(mine)
+        per_round = total.divided(n)
+        untied = found.untied_steering.get((la, phase), ZERO)
+        modes = _mode_figures(rounds, mine, lambda x, n=n, untied=untied: a.annual(n, x, untied))
         las.append(
             LaEstimate(
                 la=la,
                 phase=phase,
-                rounds=len(mine),
+                rounds=n,
                 rounds_in_person=modes[Mode.in_person].rounds if Mode.in_person in modes else 0,
                 rounds_virtual=modes[Mode.virtual].rounds if Mode.virtual in modes else 0,
                 setup=setups.get((la, phase)),
                 per_round=per_round,
                 attendances=sum((rounds.attendance[i] for i in mine), ZERO),
                 total_cost=total.total,
-                annual_cost=rpy * per_round.total,
+                annual_cost=a.annual(n, per_round.total, untied, total.total),
                 modes=modes,
+                rounds_per_year=a.rounds_a_year(n),
+                untied_steering=untied,
+                annual_steering=a.annual_steering(untied) if per_la else None,
             )
         )
+    rpy = Decimal(a.rounds_per_year_in_use or 0)
+
+    def annual(mean: Decimal, annuals: list[Decimal]) -> Decimal:
+        """A group's annual cost: rounds a year x its mean per round (the report's rule), or, with a
+        period, the mean of its LAs' annual costs."""
+        return sum(annuals, ZERO) / Decimal(len(annuals)) if per_la else rpy * mean
+
     phases = []
     for phase in sorted({la.phase for la in las}, key=natural_key):
         mine = [la for la in las if la.phase == phase]
@@ -222,7 +265,7 @@ def _estimate(forms: CostForms, assumptions: Assumptions) -> Estimate:
                 phase=phase,
                 las=len(mine),
                 total_per_round=spread,
-                annual_cost=rpy * spread.mean,
+                annual_cost=annual(spread.mean, [la.annual_cost for la in mine]),
                 setup=_spread([la.setup.total for la in mine if la.setup is not None]),
             )
         )
@@ -238,7 +281,7 @@ def _estimate(forms: CostForms, assumptions: Assumptions) -> Estimate:
                 las=len(mine),
                 rounds=sum(f.rounds for f in mine),
                 mean_total_per_round=mean,
-                annual_cost=rpy * mean,
+                annual_cost=annual(mean, [f.annual_cost for f in mine]),
                 attendances=sum((f.attendances for f in mine), ZERO),
                 total_cost=sum((f.total_cost for f in mine), ZERO),
             )
@@ -247,7 +290,7 @@ def _estimate(forms: CostForms, assumptions: Assumptions) -> Estimate:
     overall = OverallEstimate(
         las=len(las),
         total_per_round=overall_spread,
-        annual_cost=rpy * overall_spread.mean,
+        annual_cost=annual(overall_spread.mean, [la.annual_cost for la in las]),
         setup=_spread([la.setup.total for la in las if la.setup is not None]),
     )
     return Estimate(

@@ -17,7 +17,8 @@ A = sum of (1 + r)^-t over the T years is the present value of £1 a year:
   saving does not exceed the running cost, or when m is beyond the horizon;
 - the break-even figures each solve "net present value = 0" for one quantity, the others held:
   the largest set-up fee per LA (the direct training cost, each of ``las`` LAs paying it; the
-  training's staff time stays), the largest mean cost per round (every LA's), and the smallest
+  training's staff time stays), the largest mean cost per round (every LA's; the running cost a
+  year is then LAs x rounds a year x that mean + ``Scale.fixed_year``), and the smallest
   saving per intervention staff member a year and the sick days each must avoid a year.
 
 Each solved figure, put back in, gives a net present value of 0 (a test checks it within a penny).
@@ -40,9 +41,13 @@ class Scale:
 
     las: int  # LAs counted
     staff: int | Decimal  # their intervention staff
-    rounds_per_year: int  # [rounds/year]
+    rounds_per_year: int | Decimal  # [rounds/year] of each LA (their mean)
     setup_indirect: Decimal  # [£] the set-up's staff time and mileage (the rest is the fee)
     sick_day_cost: Decimal | None  # [£/day] mean hourly cost of absence x hours in a day; None: unknown
+    # [£/year] the running cost a year that does not move with the mean cost per round: with the
+    # period the forms cover known, a year's steering tied to no round less its share counted in the
+    # mean per round (rounds a year x that share); 0 otherwise, and with the forms' own rounds a year
+    fixed_year: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,9 @@ def decide(setup: Decimal, running: Decimal, saving: Decimal, scale: Scale, *, y
     a = annuity(years, rate)
     costs = setup + a * running
     max_fee = (a * (saving - running) - scale.setup_indirect) / scale.las if scale.las else None
-    max_round = (a * saving - setup) / (a * scale.las * scale.rounds_per_year) if scale.las else None
+    max_round = (
+        (a * (saving - scale.fixed_year) - setup) / (a * scale.las * scale.rounds_per_year) if scale.las else None
+    )
     per_staff = costs / (a * Decimal(scale.staff)) if scale.staff else None
     days = per_staff / scale.sick_day_cost if per_staff is not None and scale.sick_day_cost else None
     return Decision(

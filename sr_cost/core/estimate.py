@@ -1,5 +1,6 @@
 """What ``core.costing.estimate`` returns: every round's cost (``RoundCosts``), and per LA and phase,
-per phase, per mode and overall (``Estimate``), with the assumptions they rest on.
+per phase, per mode and overall (``Estimate``), with the assumptions they rest on (``Assumptions``:
+rounds a year, the mileage rate, the period the forms cover, each amount's price year).
 
 An ``Estimate`` checks its own invariants when built: each LA-phase's rounds add up to its total,
 its mean per round is total / rounds, and its rounds by mode add up to its rounds. Money is exact
@@ -12,19 +13,74 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sr_cost.core.lines import InputFile, Mode
+from sr_cost.core.prices import Uplift
 from sr_cost.money import ZERO
 
 COMPONENTS = ("panel", "round", "steering")
 DEFAULT_MILEAGE_RATE = Decimal("0.45")  # [£/mile] the report's rate ("Economic evaluation")
 DEFAULT_ROUNDS_PER_YEAR = 12  # [rounds/year] one a month, as the report assumes
+MONTHS = Decimal(12)  # [months/year]
 
 
 @dataclass(frozen=True)
 class Assumptions:
-    """Every parameter a figure depends on, with its unit."""
+    """Every parameter a figure depends on, with its unit.
 
-    rounds_per_year: int = DEFAULT_ROUNDS_PER_YEAR  # [rounds/year]
-    mileage_rate: Decimal = DEFAULT_MILEAGE_RATE  # [£/mile]
+    Rounds a year: as given; else, when the period the forms cover is known, each LA-phase's own
+    (its rounds x 12 / period); else 12, the report's. With a known period, steering lines tied to
+    no round are costs of the period (a year's = their cost x 12 / period), not of each round."""
+
+    rounds_per_year: int | None = None  # [rounds/year] as given; None: the rule above
+    mileage_rate: Decimal = DEFAULT_MILEAGE_RATE  # [£/mile], at the forms' price year
+    period_months: int | None = None  # [months] the forms cover; None: not known
+    prices: Uplift | None = None  # each amount's price year and any re-pricing; None: all at the table's
+
+    @property
+    def rounds_per_year_in_use(self) -> int | None:
+        """The rounds a year of every LA-phase, when one value applies to all (given, or 12 without a
+        period); None when each LA-phase has its own (``rounds_a_year``)."""
+        if self.rounds_per_year is not None:
+            return self.rounds_per_year
+        return DEFAULT_ROUNDS_PER_YEAR if self.period_months is None else None
+
+    def rounds_a_year(self, rounds: int) -> Decimal:
+        """The rounds a year of an LA-phase whose forms hold ``rounds`` rounds [rounds/year]."""
+        fixed = self.rounds_per_year_in_use
+        return Decimal(fixed) if fixed is not None else Decimal(rounds) * MONTHS / Decimal(self.period_months)
+
+    def annual(
+        self, rounds: int, per_round: Decimal, untied_steering: Decimal, total: Decimal | None = None
+    ) -> Decimal:
+        """A year's cost of an LA-phase whose forms hold ``rounds`` rounds, at ``per_round`` [£/round]
+        (the mean of all its rounds, or of its rounds of one mode), whose steering lines tied to no round
+        cost ``untied_steering`` [£]. ``total``: the cost of all its rounds, when known.
+
+        Without a period: rounds a year x the mean per round (the report's rule). With one: rounds a
+        year x the mean per round without the untied steering, plus a year's untied steering
+        (x 12 / period). With the forms' own rounds a year (rounds x 12 / period) that is the rounds'
+        whole cost x 12 / period: for an LA-phase, its forms' total scaled to a year, exactly."""
+        if self.period_months is None:
+            return self.rounds_a_year(rounds) * per_round
+        period = Decimal(self.period_months)
+        if self.rounds_per_year is None:
+            whole = Decimal(rounds) * per_round if total is None else total
+            return whole * MONTHS / period
+        own = per_round - untied_steering / Decimal(rounds)
+        return Decimal(self.rounds_per_year) * own + self.annual_steering(untied_steering)
+
+    def annual_steering(self, untied_steering: Decimal) -> Decimal:
+        """A year's cost of steering lines tied to no round, when the period is known [£/year]."""
+        return untied_steering * MONTHS / Decimal(self.period_months)
+
+    @property
+    def staff_time_factor(self) -> Decimal:
+        """What staff time priced from the unit-cost table is multiplied by (re-pricing)."""
+        return Decimal(1) if self.prices is None else self.prices.staff_time_factor
+
+    @property
+    def forms_money_factor(self) -> Decimal:
+        """What money typed into the forms and the mileage rate are multiplied by (re-pricing)."""
+        return Decimal(1) if self.prices is None else self.prices.forms_money_factor
 
 
 @dataclass(frozen=True)
@@ -148,6 +204,7 @@ class ModeFigures:
     per_round: Components
     attendances: Decimal
     total_cost: Decimal
+    annual_cost: Decimal = ZERO  # a year of the group's rounds of this mode (``Assumptions.annual``)
 
     @property
     def total_per_round(self) -> Decimal:
@@ -169,8 +226,11 @@ class LaEstimate:
     per_round: Components  # mean per round of each component
     attendances: Decimal
     total_cost: Decimal  # sum of round totals
-    annual_cost: Decimal
+    annual_cost: Decimal  # [£/year] ``Assumptions.annual``
     modes: dict[Mode, ModeFigures]
+    rounds_per_year: Decimal = Decimal(DEFAULT_ROUNDS_PER_YEAR)  # [rounds/year] the value used
+    untied_steering: Decimal = ZERO  # [£] its steering lines tied to no round, in its forms
+    annual_steering: Decimal | None = None  # [£/year] a year of those, when the period is known
 
     @property
     def attendees_per_round(self) -> Decimal:
@@ -183,6 +243,15 @@ class LaEstimate:
     @property
     def first_year_cost(self) -> Decimal | None:
         return None if self.setup is None else self.setup.total + self.annual_cost
+
+    @property
+    def fixed_year(self) -> Decimal:
+        """The part of ``annual_cost`` that does not move with the mean per round [£/year]: a year's
+        untied steering less the share of it counted in the mean per round (rounds a year x
+        untied / rounds). Zero without a period, and with the forms' own rounds a year."""
+        if self.annual_steering is None:
+            return ZERO
+        return self.annual_steering - self.rounds_per_year * self.untied_steering / Decimal(self.rounds)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ ends at the figure the estimate reports.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from sr_cost.core.costing import line_costs
+from sr_cost.core.costing import line_costs, reprice
 from sr_cost.core.estimate import Estimate, LaEstimate
 from sr_cost.core.explain_units import role_unit_cost
 from sr_cost.core.explanation import Node, Op, Unit, leaf, node
@@ -36,8 +36,9 @@ def same(n: Node, figure: Decimal | None) -> Node:
 
 @dataclass(frozen=True)
 class _Costed:
-    line: Line
+    line: Line  # re-priced, as costed
     cost: Decimal  # line_costs: staff x hours x rate + miles x mileage rate + cost
+    typed: Line  # as typed into the forms (the same as ``line`` when nothing is re-priced)
 
 
 def _where(line: Line) -> dict:
@@ -50,16 +51,19 @@ class CostExplainer:
 
     def __init__(self, forms: CostForms, est: Estimate, table: UnitCostTable) -> None:
         self.est, self.table = est, table
-        self.mileage_rate = est.assumptions.mileage_rate
+        a = est.assumptions
+        self.staff_factor, self.money_factor = a.staff_time_factor, a.forms_money_factor
+        self.mileage_rate = a.mileage_rate * self.money_factor
         self.t = est.round_table
         self.rounds_of = self.t.groups()
         self.las = {(la.la, la.phase): la for la in est.las}
         # (form, la, phase) -> round id (None: tied to no round) -> lines, in the form's order
         self.lines: dict[tuple[FormKind, str, str], dict[str | None, list[_Costed]]] = {}
-        for kind, t in forms.lines.items():
-            for rec, cost in zip(t.records(), line_costs(t, self.mileage_rate)):
+        for kind, typed in forms.lines.items():
+            t = reprice(typed, self.staff_factor, self.money_factor)  # as the costing re-prices them
+            for rec, cost, was in zip(t.records(), line_costs(t, self.mileage_rate), typed.records()):
                 by_round = self.lines.setdefault((kind, rec.la, rec.phase), {})
-                by_round.setdefault(rec.round, []).append(_Costed(rec, cost))
+                by_round.setdefault(rec.round, []).append(_Costed(rec, cost, was))
         self._units: dict[str, Node] = {}
         self._cache: dict[tuple, Node] = {}
 
@@ -71,30 +75,46 @@ class CostExplainer:
 
     # --- a line ---------------------------------------------------------------------------------
 
-    def _rate(self, line: Line) -> Node:
-        where = _where(line)
+    def _repriced(self, typed: Node, factor: Decimal, whose: str, unit: Unit) -> Node:
+        """``typed`` x a re-pricing factor (``typed`` itself when the factor is 1)."""
+        if factor == 1:
+            return typed
+        f = leaf(
+            f"re-pricing factor of {whose}", factor, Unit.fraction, formula="--uplift-to (each amount's price year)"
+        )
+        return node(f"{typed.label}, re-priced", f"× the re-pricing factor of {whose}", Op.product, [typed, f], unit)
+
+    def _rate(self, c: _Costed) -> Node:
+        line, where = c.typed, _where(c.typed)
         if line.own_rate:
-            return leaf(
+            typed = leaf(
                 "hourly rate (the line's own)", line.rate, Unit.gbp_per_hour, formula="the line's rate", **where
             )
+            return same(self._repriced(typed, self.money_factor, "the forms' money", Unit.gbp_per_hour), c.line.rate)
         role = self.table.find(line.role) if line.role else None
         if role is None:
             return leaf("hourly rate (no role or rate)", line.rate, Unit.gbp_per_hour, formula="none given")
         found = self._units.get(role.role)
         if found is None:
-            found = self._units[role.role] = same(role_unit_cost(role, self.table), line.rate)
+            unit_cost = same(role_unit_cost(role, self.table), line.rate)
+            found = self._units[role.role] = same(
+                self._repriced(unit_cost, self.staff_factor, "staff time", Unit.gbp_per_hour), c.line.rate
+            )
         return found
 
-    def _cells(self, line: Line) -> dict[str, Node]:
+    def _cells(self, c: _Costed) -> dict[str, Node]:
+        line = c.typed
+        mileage = leaf(
+            "mileage rate", self.est.assumptions.mileage_rate, Unit.gbp_per_mile, formula="assumption (--mileage-rate)"
+        )
+        cost = leaf("cost", line.cost, Unit.gbp, formula="the line's cost")
         return {
             "staff": leaf("staff", line.staff, Unit.people, formula="the line's staff"),
             "hours": leaf("hours", line.hours, Unit.hours, formula="the line's hours"),
-            "rate": self._rate(line),
+            "rate": self._rate(c),
             "miles": leaf("miles", line.miles, Unit.miles, formula="the line's miles"),
-            "mileage rate": leaf(
-                "mileage rate", self.mileage_rate, Unit.gbp_per_mile, formula="assumption (--mileage-rate)"
-            ),
-            "cost": leaf("cost", line.cost, Unit.gbp, formula="the line's cost"),
+            "mileage rate": self._repriced(mileage, self.money_factor, "the forms' money", Unit.gbp_per_mile),
+            "cost": self._repriced(cost, self.money_factor, "the forms' money", Unit.gbp),
         }
 
     @staticmethod
@@ -103,12 +123,12 @@ class CostExplainer:
 
     def line(self, c: _Costed) -> Node:
         """A line's cost: staff × hours × rate + miles × mileage rate + cost."""
-        cells = self._cells(c.line)
+        cells = self._cells(c)
         made = node(self._label(c.line), LINE_FORMULA, Op.line, list(cells.values()), Unit.gbp, **_where(c.line))
         return same(made, c.cost)
 
     def _indirect(self, c: _Costed) -> Node:
-        cells = self._cells(c.line)
+        cells = self._cells(c)
         parts = [
             node(
                 "staff time",
@@ -122,7 +142,10 @@ class CostExplainer:
         return node(self._label(c.line), "staff time + mileage", Op.sum, parts, Unit.gbp, **_where(c.line))
 
     def _direct(self, c: _Costed) -> Node:
-        return leaf(f"{self._label(c.line)}: cost", c.line.cost, Unit.gbp, formula="the line's cost", **_where(c.line))
+        typed = leaf(
+            f"{self._label(c.line)}: cost", c.typed.cost, Unit.gbp, formula="the line's cost", **_where(c.line)
+        )
+        return same(self._repriced(typed, self.money_factor, "the forms' money", Unit.gbp), c.line.cost)
 
     def _lines(self, kind: FormKind, la: str, phase: str) -> dict[str | None, list[_Costed]]:
         return self.lines.get((kind, la, phase), {})
@@ -223,17 +246,86 @@ class CostExplainer:
         return same(made, self.la(la, phase).cost_per_attendee)
 
     def rounds_per_year(self) -> Node:
+        """Rounds a year when one value applies to every LA-phase (given, or 12 without a period)."""
+        a = self.est.assumptions
         return leaf(
             "rounds a year",
-            Decimal(self.est.assumptions.rounds_per_year),
+            Decimal(a.rounds_per_year_in_use),
             Unit.rounds_per_year,
-            formula="assumption (--rounds-per-year)",
+            formula="assumption (--rounds-per-year)" if a.rounds_per_year is not None else "the report's: one a month",
         )
 
+    def _period(self) -> Node:
+        months = Decimal(self.est.assumptions.period_months)
+        return leaf("period the forms cover", months, Unit.months, formula="--period-months or the about sheet")
+
+    def _a_year(self, what: Node) -> Node:
+        """``what`` [£ over the period] scaled to a year: × 12 ÷ the period."""
+        times = node(
+            f"{what.label} × 12", "× 12 months", Op.product, [what, leaf("months", Decimal(12), Unit.months)], Unit.gbp
+        )
+        return node(f"{what.label}, a year", "× 12 ÷ the period", Op.quotient, [times, self._period()], Unit.gbp)
+
+    def untied_steering(self, la: str, phase: str) -> Node:
+        lines = self._lines(FormKind.steering, la, phase).get(None)
+        if not lines:
+            return leaf("steering lines tied to no round", Decimal(0), Unit.gbp, formula="none in the forms")
+        made = self._group("steering lines tied to no round", lines)
+        return same(made, self.la(la, phase).untied_steering)
+
+    def annual_of(self, la: str, phase: str, per_round: Node, whole: Node | None, figure: Decimal) -> Node:
+        """A year's cost of an LA-phase at ``per_round`` (its mean, or of its rounds of one mode), as
+        ``Assumptions.annual`` works it out; ``whole``: the cost of all its rounds, when that is the rule's."""
+        a = self.est.assumptions
+        if a.period_months is None:
+            made = node(
+                "annual cost",
+                "rounds a year × total per round",
+                Op.product,
+                [self.rounds_per_year(), per_round],
+                Unit.gbp,
+            )
+        elif a.rounds_per_year is None:
+            if whole is None:
+                whole = node(
+                    "all the rounds at this mean",
+                    "rounds × mean per round",
+                    Op.product,
+                    [self._rounds_leaf(la, phase), per_round],
+                    Unit.gbp,
+                )
+            made = replace(self._a_year(whole), label="annual cost")
+        else:
+            untied = self.untied_steering(la, phase)
+            share = node(
+                "its share per round",
+                "untied steering ÷ rounds",
+                Op.quotient,
+                [untied, self._rounds_leaf(la, phase)],
+                Unit.gbp,
+            )
+            own = node(
+                "per round without it", "total per round - that share", Op.difference, [per_round, share], Unit.gbp
+            )
+            rounds = node("rounds", "rounds a year × per round", Op.product, [self.rounds_per_year(), own], Unit.gbp)
+            made = node(
+                "annual cost",
+                "rounds a year × per round without the untied steering + a year of it",
+                Op.sum,
+                [rounds, self._a_year(untied)],
+                Unit.gbp,
+            )
+        return same(made, figure)
+
     def annual_cost(self, la: str, phase: str) -> Node:
-        parts = [self.rounds_per_year(), self.per_round(la, phase, "total")]
-        made = node("annual cost", "rounds a year × total per round", Op.product, parts, Unit.gbp)
-        return same(made, self.la(la, phase).annual_cost)
+        figure = self.la(la, phase)
+        return self.annual_of(
+            la, phase, self.per_round(la, phase, "total"), self.total_cost(la, phase), figure.annual_cost
+        )
+
+    def mode_annual_cost(self, la: str, phase: str, mode: Mode) -> Node:
+        figure = self.la(la, phase).modes[mode].annual_cost
+        return self.annual_of(la, phase, self.mode_per_round(la, phase, mode, "total"), None, figure)
 
     def first_year_cost(self, la: str, phase: str) -> Node:
         parts = [self.setup(la, phase, "total"), self.annual_cost(la, phase)]

@@ -18,8 +18,11 @@ from sr_cost.core.unit_costs import UnitCostTable
 class SavingsExplainer:
     """Builds the explanation of any figure of one run's savings."""
 
-    def __init__(self, survey: Survey, savings: Savings, table: UnitCostTable) -> None:
+    def __init__(
+        self, survey: Survey, savings: Savings, table: UnitCostTable, staff_factor: Decimal = Decimal(1)
+    ) -> None:
         self.savings, self.table = savings, table
+        self.staff_factor = staff_factor  # re-pricing: hourly costs are valued with the unit-cost table
         self.a = savings.assumptions
         self.groups: dict[tuple[str, Group], list[Respondent]] = {}
         for r in survey.respondents:
@@ -41,6 +44,15 @@ class SavingsExplainer:
         hourly = absence_hourly_cost(salary, role if salary is None else None, self.table, self.a.absence_basis, label)
         if hourly is None:  # pragma: no cover - validation refuses a respondent without an hourly cost
             raise AssertionError(f"respondent {r.respondent}: no hourly cost")
+        if self.staff_factor != 1:
+            factor = leaf("re-pricing factor of staff time", self.staff_factor, Unit.fraction, formula="--uplift-to")
+            hourly = node(
+                f"{label}, re-priced",
+                "× the re-pricing factor of staff time",
+                Op.product,
+                [hourly, factor],
+                Unit.gbp_per_hour,
+            )
         parts = [
             same(hourly, r.hourly_cost),
             leaf("sick days", r.sick_days, Unit.days, formula="the respondent's sick days", **where),

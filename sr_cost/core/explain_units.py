@@ -19,10 +19,10 @@ def _param(table: UnitCostTable, label: str, value: Decimal, unit: Unit) -> Node
     return leaf(label, value, unit, formula=f"parameter of the unit-cost table ({table.params_path})")
 
 
-def on_costs(salary: Node, table: UnitCostTable) -> Node:
-    """Employer's NI + superannuation [£/year] of a salary."""
+def _weekly_threshold(table: UnitCostTable) -> Node:
+    """The NI threshold a year from the weekly one: threshold a week x days a year / 7."""
     p: Params = table.params
-    threshold = node(
+    return node(
         "NI secondary threshold a year",
         "threshold a week × days a year ÷ 7",
         Op.quotient,
@@ -42,6 +42,16 @@ def on_costs(salary: Node, table: UnitCostTable) -> Node:
             leaf("days a week", Decimal(7), Unit.days, formula="constant"),
         ],
         Unit.gbp_per_year,
+    )
+
+
+def on_costs(salary: Node, table: UnitCostTable) -> Node:
+    """Employer's NI + superannuation [£/year] of a salary."""
+    p: Params = table.params
+    threshold = (
+        _param(table, "NI secondary threshold a year", p.ni_secondary_threshold_per_year_gbp, Unit.gbp_per_year)
+        if p.ni_secondary_threshold_per_year_gbp is not None
+        else _weekly_threshold(table)
     )
     ni = node(
         "employer's NI",

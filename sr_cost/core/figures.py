@@ -73,7 +73,9 @@ class _Builder:
     @property
     def savings(self) -> SavingsExplainer:
         if self._savings is None:
-            self._savings = SavingsExplainer(self.run.survey, self.run.savings, self.run.table)
+            self._savings = SavingsExplainer(
+                self.run.survey, self.run.savings, self.run.table, self.run.estimate.assumptions.staff_time_factor
+            )
         return self._savings
 
     def la_total(self, la: LaEstimate) -> Node:
@@ -92,15 +94,28 @@ class _Builder:
         made = node(f"{which} {label}", f"{which} over the LAs of their {label}", SPREAD[which], parts, Unit.gbp)
         return same(made, getattr(figure, which))
 
-    def annual(self, mean: Node, figure) -> Node:
+    def annual(self, mean: Callable[[], Node], figure, annuals: Callable[[], list[Node]]) -> Node:
+        """A group's annual cost: rounds a year × its mean per round, or, with a known period (each
+        LA-phase its own year), the mean of its LAs' annual costs."""
+        if self.run.estimate.assumptions.period_months is not None:
+            made = node("annual cost", "mean of the LAs' annual costs", Op.mean, annuals(), Unit.gbp)
+            return same(made, figure)
         made = node(
             "annual cost",
             "rounds a year × mean total per round",
             Op.product,
-            [self.costs.rounds_per_year(), mean],
+            [self.costs.rounds_per_year(), mean()],
             Unit.gbp,
         )
         return same(made, figure)
+
+    def la_annual(self, la: LaEstimate, mode: Mode | None = None) -> Node:
+        made = (
+            self.costs.annual_cost(la.la, la.phase)
+            if mode is None
+            else self.costs.mode_annual_cost(la.la, la.phase, mode)
+        )
+        return replace(made, label=f"{la.la} phase {la.phase}" + (f" {mode.value}" if mode else "") + " annual cost")
 
     def mode_mean(self, mode: Mode) -> Node:
         las = [la for la in self.run.estimate.las if mode in la.modes]
@@ -204,7 +219,9 @@ def _group_figures(
         Figure(
             f"{path}.annual_cost",
             f"{name} annual cost",
-            lambda: b.annual(b.spread("mean", "total", las, per_round), annual),
+            lambda: b.annual(
+                lambda: b.spread("mean", "total", las, per_round), annual, lambda: [b.la_annual(la) for la in las]
+            ),
         )
     )
     if setup is not None:
@@ -281,7 +298,11 @@ def figures(run: EstimateRun) -> list[Figure]:
             Figure(
                 f"{path}.annual_cost",
                 f"{name} annual cost",
-                lambda mode=m.mode, a=m.annual_cost: b.annual(b.mode_mean(mode), a),
+                lambda mode=m.mode, a=m.annual_cost: b.annual(
+                    lambda: b.mode_mean(mode),
+                    a,
+                    lambda: [b.la_annual(la, mode) for la in est.las if mode in la.modes],
+                ),
             )
         )
         if m.cost_per_attendee is not None:

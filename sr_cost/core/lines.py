@@ -129,6 +129,17 @@ class FormLines:
             return np.zeros(0, dtype=bool)
         return lookup([test(label) for label in self.vocab.labels], self.item, dtype=bool)
 
+    def scaled(
+        self, name: str, factor: Decimal, rows: np.ndarray | None = None
+    ) -> tuple[np.ndarray, tuple[Decimal, ...]]:
+        """Number column ``name`` with every row (or the rows where ``rows`` is True) times ``factor``,
+        exactly: a row that changes takes a new distinct value, one that does not keeps its own."""
+        codes, values = self.numbers[name]
+        scaled = tuple(v * factor for v in values)
+        if rows is None:
+            return codes, scaled
+        return np.where(rows, codes.astype(np.int64) + len(values), codes), values + scaled
+
     def with_numbers(self, **changed: tuple[np.ndarray, tuple[Decimal, ...]]) -> FormLines:
         """The same lines with some number columns replaced (a sensitivity scenario)."""
         return FormLines(
@@ -196,6 +207,16 @@ class FormLines:
 
 
 @dataclass(frozen=True)
+class FormsAbout:
+    """What the forms' optional ``about`` sheet says about them (None: not said)."""
+
+    period_months: int | None = None  # [months] the period the forms cover
+    price_year: int | None = None  # the price year of the money typed into the forms
+    title: str | None = None  # free text: what the forms are (a plan, a year's actuals)
+    notes: tuple[str, ...] = ()  # how a price year written as a financial year was read
+
+
+@dataclass(frozen=True)
 class CostForms:
     """The validated cost forms of one forms set (``rounds`` always; the others when given)."""
 
@@ -203,6 +224,7 @@ class CostForms:
     inputs: tuple[InputFile, ...]
     lines: dict[FormKind, FormLines]
     warnings: tuple[Problem, ...] = ()
+    about: FormsAbout = FormsAbout()
 
     def records(self, kind: FormKind) -> list[Line]:
         """The lines of one form as records (none when the form was not given)."""

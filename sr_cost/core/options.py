@@ -4,8 +4,11 @@ survey. ``build_option`` is what ``compare`` and every sensitivity scenario call
 
 Every per-round figure describes a typical LA of the option (a mean over its LAs, each LA weighted
 equally, as the report's means are): attendees per round = mean over LAs, cost per attendee = mean
-cost per round / mean attendees per round, annual cost = rounds per year x mean cost per round. The
-pooled cost per attendee (all the option's round costs / all its attendance) is given beside it.
+cost per round / mean attendees per round, annual cost = rounds per year x mean cost per round. When
+the period the forms cover is known, rounds a year is the mean of the LAs' own (or the value given),
+and the steering lines tied to no round are a cost of the year (their mean a year), not of each
+round. The pooled cost per attendee (all the option's round costs / all its attendance) is given
+beside it. The figures are in the estimate's prices (re-priced, if it was, by ``costing``).
 Horizon: year 1 carries the set-up cost and a year's running cost, later years the running cost;
 year t (t = 0 for year 1) is discounted by (1 + r)^-t. The saving: the annual saving per staff
 member of the survey phase(s) that match the option, times the mean intervention staff per LA.
@@ -25,10 +28,11 @@ from sr_cost.core.comparison import (
     Settings,
     Subset,
     YearCost,
+    annual_running_cost,
     discount_factor,
 )
 from sr_cost.core.decision import Scale, decide
-from sr_cost.core.estimate import Components, Estimate
+from sr_cost.core.estimate import Components, Estimate, LaEstimate
 from sr_cost.core.savings import Savings, decision_spread
 from sr_cost.errors import DataError, Problem
 from sr_cost.money import ZERO
@@ -61,6 +65,9 @@ class _Costs:
     per_round: Components
     attendees_per_round: Decimal
     pooled_cost_per_attendee: Decimal | None  # all the option's round costs / all its attendance
+    rounds_per_year: Decimal  # [rounds/year] mean over the option's LAs
+    fixed_per_round: Decimal  # [£/round] the share of steering tied to no round in per_round, when a cost of the year
+    annual_fixed: Decimal  # [£/year] a year of that steering
 
 
 def _pooled(costs: list[Decimal], attendances: list[Decimal]) -> Decimal | None:
@@ -83,9 +90,21 @@ def rounds_problem(path: str, **where) -> Problem:
     return Problem(file=str(PurePath(path) / "rounds.csv"), **where)
 
 
+def _yearly(est: Estimate, las: list[LaEstimate]) -> dict[str, Decimal]:
+    """Rounds a year of a typical LA of ``las``, and (with a known period) its steering tied to no
+    round, per round and a year."""
+    fixed = est.assumptions.period_months is not None
+    return {
+        "rounds_per_year": _mean([la.rounds_per_year for la in las]),
+        "fixed_per_round": _mean([la.untied_steering / Decimal(la.rounds) for la in las]) if fixed else ZERO,
+        "annual_fixed": _mean([la.annual_steering for la in las]) if fixed else ZERO,
+    }
+
+
 def _costs(est: Estimate, subset: Subset, path: str) -> _Costs:
     if subset.mode is not None:
-        mine = [la.modes[subset.mode] for la in est.las if subset.mode in la.modes]
+        with_mode = [la for la in est.las if subset.mode in la.modes]
+        mine = [la.modes[subset.mode] for la in with_mode]
         if not mine:
             raise DataError(
                 rounds_problem(
@@ -107,6 +126,7 @@ def _costs(est: Estimate, subset: Subset, path: str) -> _Costs:
             per_round=_mean_components([f.per_round for f in mine]),
             attendees_per_round=_mean([f.attendances / Decimal(f.rounds) for f in mine]),
             pooled_cost_per_attendee=_pooled([f.total_cost for f in mine], [f.attendances for f in mine]),
+            **_yearly(est, with_mode),
         )
     las = [la for la in est.las if subset.phase is None or la.phase == subset.phase]
     if not las:
@@ -129,6 +149,7 @@ def _costs(est: Estimate, subset: Subset, path: str) -> _Costs:
         per_round=_mean_components([la.per_round for la in las]),
         attendees_per_round=_mean([la.attendees_per_round for la in las]),
         pooled_cost_per_attendee=_pooled([la.total_cost for la in las], [la.attendances for la in las]),
+        **_yearly(est, las),
     )
 
 
@@ -182,56 +203,48 @@ def _saving_basis(sav: Savings | None, est: Estimate, subset: Subset) -> SavingB
 
 
 def build_option(spec: OptionSpec, est: Estimate, sav: Savings | None, settings: Settings) -> Option:
+    """The option's figures from its estimate (and savings), in the estimate's prices."""
     c = _costs(est, spec.subset, spec.forms.forms.path)
-    f = settings.uplift.factor
-    rpy = est.assumptions.rounds_per_year
-    per_round = c.per_round.scaled(f)
-    setup = c.setup * f
+    rpy = c.rounds_per_year
     saving = _saving_basis(sav, est, spec.subset)
+    annual = annual_running_cost(rpy, c.per_round.total, c.fixed_per_round, c.annual_fixed)
     return Option(
         label=spec.label,
         subset=spec.subset.describe(),
         path=spec.forms.forms.path,
         las=c.las,
         rounds=c.rounds,
-        setup=setup,
+        setup=c.setup,
         setup_las=c.setup_las,
-        per_round=per_round,
+        per_round=c.per_round,
         attendees_per_round=c.attendees_per_round,
         rounds_per_year=rpy,
-        pooled_cost_per_attendee=None if c.pooled_cost_per_attendee is None else c.pooled_cost_per_attendee * f,
-        horizon=horizon(
-            setup, rpy * per_round.total, settings.years, settings.discount_rate, c.attendees_per_round * rpy
-        ),
-        saving=None if saving is None else saving.scaled(f),
-        **_decision(setup, c.setup_indirect * f, rpy * per_round.total, saving, f, rpy, settings),
+        pooled_cost_per_attendee=c.pooled_cost_per_attendee,
+        horizon=horizon(c.setup, annual, settings.years, settings.discount_rate, c.attendees_per_round * rpy),
+        saving=saving,
+        fixed_per_round=c.fixed_per_round,
+        annual_fixed=c.annual_fixed,
+        **_decision(c, annual, saving, settings),
     )
 
 
-def _decision(
-    setup: Decimal,
-    indirect: Decimal,
-    running: Decimal,
-    saving: SavingBasis | None,
-    f: Decimal,
-    rpy: int,
-    settings: Settings,
-) -> dict:
-    """A typical LA's decision figures (and, with one phase's bootstrap, their uncertainty)."""
+def _decision(c: _Costs, running: Decimal, saving: SavingBasis | None, settings: Settings) -> dict:
+    """A typical LA's decision figures (and, with one phase's bootstrap, their uncertainty), in the
+    estimate's prices (already re-priced, if asked)."""
     if saving is None:
         return {}
-    scaled = saving.scaled(f)
     scale = Scale(
         las=1,
-        staff=scaled.staff_per_la,
-        rounds_per_year=rpy,
-        setup_indirect=indirect,
-        sick_day_cost=scaled.mean_hourly * scaled.hours_per_day if scaled.mean_hourly else None,
+        staff=saving.staff_per_la,
+        rounds_per_year=c.rounds_per_year,
+        setup_indirect=c.setup_indirect,
+        sick_day_cost=saving.mean_hourly * saving.hours_per_day if saving.mean_hourly else None,
+        fixed_year=c.annual_fixed - c.rounds_per_year * c.fixed_per_round,
     )
-    d = decide(setup, running, scaled.annual_saving, scale, years=settings.years, rate=settings.discount_rate)
+    d = decide(c.setup, running, saving.annual_saving, scale, years=settings.years, rate=settings.discount_rate)
     spread = None
     if saving.resampled is not None and saving.staff_per_la:
         # a resample's saving per staff member over the recall period, as this option's saving a year
         per_year = Decimal(12) / Decimal(saving.recall_months)
-        spread = decision_spread(d, saving.resampled.interval(), saving.resampled, per_year * saving.staff_per_la * f)
+        spread = decision_spread(d, saving.resampled.interval(), saving.resampled, per_year * saving.staff_per_la)
     return {"decision": d, "decision_spread": spread}

@@ -13,6 +13,7 @@ from functools import partial
 import numpy as np
 
 from sr_cost.core.columns import Exact, label_codes
+from sr_cost.core.outcomes import OutcomeData
 from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.errors import Problem
 
@@ -79,6 +80,7 @@ class Respondents:
         row: np.ndarray,
         make: Callable[[], tuple[Respondent, ...]],
         bases: dict[AbsenceBasis, tuple[np.ndarray, list[Decimal]]] | None = None,
+        outcomes: tuple[OutcomeData, ...] = (),
     ) -> None:
         self.phase, self.phases, self.group, self.row = phase, phases, group, row
         self.hourly, self.hourly_values = hourly, hourly_values
@@ -87,12 +89,13 @@ class Respondents:
         self.sick_exact, self.hourly_exact = Exact.of(sick_values, sick), Exact.of(hourly_values, hourly)
         # the hourly cost on each valuation basis the table allows for every respondent (codes, values)
         self.bases = bases or {}
+        self.outcomes = outcomes  # the survey's outcome columns (GHQ-12, ...), row by row as the rest
         self._make = make
         self._records: tuple[Respondent, ...] | None = None
 
     @classmethod
-    def of(cls, records: Sequence[Respondent]) -> Respondents:
-        """From records (small surveys made in code)."""
+    def of(cls, records: Sequence[Respondent], outcomes: tuple[OutcomeData, ...] = ()) -> Respondents:
+        """From records (small surveys made in code), and their outcomes (in the records' order)."""
         records = tuple(records)
         phase, phases = label_codes([r.phase for r in records])
         hourly, hourly_values = _distinct([r.hourly_cost for r in records])
@@ -109,6 +112,7 @@ class Respondents:
             sick_values=sick_values,
             row=row,
             make=partial(tuple, records),
+            outcomes=outcomes,
         )
 
     def __len__(self) -> int:
@@ -137,6 +141,7 @@ class Respondents:
             row=self.row,
             make=lambda: tuple(replace(r, hourly_cost=r.hourly_cost * factor) for r in self.records()),
             bases={b: (codes, [h * factor for h in values]) for b, (codes, values) in self.bases.items()},
+            outcomes=self.outcomes,
         )
 
 
@@ -164,9 +169,13 @@ class Survey:
 
     @classmethod
     def of(
-        cls, respondents: Sequence[Respondent], staff: Sequence[StaffCount] = (), warnings: Sequence[Problem] = ()
+        cls,
+        respondents: Sequence[Respondent],
+        staff: Sequence[StaffCount] = (),
+        warnings: Sequence[Problem] = (),
+        outcomes: tuple[OutcomeData, ...] = (),
     ) -> Survey:
-        return cls(Respondents.of(respondents), tuple(staff), tuple(warnings))
+        return cls(Respondents.of(respondents, outcomes), tuple(staff), tuple(warnings))
 
     @property
     def respondents(self) -> tuple[Respondent, ...]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sr_cost.core.effectiveness import CostEffectiveness
 from sr_cost.core.estimate import Estimate
 from sr_cost.core.lines import CostForms, InputFile
 from sr_cost.core.respondents import Survey
@@ -20,13 +21,14 @@ if TYPE_CHECKING:  # an estimate's run needs none of the comparison's modules
 
 @dataclass(frozen=True)
 class EstimateRun:
-    """An estimate (and, with a survey, its savings) and what it was made from."""
+    """An estimate (and, with a survey, its savings and cost-effectiveness) and what it was made from."""
 
     table: UnitCostTable
     forms: CostForms
     estimate: Estimate
     survey: Survey | None = None
     savings: Savings | None = None
+    cost_effectiveness: CostEffectiveness | None = None  # with a survey that has an outcome
 
     @property
     def warnings(self) -> tuple[Problem, ...]:

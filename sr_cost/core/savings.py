@@ -23,6 +23,7 @@ The bootstrap (``core.bootstrap``) resamples respondents within group and phase,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -198,9 +199,11 @@ def savings(
     est: Estimate,
     assumptions: SavingsAssumptions = SavingsAssumptions(),
     progress: Progress | None = None,
+    columns: Mapping[str, np.ndarray] | None = None,
 ) -> Savings:
     """Savings per phase, combined and pooled, with net cost against the estimate's running cost
-    and the decision figures over the horizon."""
+    and the decision figures over the horizon. ``columns``: other integer columns of the respondents
+    to resample with the sickness cost (the outcomes: ``core.effectiveness``), from the same draws."""
     a = assumptions
     per_year = Decimal(12) / Decimal(a.recall_months)
     t = survey.table
@@ -215,7 +218,7 @@ def savings(
         by_basis[basis] = None if hourly is None else _Sums(t.sick_exact, hourly, a.hours_per_day).stats(keys, n_keys)
     present = sorted({t.phases[code] for code in np.unique(t.phase).tolist()}, key=natural_key)
     code_of = {phase: code for code, phase in enumerate(t.phases)}
-    boot = Bootstrap(sums.cost, keys, t.phases, a.bootstrap, a.seed, progress) if a.bootstrap > 0 else None
+    boot = Bootstrap(sums.cost, keys, t.phases, a.bootstrap, a.seed, progress, columns) if a.bootstrap > 0 else None
     phases = []
     for phase in present:
         k = code_of[phase] * len(GROUPS)
@@ -272,13 +275,15 @@ def _phase(
         response = Response(i.n, sum(s.intervention_staff for s in rows), c.n, sum(s.control_staff for s in rows))
     decision = spread = None
     if counted:
-        setups = [las[(s.la, s.phase)].setup for s in counted]
+        mine = [las[(s.la, s.phase)] for s in counted]
+        setups = [la.setup for la in mine]
         scale = Scale(
             las=len(counted),
             staff=staff,
-            rounds_per_year=est.assumptions.rounds_per_year,
+            rounds_per_year=sum((la.rounds_per_year for la in mine), ZERO) / Decimal(len(mine)),
             setup_indirect=sum((x.indirect for x in setups if x is not None), ZERO),
             sick_day_cost=i.mean_hourly * a.hours_per_day if i.mean_hourly else None,
+            fixed_year=sum((la.fixed_year for la in mine), ZERO),
         )
         setup = sum((x.total for x in setups if x is not None), ZERO)
         decision = decide(setup, running, total, scale, years=a.years, rate=a.discount_rate)

@@ -32,11 +32,11 @@ from sr_cost.core.lines import CostForms, FormKind, FormLines
 from sr_cost.core.options import build_option
 from sr_cost.core.respondents import Survey
 from sr_cost.core.savings import Savings, savings
-from sr_cost.money import ZERO
+from sr_cost.money import ZERO, round_half_up
 
 ATTENDANCE_RANGE = (Decimal("0.75"), Decimal("1.25"))  # [x attendance] ±25%
 UNIT_COST_RANGE = (Decimal("0.9"), Decimal("1.1"))  # [x unit costs] ±10%
-ROUNDS_PER_YEAR_RANGE = (9, 12)  # [rounds/year]: a round most months, to one every month
+ROUNDS_PER_YEAR_RANGE = (Decimal("0.75"), Decimal("1.25"))  # [x rounds a year in use], to whole rounds
 HOURS_PER_DAY_RANGE = (Decimal(7), Decimal("7.5"))  # [hours/day] of a sick day
 # A line is catering when its item contains one of these words (case-insensitive, whole words).
 CATERING = re.compile(
@@ -52,9 +52,14 @@ class Scenario:
 
     attendance: Decimal = Decimal(1)  # x the staff of every attendance line
     unit_costs: Decimal = Decimal(1)  # x the rate of every role-priced line (and the cost of a sick hour)
-    rounds_per_year: int | None = None  # [rounds/year]; None: as the estimate
+    rounds_per_year: int | None = None  # [rounds/year] for every LA; None: as the estimate
     drop_catering: bool = False  # catering lines cost nothing
     hours_per_day: Decimal | None = None  # [hours/day] of a sick day; None: as the savings
+
+
+def whole_rounds(rounds_per_year: Decimal) -> int:
+    """Rounds a year rounded half-up to whole rounds, at least one."""
+    return max(1, int(round_half_up(rounds_per_year, 0)))
 
 
 def is_catering(item: str) -> bool:
@@ -143,18 +148,29 @@ def sensitivity(specs: tuple[OptionSpec, OptionSpec], base: tuple[Option, ...], 
         return build_option(spec, est, sav, settings)
 
     def row(
-        key: str, name: str, low_label: str, high_label: str, low: Scenario, high: Scenario, needs_saving: bool = False
+        key: str,
+        name: str,
+        low_label: str,
+        high_label: str,
+        low: Scenario | tuple[Scenario, Scenario],
+        high: Scenario | tuple[Scenario, Scenario],
+        needs_saving: bool = False,
     ) -> SensitivityRow:
+        """A row of the tornado: each option at the low and the high end (one scenario for both
+        options, or one for each)."""
         swings = []
         for i, o in enumerate(base):
             if needs_saving and o.saving is None:
                 swings.append(Swing(None, None))
                 continue
-            lo, hi = option_at(i, low), option_at(i, high)
+            lo = option_at(i, low[i] if isinstance(low, tuple) else low)
+            hi = option_at(i, high[i] if isinstance(high, tuple) else high)
             swings.append(Swing(_metric(lo, net), _metric(hi, net), lo.cost_per_attendee, hi.cost_per_attendee))
         return SensitivityRow(key, name, low_label, high_label, tuple(swings))
 
-    rpy_lo, rpy_hi = ROUNDS_PER_YEAR_RANGE
+    rpy_lo, rpy_hi = (tuple(whole_rounds(o.rounds_per_year * x) for o in base) for x in ROUNDS_PER_YEAR_RANGE)
+    ranges = list(dict.fromkeys(f"{lo}-{hi}" for lo, hi in zip(rpy_lo, rpy_hi)))
+    rpy_label = ranges[0] if len(ranges) == 1 else "±25%"  # options with their own rounds a year
     hpd_lo, hpd_hi = HOURS_PER_DAY_RANGE
     rows = [
         row(
@@ -175,11 +191,11 @@ def sensitivity(specs: tuple[OptionSpec, OptionSpec], base: tuple[Option, ...], 
         ),
         row(
             "rounds_per_year",
-            f"Rounds a year {rpy_lo}-{rpy_hi}",
-            str(rpy_lo),
-            str(rpy_hi),
-            Scenario(rounds_per_year=rpy_lo),
-            Scenario(rounds_per_year=rpy_hi),
+            f"Rounds a year {rpy_label}",
+            "/".join(dict.fromkeys(map(str, rpy_lo))),
+            "/".join(dict.fromkeys(map(str, rpy_hi))),
+            tuple(Scenario(rounds_per_year=n) for n in rpy_lo),
+            tuple(Scenario(rounds_per_year=n) for n in rpy_hi),
         ),
         row("catering", "Catering dropped", "dropped", "kept", Scenario(drop_catering=True), Scenario()),
     ]

@@ -2,7 +2,8 @@
 
 The derivation follows the notes to Appendix 1 of the trial report (PSSRU 2019 method):
 
-    employer NI      = NI rate x max(0, salary - threshold per week x days per year / 7)
+    employer NI      = NI rate x max(0, salary - threshold a year)
+                       (threshold a year: as given, else threshold per week x days per year / 7)
     superannuation   = superannuation rate x salary
     on-costs         = employer NI + superannuation
     direct overheads = direct rate x (salary + on-costs)
@@ -38,12 +39,23 @@ class Params:
 
     employer_ni_rate: Decimal = _param("0.138", "Employer's NI rate above the threshold [fraction]")
     ni_secondary_threshold_per_week_gbp: Decimal = _param("162", "NI secondary threshold [£/week]")
+    ni_secondary_threshold_per_year_gbp: Decimal | None = field(
+        default=None,
+        metadata={"doc": "NI secondary threshold a year, when set (else per week x days / 7) [£/year]"},
+    )
     days_per_year: Decimal = _param("365", "Days in a year [days]")
     superannuation_rate: Decimal = _param("0.17", "Employer's superannuation [fraction of salary]")
     direct_overheads_rate: Decimal = _param("0.29", "Direct overheads [fraction of salary + on-costs]")
     indirect_overheads_rate: Decimal = _param("0.16", "Indirect overheads [fraction of salary + on-costs]")
     capital_overheads_gbp: Decimal = _param("3191", "Capital overheads [£/year]")
     working_hours_per_year: Decimal = _param("1513", "Working hours [hours/year]")
+
+    @property
+    def ni_threshold_per_year(self) -> Decimal:
+        """The employer's NI threshold a year [£/year]: as given, else per week x days per year / 7."""
+        if self.ni_secondary_threshold_per_year_gbp is not None:
+            return self.ni_secondary_threshold_per_year_gbp
+        return self.ni_secondary_threshold_per_week_gbp * self.days_per_year / Decimal(7)
 
 
 @dataclass(frozen=True)
@@ -75,7 +87,7 @@ class Derivation:
 
 def _rates(params: Params) -> tuple[Decimal, ...]:
     """The parameters the derivation uses, the NI threshold worked out once [£/year]."""
-    threshold = params.ni_secondary_threshold_per_week_gbp * params.days_per_year / Decimal(7)
+    threshold = params.ni_threshold_per_year
     return (
         threshold,
         params.employer_ni_rate,
@@ -153,13 +165,14 @@ def role_key(role: str) -> str:
 class UnitCostTable:
     """A validated unit-cost table with its parameters and provenance."""
 
-    path: str
+    path: str  # the file as given, or for a bundled table its place in the repository (unit_costs/...)
     sha256: str
     source: Source
     params: Params
     params_path: str
     roles: tuple[UnitCost, ...]
     params_sha256: str | None = None  # of the parameters file, when the parameters came from one
+    name: str = ""  # how outputs name the table: "bundled: pssru_2019", or the path given
     _by_key: dict[str, UnitCost] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -168,6 +181,11 @@ class UnitCostTable:
     @property
     def price_year(self) -> int:
         return self.source.price_year
+
+    @property
+    def shown_as(self) -> str:
+        """The table as outputs name it: ``bundled: pssru_2019``, or the path given."""
+        return self.name or self.path
 
     def find(self, role: str) -> UnitCost | None:
         return self._by_key.get(role_key(role))

@@ -20,7 +20,7 @@ from decimal import Decimal
 from openpyxl.styles import Alignment, Border
 
 from sr_cost import __version__
-from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, DEFAULT_ROUNDS_PER_YEAR
+from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE
 from sr_cost.core.lines import FormKind
 from sr_cost.core.savings import (
     DEFAULT_BOOTSTRAP,
@@ -30,6 +30,7 @@ from sr_cost.core.savings import (
     DEFAULT_SEED,
     DEFAULT_YEARS,
 )
+from sr_cost.excel.audit_prices import costing_rules, period_row, price_rows, table_shown
 from sr_cost.excel.book import Book
 from sr_cost.excel.cells import (
     BIG,
@@ -73,6 +74,7 @@ from sr_cost.excel.formulas import (
 PARAM_NAMES = {
     "employer_ni_rate": "EmployerNiRate",
     "ni_secondary_threshold_per_week_gbp": "NiThresholdPerWeek",
+    "ni_secondary_threshold_per_year_gbp": "NiThresholdPerYear",
     "days_per_year": "DaysPerYear",
     "superannuation_rate": "SuperannuationRate",
     "direct_overheads_rate": "DirectOverheadsRate",
@@ -100,8 +102,8 @@ def unit_costs_sheet(book: Book, ws) -> None:
     sheet_title(
         ws,
         f"Staff unit costs (£, {table.price_year})",
-        f"{table.source.name}. File {table.path} (SHA-256 {table.sha256}). Lines look up their hourly rate here "
-        "by role.",
+        f"{table.source.name}. Table {table_shown(table)}, SHA-256 {table.sha256}. Lines look up their hourly "
+        "rate here by role.",
         wrap_to=len(UNIT_COST_COLUMNS),
     )
     t = SheetTable(ws, UNIT_COST_COLUMNS, header_row=3)
@@ -159,16 +161,22 @@ def assumptions_sheet(book: Book, ws) -> None:
     row = t.add(
         {
             "parameter": "Rounds a year",
-            "value": a.rounds_per_year,
+            "value": a.rounds_per_year_in_use,
             "unit": "rounds/year",
             "source": (
                 "--rounds-per-year"
-                if "--rounds-per-year" in given or a.rounds_per_year != DEFAULT_ROUNDS_PER_YEAR
-                else "default: one a month, as the report assumes (--rounds-per-year to change)"
+                if "--rounds-per-year" in given or a.rounds_per_year is not None
+                else (
+                    "default: one a month, as the report assumes (--rounds-per-year to change)"
+                    if a.period_months is None
+                    else "blank: each LA-phase's own, the rounds its forms hold x 12 / the period (sheet By LA); "
+                    "type a number here for every LA-phase"
+                )
             ),
         }
     )
     book.name("RoundsPerYear", "Assumptions", f"${t.letter('value')}${row}")
+    period_row(book, t, a, given)
     row = t.add(
         {
             "parameter": "Mileage rate",
@@ -178,7 +186,8 @@ def assumptions_sheet(book: Book, ws) -> None:
                 "--mileage-rate"
                 if "--mileage-rate" in given or a.mileage_rate != DEFAULT_MILEAGE_RATE
                 else "default: the report's rate (--mileage-rate to change)"
-            ),
+            )
+            + "; in the forms' price year",
         }
     )
     ws.cell(row=row, column=t.index["value"]).number_format = RATE
@@ -188,9 +197,10 @@ def assumptions_sheet(book: Book, ws) -> None:
             "parameter": "Price year",
             "value": table.price_year,
             "unit": "year",
-            "source": f"the unit-cost table's parameters ({table.params_path})",
+            "source": f"of staff time: the unit-cost table's parameters ({table.params_path})",
         }
     )
+    price_rows(book, ws, t, a, given)
     for param in fields(table.params):
         name, description = param.name, param.metadata["doc"]
         unit = _UNIT.search(description)
@@ -207,15 +217,7 @@ def assumptions_sheet(book: Book, ws) -> None:
         book.name(defined, "Assumptions", f"${t.letter('value')}${row}")
     if book.savings is not None:
         _savings_assumptions(book, t)
-    rules = [
-        ("Line cost", "staff x hours x hourly rate + miles x mileage rate + direct cost"),
-        ("Hourly rate", "the line's own rate if it gives one, else the unit cost of its role"),
-        ("Set-up cost", "an LA and phase's training lines: direct = direct costs, indirect = staff time and mileage"),
-        ("Panel and steering lines with no round", "spread evenly over the LA and phase's rounds"),
-        ("Cost per attendee", "an LA's round costs ÷ its own recorded attendance (lines whose item is 'attendance')"),
-        ("Annual cost", "rounds a year x the mean cost per round"),
-        ("Rounding", "exact decimals throughout; rounded half-up to the penny only when shown"),
-    ]
+    rules = costing_rules(a)
     if book.savings is not None:
         from sr_cost.excel.savings_formulas import RULES
 
@@ -245,7 +247,7 @@ def assumptions_sheet(book: Book, ws) -> None:
     ]
     rows += [("Input file", i.path, i.sha256) for i in est.inputs]
     rows += [
-        ("Unit-cost table", table.path, table.sha256),
+        ("Unit-cost table", table_shown(table), table.sha256),
         ("Unit-cost parameters", table.params_path, table.params_sha256),
     ]
     value_width = sum(ws.column_dimensions[t.letter(k)].width for k in ("value", "unit"))
@@ -391,7 +393,11 @@ def _line_rows(book: Book, first: int) -> Iterable[dict[str, object]]:
     for kind in FormKind:
         for line in book.run.forms.records(kind):
             yield line_row(
-                line, r, round_number=round_no(line, book.round_no), la_number=book.la_no[(line.la, line.phase)]
+                line,
+                r,
+                round_number=round_no(line, book.round_no),
+                la_number=book.la_no[(line.la, line.phase)],
+                repriced=book.repriced,
             )
             r += 1
 
@@ -419,7 +425,7 @@ def rounds_sheet(book: Book, ws) -> None:
 
 
 def checks_sheet(book: Book, ws) -> None:
-    checks = plan_checks(book.est, book.las, book.la_no, book.shown, book.more_checks)
+    checks = plan_checks(book.est, book.las, book.la_no, book.shown, book.more_checks, repriced=book.repriced)
     sheet_title(
         ws,
         "Checks: every figure recomputed from the input lines",

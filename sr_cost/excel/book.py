@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from sr_cost.core.estimate import Estimate, LaEstimate
+from sr_cost.core.prices import UpliftMethod
 from sr_cost.core.runs import EstimateRun
 from sr_cost.core.savings import Savings
 from sr_cost.excel import stream as excel_stream
@@ -17,14 +18,16 @@ from sr_cost.excel.formulas import ref, sheet_name
 
 SHEETS = ("Summary", "By LA", "Rounds", "Lines", "Unit costs", "Assumptions", "Checks")
 SAVINGS_SHEET = "Savings"  # goes after "Unit costs" when there is a survey (``savings.py``)
+EFFECT_SHEET = "Cost-effectiveness"  # after Savings when the survey has an outcome (``effectiveness.py``)
 
 
-def sheet_names(with_savings: bool) -> tuple[str, ...]:
-    """The workbook's sheets in order: ``Savings`` after ``Unit costs`` when there is a survey."""
+def sheet_names(with_savings: bool, with_effect: bool = False) -> tuple[str, ...]:
+    """The workbook's sheets in order: ``Savings`` after ``Unit costs`` when there is a survey, and
+    ``Cost-effectiveness`` after it when the survey has an outcome."""
     if not with_savings:
         return SHEETS
     at = SHEETS.index("Unit costs") + 1
-    return SHEETS[:at] + (SAVINGS_SHEET,) + SHEETS[at:]
+    return SHEETS[:at] + (SAVINGS_SHEET,) + ((EFFECT_SHEET,) if with_effect else ()) + SHEETS[at:]
 
 
 @dataclass
@@ -41,11 +44,23 @@ class Book:
     las: list[LaEstimate] = field(default_factory=list)
     savings: Savings | None = None
     more_checks: list[Recomputed] = field(default_factory=list)  # figures recomputed on sheet Savings
+    savings_cells: dict[tuple, tuple[str, int]] = field(default_factory=dict)  # figure key -> its formula on Savings
     streamed: list[excel_stream.Rows] | None = None  # a list: the long tables are written as XML, not cells
 
     @property
     def est(self) -> Estimate:
         return self.run.estimate
+
+    @property
+    def period(self) -> bool:
+        """The period the forms cover is known: steering tied to no round is a cost of the year."""
+        return self.est.assumptions.period_months is not None
+
+    @property
+    def repriced(self) -> bool:
+        """The figures were re-priced: the formulas multiply by StaffTimeFactor and FormsMoneyFactor."""
+        prices = self.est.assumptions.prices
+        return prices is not None and prices.method is not UpliftMethod.none
 
     def show(self, key: tuple, sheet: str, column: str, row: int) -> None:
         self.shown[key] = ref(sheet, column, row)

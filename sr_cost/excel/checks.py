@@ -11,7 +11,18 @@ from decimal import Decimal
 
 from sr_cost.core.estimate import Estimate, LaEstimate
 from sr_cost.core.lines import Mode
-from sr_cost.excel.formulas import COUNT, DECIMAL, LINES, MONEY, ROUNDS, Col, Formula, label, letters
+from sr_cost.excel.formulas import (
+    COUNT,
+    DECIMAL,
+    LINES,
+    MONEY,
+    ROUNDS,
+    Col,
+    Formula,
+    annual_formula,
+    label,
+    letters,
+)
 
 # --- Checks: every figure sr-cost reports, recomputed ---------------------------------------------
 
@@ -50,6 +61,7 @@ TOLERANCE_GBP = Decimal("0.005")  # half a penny: a recomputed figure passes wit
 # ("mode", mode, key) for the groups.
 LA_FIGURES = (
     ("rounds", "Rounds", COUNT),
+    ("rounds_per_year", "Rounds a year", DECIMAL),
     ("in_person", "In-person rounds", COUNT),
     ("virtual", "Virtual rounds", COUNT),
     ("setup_direct", "Set-up: direct", MONEY),
@@ -65,7 +77,7 @@ LA_FIGURES = (
     ("annual", "Annual cost", MONEY),
     ("first_year", "First-year cost", MONEY),
 )
-LA_ONLY = {"in_person", "virtual", "setup_direct", "setup_indirect", "setup_total", "first_year"}
+LA_ONLY = {"rounds_per_year", "in_person", "virtual", "setup_direct", "setup_indirect", "setup_total", "first_year"}
 GROUP_FIGURES = (
     ("las", "LAs", COUNT),
     ("rounds", "Rounds", COUNT),
@@ -134,9 +146,10 @@ class _Plan:
         return f"{CHECK['recomputed']}{rows[0]}:{CHECK['recomputed']}{rows[-1]}"
 
 
-def _la_formula(key: str, plan: _Plan, no: int, mode: Mode | None) -> str:
+def _la_formula(key: str, plan: _Plan, no: int, mode: Mode | None, est: Estimate, repriced: bool) -> str:
     """The formula recomputing one figure of an LA-phase (or of its rounds of one mode) on row ``{r}``."""
     R, L = ROUNDS, LINES
+    period = est.assumptions.period_months is not None
     of = f"{R['la_no']},${CHECK['no']}{{r}}" + (f",{R['mode']},${CHECK['mode']}{{r}}" if mode else "")
     training = f'{L["form"]},"training",{L["la_no"]},${CHECK["no"]}{{r}}'
     components = {"panel": "panel", "round": "round_cost", "steering": "steering", "total": "total"}
@@ -148,8 +161,11 @@ def _la_formula(key: str, plan: _Plan, no: int, mode: Mode | None) -> str:
         return f"=COUNTIFS({of})"
     if key in ("in_person", "virtual"):
         return f'=COUNTIFS({of},{R["mode"]},"{Mode[key].value}")'
+    if key == "rounds_per_year":
+        rounds = plan.cell(("la", no, None, "rounds"))
+        return f"=IF(ISNUMBER(RoundsPerYear),RoundsPerYear,{rounds}*12/PeriodMonths)" if period else "=RoundsPerYear"
     if key == "setup_direct":
-        return f"=SUMIFS({L['direct']},{training})"
+        return f"=SUMIFS({L['direct']},{training})" + ("*FormsMoneyFactor" if repriced else "")
     if key == "setup_indirect":
         return f"=SUMIFS({L['staff_time']},{training})+SUMIFS({L['mileage']},{training})"
     if key == "setup_total":
@@ -163,7 +179,8 @@ def _la_formula(key: str, plan: _Plan, no: int, mode: Mode | None) -> str:
     if key == "cost_per_attendee":
         return f"=SUMIFS({R['total']},{of})/{cell('attendances')}"
     if key == "annual":
-        return f"=RoundsPerYear*{cell('total')}"
+        no_cell = f"${CHECK['no']}{{r}}"
+        return "=" + annual_formula(cell("total"), plan.cell(("la", no, None, "rounds")), no_cell, period=period)
     if key == "first_year":
         return f"={cell('setup_total')}+{cell('annual')}"
     raise KeyError(key)  # pragma: no cover
@@ -175,12 +192,14 @@ def plan_checks(
     la_no: Mapping[tuple[str, str], int],
     shown: Mapping[tuple, str],
     more: Sequence[Recomputed] = (),
+    repriced: bool = False,
 ) -> list[Check]:
     """A check for every figure in ``shown`` (where sr-cost shows it), in blocks of one figure, so a
     phase's LAs are contiguous rows and its mean, lowest and highest are AVERAGE, MIN and MAX of them.
     ``las`` must be in phase order. ``more``: figures recomputed on other sheets (the savings), checked
     last, in the order given."""
     plan = _Plan(shown)
+    period = est.assumptions.period_months is not None  # annual costs of groups: the mean of their LAs'
     # 1. per LA and phase; 2. per LA, phase and mode
     for modes in ((None,), tuple(Mode)):
         for key, figure, fmt in LA_FIGURES:
@@ -193,7 +212,7 @@ def plan_checks(
                         plan.add(
                             figure,
                             ("la", no, mode, key),
-                            _la_formula(key, plan, no, mode),
+                            _la_formula(key, plan, no, mode, est, repriced),
                             fmt,
                             no=no,
                             la=la.la,
@@ -209,12 +228,15 @@ def plan_checks(
                 continue
             totals = lambda: plan.span(("la", n, None, "total") for n in nos)  # noqa: E731
             setups = lambda: plan.span(("la", n, None, "setup_total") for n in nos)  # noqa: E731
+            annuals = lambda: plan.span(("la", n, None, "annual") for n in nos)  # noqa: E731
             formula = {
                 "las": lambda: f"=COUNT({totals()})",
                 "mean": lambda: f"=AVERAGE({totals()})",
                 "min": lambda: f"=MIN({totals()})",
                 "max": lambda: f"=MAX({totals()})",
-                "annual": lambda: f"=RoundsPerYear*{plan.cell(gkey + ('mean',))}",
+                "annual": lambda: (
+                    f"=AVERAGE({annuals()})" if period else f"=RoundsPerYear*{plan.cell(gkey + ('mean',))}"
+                ),
                 "setup_mean": lambda: f"=AVERAGE({setups()})",
                 "setup_min": lambda: f"=MIN({setups()})",
                 "setup_max": lambda: f"=MAX({setups()})",
@@ -229,12 +251,15 @@ def plan_checks(
             if gkey + (key,) not in shown:
                 continue
             totals = lambda: plan.span(("la", n, m.mode, "total") for n in nos)  # noqa: E731
+            annuals = lambda: plan.span(("la", n, m.mode, "annual") for n in nos)  # noqa: E731
             formula = {
                 "las": lambda: f"=COUNT({totals()})",
                 "rounds": lambda: f"=COUNTIFS({R['mode']},{mode_cell})",
                 "attendances": lambda: f"=SUMIFS({R['attendance']},{R['mode']},{mode_cell})",
                 "mean": lambda: f"=AVERAGE({totals()})",
-                "annual": lambda: f"=RoundsPerYear*{plan.cell(gkey + ('mean',))}",
+                "annual": lambda: (
+                    f"=AVERAGE({annuals()})" if period else f"=RoundsPerYear*{plan.cell(gkey + ('mean',))}"
+                ),
                 "cost_per_attendee": lambda: (
                     f"=SUMIFS({R['total']},{R['mode']},{mode_cell})/{plan.cell(gkey + ('attendances',))}"
                 ),

@@ -24,7 +24,15 @@ from sr_cost.core.comparison import Comparison, Figures
 from sr_cost.excel.cells import put
 from sr_cost.money import round_half_up, to_penny
 from sr_cost.outputs.files import write_atomic
-from sr_cost.outputs.wording import LABELS, SAVING_FIGURES, break_even_sentences, pct, ranges_text, summary
+from sr_cost.outputs.wording import (
+    LABELS,
+    SAVING_FIGURES,
+    break_even_sentences,
+    pct,
+    ranges_text,
+    rounds_text,
+    summary,
+)
 
 MONEY = "£#,##0.00;-£#,##0.00"
 NUMBER_1 = "0.0"
@@ -140,7 +148,8 @@ def _compare_sheet(ws, run) -> None:
     )
     row = 5
     _header(ws, row, ["Figure (a typical LA)", f"A: {a.label}", f"B: {b.label}", "B − A", "B ÷ A"])
-    fmt = {"n": c.years, "rpy": a.rounds_per_year, "r": pct(c.discount_rate)}
+    rpy = rounds_text(a.rounds_per_year) if a.rounds_per_year == b.rounds_per_year else "n"
+    fmt = {"n": c.years, "rpy": rpy, "r": pct(c.discount_rate)}
     has_saving = a.saving is not None or b.saving is not None
     for (name, x), (_, y), (_, d), (_, r) in zip(
         Figures.of(a).items(), Figures.of(b).items(), c.difference.items(), c.ratio.items()
@@ -184,7 +193,10 @@ def _compare_sheet(ws, run) -> None:
     table = run.table
     prov = [
         ("sr-cost version", __version__),
-        ("Unit costs", f"{table.source.name} ({table.path}), price year {table.price_year}, SHA-256 {table.sha256}"),
+        (
+            "Unit costs",
+            f"{table.source.name} ({table.shown_as}), price year {table.price_year}, SHA-256 {table.sha256}",
+        ),
         ("Prices", c.uplift.describe()),
     ]
     prov += [("Input", f"{i.path} (SHA-256 {i.sha256})") for i in run.inputs]

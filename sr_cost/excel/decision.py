@@ -40,7 +40,8 @@ DECISION_COLUMNS = (
         "Most mean cost per round (£)",
         MONEY,
         13,
-        note="=(A x saving - set-up) ÷ (A x LAs x RoundsPerYear)",
+        note="=(A x (saving - the running cost not moving with the cost per round) - set-up) ÷ (A x the "
+        "LAs' rounds a year)",
     ),
     Col(
         "break_even_saving_per_staff",
@@ -105,7 +106,9 @@ def decision_formulas(r: int, year_row: int, t21_row: int) -> dict[str, Formula]
         "roi_first_year": Formula(f'=IF({setup}+{run}=0,"",{s}/({setup}+{run}))'),
         "payback_months": Formula(f'=IF({s}<={run},"not within",IF({within}<=12*HorizonYears,{within},"not within"))'),
         "max_setup_fee": Formula(f"=({a}*({s}-{run})-{c['setup_indirect']})/{las}"),
-        "max_cost_per_round": Formula(f"=({a}*{s}-{setup})/({a}*{las}*RoundsPerYear)"),
+        "max_cost_per_round": Formula(
+            f"=({a}*({s}-SUMIFS({STAFF_NAMES['fixed_year']},{of}))-{setup})/({a}*SUMIFS({STAFF_NAMES['rounds_per_year']},{of}))"
+        ),
         "break_even_saving_per_staff": Formula(f"={costs}/({a}*{staff})"),
         "break_even_sick_days_per_staff": Formula(
             f"={c['break_even_saving_per_staff']}/({T21['hourly_intervention']}{t21_row}*HoursPerSickDay)"

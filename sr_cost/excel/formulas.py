@@ -2,7 +2,9 @@
 the formulas that fill them. Pure (no openpyxl); ``audit.py`` writes what this module says.
 
 Formulas are built only from sr-cost's own words: cell references, the names ``UnitCostRoles``,
-``UnitCostRates``, ``MileageRate``, ``RoundsPerYear`` and ``Tolerance``, the form kinds and the modes.
+``UnitCostRates``, ``MileageRate``, ``RoundsPerYear`` and ``Tolerance`` (and, when the forms' period
+is known, ``PeriodMonths``; when the figures are re-priced, ``StaffTimeFactor`` and
+``FormsMoneyFactor``), the form kinds and the modes.
 They match lines to rounds and LA-phases on sr-cost's own numbers (``Round no.``, ``LA-phase no.``),
 never on user text, since ``SUMIFS`` reads ``*``, ``?``, ``>5`` or ``=x`` in a criterion as a pattern
 or a comparison. Only the role look-up compares user text, with ``MATCH``, exact, and with ``* ? ~``
@@ -149,11 +151,16 @@ def role_lookup(cell: str, role: str | None) -> str:
     return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({cell},"~","~~"),"*","~*"),"?","~?")'
 
 
-def line_row(line: Line, r: int, *, round_number: int | None, la_number: int) -> dict[str, object]:
-    """The cells of one line on row ``r`` of Lines: its inputs as values, its cost as formulas."""
+def line_row(
+    line: Line, r: int, *, round_number: int | None, la_number: int, repriced: bool = False
+) -> dict[str, object]:
+    """The cells of one line on row ``r`` of Lines: its inputs as values, its cost as formulas (when
+    ``repriced``, staff time priced from Unit costs x StaffTimeFactor, and the line's own rate, the
+    mileage rate and its direct cost x FormsMoneyFactor)."""
     c = LINE
     role = f"{c['role']}{r}"
     lookup = role_lookup(role, line.role)
+    staff, money = ("*StaffTimeFactor", "*FormsMoneyFactor") if repriced else ("", "")
     return {
         "file": line.file.replace("\\", "/").rsplit("/", 1)[-1],
         "sheet": line.sheet or None,
@@ -169,19 +176,32 @@ def line_row(line: Line, r: int, *, round_number: int | None, la_number: int) ->
         "hours": line.hours,
         "own_rate": line.rate if line.own_rate else None,
         "rate": Formula(
-            f'=IF(ISNUMBER({c["own_rate"]}{r}),{c["own_rate"]}{r},IF({role}="",0,'
-            f"INDEX(UnitCostRates,MATCH({lookup},UnitCostRoles,0))))"
+            f'=IF(ISNUMBER({c["own_rate"]}{r}),{c["own_rate"]}{r}{money},IF({role}="",0,'
+            f"INDEX(UnitCostRates,MATCH({lookup},UnitCostRoles,0)){staff}))"
         ),
         "staff_time": Formula(f"={c['staff']}{r}*{c['hours']}{r}*{c['rate']}{r}"),
         "miles": line.miles,
-        "mileage_rate": Formula("=MileageRate"),
+        "mileage_rate": Formula(f"=MileageRate{money}"),
         "mileage": Formula(f"={c['miles']}{r}*{c['mileage_rate']}{r}"),
         "direct": line.cost,
-        "cost": Formula(f"={c['staff_time']}{r}+{c['mileage']}{r}+{c['direct']}{r}"),
+        "cost": Formula(f"={c['staff_time']}{r}+{c['mileage']}{r}+{c['direct']}{r}{money}"),
         "attendance": Formula(f'=IF(AND({c["form"]}{r}="rounds",{c["item"]}{r}="attendance"),{c["staff"]}{r},0)'),
         "round_no": round_number,
         "la_no": la_number,
     }
+
+
+def annual_formula(total: str, rounds: str, no: str, *, period: bool) -> str:
+    """A year's cost of an LA-phase, as ``Assumptions.annual`` works it out (no leading ``=``):
+    ``total`` its mean cost per round (or of its rounds of one mode), ``rounds`` its rounds, ``no`` its
+    LA-phase number. Without a period, RoundsPerYear x the mean; with one, rounds a year (RoundsPerYear
+    if given, else rounds x 12 / PeriodMonths) x the mean without the steering lines tied to no round,
+    plus those x 12 / PeriodMonths."""
+    if not period:
+        return f"RoundsPerYear*{total}"
+    untied = f'SUMIFS({LINES["cost"]},{LINES["form"]},"steering",{LINES["la_no"]},{no},{LINES["round_no"]},0)'
+    rounds_a_year = f"IF(ISNUMBER(RoundsPerYear),RoundsPerYear,{rounds}*12/PeriodMonths)"
+    return f"{rounds_a_year}*({total}-{untied}/{rounds})+{untied}*12/PeriodMonths"
 
 
 # --- Rounds: each round from its lines -------------------------------------------------------------

@@ -128,7 +128,14 @@ def savings_sheet(book: Book, ws) -> None:
         t.alignments[key] = Alignment(wrap_text=True)
     t.add_rows(
         (
-            respondent_row(r, row, phase_no=phase_no[r.phase], basis=a.absence_basis)
+            respondent_row(
+                r,
+                row,
+                phase_no=phase_no[r.phase],
+                basis=a.absence_basis,
+                yearly_threshold=book.run.table.params.ni_secondary_threshold_per_year_gbp is not None,
+                factor="*StaffTimeFactor" if book.repriced else "",
+            )
             for row, r in enumerate(s.respondents, start=t.next_row)
         ),
         book.streamed,
@@ -252,6 +259,7 @@ def savings_sheet(book: Book, ws) -> None:
                 phase_no=phase_no.get(row.phase),
                 la_no=book.la_no.get((row.la, row.phase)),
                 columns=columns,
+                period=book.period,
             )
         )
     first, last = staff.header_row + 1, max(staff.last_row, staff.header_row + 1)
@@ -272,6 +280,7 @@ def savings_sheet(book: Book, ws) -> None:
             if shown in book.shown:  # a figure Summary shows (a payback beyond the horizon is words)
                 _recomputed(book, cells, shown, figure, fmt, p.phase)
     ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width or 0, 18)
+    book.savings_cells = cells  # the cost-effectiveness sheet's formulas start from them
 
 
 def _recomputed(book: Book, cells: dict, key: tuple, figure: str, fmt: str, phase: str) -> None:

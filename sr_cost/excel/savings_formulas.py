@@ -26,6 +26,7 @@ from sr_cost.excel.formulas import (
     ROUNDS,
     Col,
     Formula,
+    annual_formula,
     label,
     letters,
     role_lookup,
@@ -149,36 +150,44 @@ RESPONDENT_NAMES = {
     "cost": "SicknessCost",
 }
 
-_ON_COSTS = "{s}*SuperannuationRate+EmployerNiRate*MAX({s}-NiThresholdPerWeek*DaysPerYear/7,0)"
+_ON_COSTS = "{s}*SuperannuationRate+EmployerNiRate*MAX({s}-{threshold},0)"
+_THRESHOLD = "NiThresholdPerWeek*DaysPerYear/7"  # [£/year]; NiThresholdPerYear when the parameters set it
 
 
-def hourly_formula(r: Respondent, row: int, basis: AbsenceBasis) -> Formula:
+def hourly_formula(
+    r: Respondent, row: int, basis: AbsenceBasis, *, yearly_threshold: bool = False, factor: str = ""
+) -> Formula:
     """The hourly cost of an hour of absence of the respondent on ``row``, as ``survey.hourly_cost``
-    works it out: with a salary, derived from it; else from the role's row of Unit costs."""
+    works it out: with a salary, derived from it; else from the role's row of Unit costs
+    (``yearly_threshold``: the parameters give the NI threshold a year; ``factor``: ``*StaffTimeFactor``
+    when the figures are re-priced)."""
     c = RESPONDENT
     if r.salary is not None:
         s = f"{c['salary']}{row}"
-        employer = f"{s}+{_ON_COSTS.format(s=s)}"
+        threshold = "NiThresholdPerYear" if yearly_threshold else _THRESHOLD
+        employer = f"{s}+{_ON_COSTS.format(s=s, threshold=threshold)}"
         if basis is AbsenceBasis.unit_cost:
             return Formula(
                 f"=ROUND((({employer})*(1+DirectOverheadsRate+IndirectOverheadsRate)+CapitalOverheads)"
-                f"/WorkingHoursPerYear,2)"
+                f"/WorkingHoursPerYear,2){factor}"
             )
         if basis is AbsenceBasis.employer:
-            return Formula(f"=ROUND(({employer})/WorkingHoursPerYear,2)")
-        return Formula(f"=ROUND({s}/WorkingHoursPerYear,2)")
+            return Formula(f"=ROUND(({employer})/WorkingHoursPerYear,2){factor}")
+        return Formula(f"=ROUND({s}/WorkingHoursPerYear,2){factor}")
     role = c["role"] + str(row)
     match = f"MATCH({role_lookup(role, r.role)},UnitCostRoles,0)"
     if basis is AbsenceBasis.unit_cost:
-        return Formula(f"=INDEX(UnitCostRates,{match})")
+        return Formula(f"=INDEX(UnitCostRates,{match}){factor}")
     if basis is AbsenceBasis.employer:
         return Formula(
-            f"=ROUND((INDEX(UnitCostSalaries,{match})+INDEX(UnitCostOnCosts,{match}))/WorkingHoursPerYear,2)"
+            f"=ROUND((INDEX(UnitCostSalaries,{match})+INDEX(UnitCostOnCosts,{match}))/WorkingHoursPerYear,2){factor}"
         )
-    return Formula(f"=ROUND(INDEX(UnitCostSalaries,{match})/WorkingHoursPerYear,2)")
+    return Formula(f"=ROUND(INDEX(UnitCostSalaries,{match})/WorkingHoursPerYear,2){factor}")
 
 
-def respondent_row(r: Respondent, row: int, *, phase_no: int, basis: AbsenceBasis) -> dict[str, object]:
+def respondent_row(
+    r: Respondent, row: int, *, phase_no: int, basis: AbsenceBasis, yearly_threshold: bool = False, factor: str = ""
+) -> dict[str, object]:
     """The cells of one respondent on ``row`` of Savings: inputs as values, costs as formulas."""
     c = RESPONDENT
     return {
@@ -192,7 +201,7 @@ def respondent_row(r: Respondent, row: int, *, phase_no: int, basis: AbsenceBasi
         "role": r.role,
         "salary": r.salary,
         "source": r.hourly_source,
-        "hourly": hourly_formula(r, row, basis),
+        "hourly": hourly_formula(r, row, basis, yearly_threshold=yearly_threshold, factor=factor),
         "sick_days": r.sick_days,
         "hours_per_day": Formula("=HoursPerSickDay"),
         "cost": Formula(f"={c['hourly']}{row}*{c['sick_days']}{row}*{c['hours_per_day']}{row}"),
@@ -233,10 +242,26 @@ STAFF_COLUMNS = (
         "Annual running cost (£)",
         MONEY,
         14,
-        note="=RoundsPerYear x the LA and phase's mean cost per round (sheet Rounds)",
+        note="=RoundsPerYear x the LA and phase's mean cost per round (sheet Rounds); with a known period, as "
+        "sheet Assumptions' rule Annual cost says",
     ),
     Col("setup", "Set-up cost (£)", MONEY, 12, note="=the LA and phase's training lines (sheet Lines)"),
     Col("setup_indirect", "of which staff time and mileage (£)", MONEY, 12),
+    Col(
+        "rounds_per_year",
+        "Rounds a year",
+        DECIMAL,
+        9,
+        note="=RoundsPerYear; with a known period and none given, the LA and phase's rounds x 12 / PeriodMonths",
+    ),
+    Col(
+        "fixed_year",
+        "Running cost not moving with the cost per round (£)",
+        MONEY,
+        14,
+        note="=annual running cost - rounds a year x mean cost per round: a year's steering tied to no round "
+        "beyond its share in the mean per round (0 without a period, or with the forms' own rounds a year)",
+    ),
 )
 STAFF_NAMES = {
     "phase_no": "StaffPhaseNo",
@@ -245,19 +270,32 @@ STAFF_NAMES = {
     "annual_cost": "StaffAnnualCost",
     "setup": "StaffSetup",
     "setup_indirect": "StaffSetupIndirect",
+    "rounds_per_year": "StaffRoundsPerYear",
+    "fixed_year": "StaffFixedYear",
 }
 
 
 def staff_row(
-    s: StaffCount, row: int, *, phase_no: int | None, la_no: int | None, columns: dict[str, str]
+    s: StaffCount,
+    row: int,
+    *,
+    phase_no: int | None,
+    la_no: int | None,
+    columns: dict[str, str],
+    period: bool = False,
 ) -> dict[str, object]:
+    """The cells of one row of the staff randomised; its LA-phase's annual running cost as
+    ``formulas.annual_formula`` (``period``: the period the forms cover is known)."""
     counted = phase_no is not None and la_no is not None
-    annual = setup = indirect = None
+    annual = setup = indirect = rounds_a_year = fixed = None
     if la_no is not None:
         no = f"${columns['la_no']}{row}"
-        annual = Formula(
-            f"=RoundsPerYear*SUMIFS({ROUNDS['total']},{ROUNDS['la_no']},{no})/COUNTIFS({ROUNDS['la_no']},{no})"
-        )
+        rounds = f"COUNTIFS({ROUNDS['la_no']},{no})"
+        mean = f"SUMIFS({ROUNDS['total']},{ROUNDS['la_no']},{no})/{rounds}"
+        annual = Formula("=" + annual_formula(mean if not period else f"({mean})", rounds, no, period=period))
+        rpy = f"IF(ISNUMBER(RoundsPerYear),RoundsPerYear,{rounds}*12/PeriodMonths)" if period else "RoundsPerYear"
+        rounds_a_year = Formula(f"={rpy}")
+        fixed = Formula(f"=${columns['annual_cost']}{row}-${columns['rounds_per_year']}{row}*{mean}")
         training = f'{LINES["form"]},"training",{LINES["la_no"]},{no}'
         setup = Formula(f"=SUMIFS({LINES['cost']},{training})")
         indirect = Formula(f"=SUMIFS({LINES['staff_time']},{training})+SUMIFS({LINES['mileage']},{training})")
@@ -275,6 +313,8 @@ def staff_row(
         "annual_cost": annual,
         "setup": setup,
         "setup_indirect": indirect,
+        "rounds_per_year": rounds_a_year,
+        "fixed_year": fixed,
     }
 
 

@@ -1,13 +1,14 @@
 """Form templates: a workbook an authority fills in, which ``sr-cost estimate`` reads as it is.
 
-Sheets: ``Instructions`` (every column explained, with an example), the forms ``training``,
-``rounds``, ``panel``, ``steering``, ``survey`` and ``staff`` with their headers, and ``Roles`` (the
-unit-cost table's roles and hourly costs, for the role drop-down). ``estimate`` reads only the form
-sheets. Data validation: ``role`` is a drop-down of the table's roles (a warning, not a stop, since a
-line with its own ``rate`` may name any role), ``mode`` and ``group`` are drop-downs, and numbers
-must be zero or more. With ``example=True`` the forms hold one typical in-person round and one
-typical virtual round of one LA (quantities like the trial's phase 1 and 2 rounds), for a
-commissioner to change a few numbers and estimate a plan.
+Sheets: ``Instructions`` (every column explained, with an example), ``about`` (the period the forms
+cover, their price year, a title: ``key,value`` rows with the keys written in), the forms
+``training``, ``rounds``, ``panel``, ``steering``, ``survey`` and ``staff`` with their headers, and
+``Roles`` (the unit-cost table's roles and hourly costs, for the role drop-down). ``estimate`` reads
+only the form sheets and ``about``. Data validation: ``role`` is a drop-down of the table's roles (a
+warning, not a stop, since a line with its own ``rate`` may name any role), ``mode`` and ``group``
+are drop-downs, and numbers must be zero or more. With ``example=True`` the forms hold one typical
+in-person round and one typical virtual round of one LA (quantities like the trial's phase 1 and 2
+rounds), for a commissioner to change a few numbers and estimate a plan.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ INSTRUCTIONS = "Instructions"
 ROLES = "Roles"
 COST_FORM_COLUMNS = ("la", "phase", "round", "mode", "item", "role", "rate", "staff", "hours", "miles", "cost")
 FORM_COLUMNS: dict[str, tuple[str, ...]] = {
+    "about": ("key", "value"),
     "training": ("la", "phase", "item", "role", "rate", "staff", "hours", "miles", "cost"),
     "rounds": COST_FORM_COLUMNS,
     "panel": ("la", "phase", "round", "item", "role", "rate", "staff", "hours", "miles", "cost"),
@@ -62,9 +64,17 @@ class ColumnDoc:
     required: str = "no"
 
 
+ABOUT_KEYS = ("period_months", "price_year", "title")  # written into the about sheet, values left to fill in
+FEE_NOTE = (
+    "The example's £5,000 is the Point of Care Foundation's licence and training fee at the time of the trial "
+    "(2019-20): check who licenses Schwartz Rounds today and their fee."
+)
 FORM_PURPOSE = {
+    "about": "About these forms (optional): the months they cover, the price year of the money typed into them, "
+    "a title. One key a row; leave a value blank if you do not know it. With the months, the annual cost uses "
+    "the forms' own rounds a year and counts steering meetings as costs of the period.",
     "training": "Set-up: the initial training of the facilitators (fees, their time, travel). One line per cost or "
-    "person.",
+    "person. " + FEE_NOTE,
     "rounds": "The rounds themselves: for each round, one line per group of people (the audience, the panel on the "
     "day, facilitators, administrator) and per cost (catering, room hire). Required.",
     "panel": "Preparing each round's panel: the panel members' and facilitators' time before the round.",
@@ -77,6 +87,17 @@ FORM_PURPOSE = {
 def _docs(sheet: str) -> dict[str, ColumnDoc]:
     """What each column of a sheet means, with an example value."""
     tied = sheet in ("panel", "steering")
+    if sheet == "about":
+        return {
+            "key": ColumnDoc(
+                "period_months: the months the forms cover (a whole number: 12 for a year's plan); price_year: the "
+                "price year of the money typed into the forms (cost, rate) and of the mileage rate, e.g. 2025 or "
+                "2025/26 (blank: the unit-cost table's); title: what the forms are",
+                "period_months",
+                "yes",
+            ),
+            "value": ColumnDoc("The key's value (blank: not known)", "12"),
+        }
     docs = {
         "la": ColumnDoc("Local authority label, the same on every sheet", "Example LA", "yes"),
         "phase": ColumnDoc("Phase label (1 and 1.0 are the same phase)", "1", "yes"),
@@ -204,7 +225,7 @@ def _cell_value(column: str, text: str | None):
 
 def build_template(table: UnitCostTable, *, example: bool = False) -> Workbook:
     """The template workbook (pure: nothing is written)."""
-    assert set(FORM_COLUMNS) == {k.value for k in FormKind} | {"survey", "staff"}
+    assert set(FORM_COLUMNS) == {k.value for k in FormKind} | {"survey", "staff", "about"}
     wb = Workbook()
     wb.remove(wb.active)
     _instructions(wb.create_sheet(INSTRUCTIONS), table, example)
@@ -212,6 +233,11 @@ def build_template(table: UnitCostTable, *, example: bool = False) -> Workbook:
     for sheet, columns in FORM_COLUMNS.items():
         ws = wb.create_sheet(sheet, index=len(wb.sheetnames) - 1)
         _form(ws, sheet, columns, roles_ref)
+        if sheet == "about":
+            for r, key in enumerate(ABOUT_KEYS, start=2):
+                put(ws, r, 1, key).alignment = LEFT
+            if example:
+                put(ws, 2 + ABOUT_KEYS.index("title"), 2, "Example plan: one in-person and one virtual round")
         if example and sheet in EXAMPLE:
             for r, record in enumerate(EXAMPLE[sheet], start=2):
                 values = dict(zip(_EXAMPLE_KEYS[sheet], record), la=_LA, phase=_PHASE)
@@ -241,7 +267,7 @@ def _form(ws, sheet: str, columns: tuple[str, ...], roles_ref: str) -> None:
         cell.alignment = Alignment(horizontal="right" if column in NUMBER_COLUMNS else "left")
         letter = cell.column_letter
         width = max(len(column), len(docs[column].example)) + 4
-        ws.column_dimensions[letter].width = {"item": 34, "role": 40}.get(column, min(max(width, 10), 24))
+        ws.column_dimensions[letter].width = {"item": 34, "role": 40, "value": 50}.get(column, min(max(width, 10), 24))
         data = f"{letter}2:{letter}{MAX_ROWS}"
         rule = _validation(column, roles_ref, docs[column])
         if rule is not None:
@@ -325,7 +351,9 @@ def _instructions(ws, table: UnitCostTable, example: bool) -> None:
         "or the line's own rate.",
         "Then run:  sr-cost estimate this-workbook.xlsx  (add --excel result.xlsx for an auditable workbook). "
         "This Instructions sheet and the Roles sheet are not read.",
-        "survey and staff are for savings and may stay empty."
+        "about says what the forms cover (months, price year): fill it in to cost a plan's own year. survey and "
+        "staff are for savings and may stay empty. "
+        + FEE_NOTE
         + (
             " The forms hold an example: one in-person round (R1) and one virtual round (R2) of one LA; change "
             "the numbers to your plan."

@@ -46,9 +46,10 @@ from sr_cost.core.columns import natural_key
 from sr_cost.core.runs import EstimateRun
 from sr_cost.core.savings import Savings
 from sr_cost.excel import audit as excel_audit
+from sr_cost.excel import effectiveness as excel_effectiveness
 from sr_cost.excel import savings as excel_savings
 from sr_cost.excel import stream as excel_stream
-from sr_cost.excel.book import SAVINGS_SHEET, Book, sheet_names
+from sr_cost.excel.book import EFFECT_SHEET, SAVINGS_SHEET, Book, sheet_names
 from sr_cost.excel.cells import (
     BIG,
     BOLD,
@@ -68,6 +69,7 @@ from sr_cost.excel.cells import (
 from sr_cost.excel.checks import MASTER_CELL
 from sr_cost.excel.formulas import COUNT, DECIMAL, MONEY, RATE, Col, Formula, label
 from sr_cost.outputs.files import write_atomic
+from sr_cost.outputs.wording import prices_short, prices_text, rounds_basis
 
 
 def build_workbook(run: EstimateRun, *, command: str = "", savings: Savings | None = None) -> Workbook:
@@ -99,7 +101,8 @@ def _build(book: Book) -> Book:
     book.round_no = {(r.la, r.phase, r.round): i for i, r in enumerate(run.estimate.rounds, start=1)}
     wb = book.wb
     wb.remove(wb.active)
-    sheets = {name: wb.create_sheet(name) for name in sheet_names(savings is not None)}
+    with_effect = savings is not None and run.cost_effectiveness is not None
+    sheets = {name: wb.create_sheet(name) for name in sheet_names(savings is not None, with_effect)}
     # Written in dependency order (values first, so Checks can point at them); shown in sheet order.
     _by_la_sheet(book, sheets["By LA"])
     _summary_sheet(book, sheets["Summary"])
@@ -109,6 +112,8 @@ def _build(book: Book) -> Book:
     excel_audit.rounds_sheet(book, sheets["Rounds"])
     if savings is not None:
         excel_savings.savings_sheet(book, sheets[SAVINGS_SHEET])
+    if with_effect:
+        excel_effectiveness.effectiveness_sheet(book, sheets[EFFECT_SHEET])
     excel_audit.checks_sheet(book, sheets["Checks"])
     for ws in wb.worksheets:
         print_setup(ws)
@@ -132,7 +137,13 @@ BY_LA_COLUMNS = (
     Col("la", "LA"),
     Col("phase", "Phase"),
     Col("mode", "Mode", note="'all' is the LA and phase; the rows below it split its rounds by mode"),
-    Col("rounds", "Rounds", COUNT),
+    Col("rounds", "Rounds", COUNT, note="the rounds the forms hold"),
+    Col(
+        "rounds_per_year",
+        "Rounds a year",
+        DECIMAL,
+        note="the rounds a year of the annual cost (sheet Assumptions: Rounds a year, Period the forms cover)",
+    ),
     Col("in_person", "In-person rounds", COUNT),
     Col("virtual", "Virtual rounds", COUNT),
     Col("setup_direct", "Direct", MONEY, 11),
@@ -145,7 +156,14 @@ BY_LA_COLUMNS = (
     Col("attendances", "Attendances", COUNT),
     Col("attendees_per_round", "Attendees per round", DECIMAL),
     Col("cost_per_attendee", "Cost per attendee", MONEY, 11),
-    Col("annual", "Annual cost", MONEY, 12, note="rounds per year x mean total per round"),
+    Col(
+        "annual",
+        "Annual cost",
+        MONEY,
+        12,
+        note="rounds a year x mean total per round (with a known period, steering tied to no round is a cost of "
+        "the year: sheet Assumptions, Annual cost)",
+    ),
     Col("first_year", "First-year cost", MONEY, 12, note="set-up + annual cost"),
 )
 BY_LA_GROUPS = (
@@ -155,7 +173,6 @@ BY_LA_GROUPS = (
 
 
 def _by_la_sheet(book: Book, ws) -> None:
-    est = book.est
     sheet_title(
         ws,
         "Cost per LA and phase (report Tables 19 and 20)",
@@ -171,7 +188,6 @@ def _by_la_sheet(book: Book, ws) -> None:
         for col in range(a, b + 1):
             ws.cell(row=3, column=col).fill = GROUP_FILL
         ws.merge_cells(start_row=3, start_column=a, end_row=3, end_column=b)
-    rpy = Decimal(est.assumptions.rounds_per_year)
     for la in book.las:
         no = book.la_no[(la.la, la.phase)]
         values = {
@@ -180,6 +196,7 @@ def _by_la_sheet(book: Book, ws) -> None:
             "phase": label(la.phase),
             "mode": "all",
             "rounds": la.rounds,
+            "rounds_per_year": money_value(la.rounds_per_year),
             "in_person": la.rounds_in_person,
             "virtual": la.rounds_virtual,
             "panel": money_value(la.per_round.panel),
@@ -216,7 +233,7 @@ def _by_la_sheet(book: Book, ws) -> None:
                 "attendances": number_value(f.attendances),
                 "attendees_per_round": money_value(f.attendances / Decimal(f.rounds)),
                 "cost_per_attendee": money_value(f.cost_per_attendee),
-                "annual": money_value(rpy * f.total_per_round),
+                "annual": money_value(f.annual_cost),
             }
             row = t.add(mvalues)
             for key, value in mvalues.items():
@@ -260,14 +277,14 @@ LA_COLUMNS = (
 def _summary_sheet(book: Book, ws) -> None:
     """Headline figures by phase and mode, the basis, and charts; with savings, a page of them."""
     est, table = book.est, book.run.table
-    rpy = est.assumptions.rounds_per_year
+    a = est.assumptions
     sheet_title(ws, "Schwartz Rounds: what they cost" + (" and what they may save" if book.savings else ""))
     put(
         ws,
         2,
         1,
         f"{len(est.las)} LA-phase(s), {len(est.rounds)} round(s), from {book.run.forms.path}. "
-        f"Money in {table.price_year} prices (the unit-cost table's), rounded half-up to the penny.",
+        f"Money in {prices_short(a, table.price_year)}, rounded half-up to the penny.",
         font=NOTE_FONT,
     )
     put(ws, 3, 1, "Checks: every figure recomputed from the input lines by formulas (sheet Checks)", font=BOLD)
@@ -280,8 +297,12 @@ def _summary_sheet(book: Book, ws) -> None:
         ws,
         5,
         "By phase",
-        f"Mean, lowest and highest over the phase's LAs of their mean cost per round; "
-        f"annual cost = {rpy} rounds a year x the mean.",
+        "Mean, lowest and highest over the phase's LAs of their mean cost per round; "
+        + (
+            f"annual cost = {a.rounds_per_year_in_use} rounds a year x the mean."
+            if a.period_months is None
+            else "annual cost = the mean of its LAs' annual costs (sheet By LA)."
+        ),
     )
     phases = SheetTable(ws, PHASE_COLUMNS, header_row=7)
     for p in est.phases:
@@ -355,9 +376,11 @@ def _summary_sheet(book: Book, ws) -> None:
     basis = [
         ("Unit costs", table.source.name, None),
         ("Price year", table.price_year, None),
-        ("Unit-cost table", table.path, None),
-        ("Rounds a year", rpy, None),
-        ("Mileage rate (£ a mile)", est.assumptions.mileage_rate, RATE),
+        ("Unit-cost table", table.shown_as, None),
+        ("Rounds a year", rounds_basis(a), None),
+        ("Period the forms cover", "not known" if a.period_months is None else f"{a.period_months} months", None),
+        ("Prices", prices_text(a, table.price_year), None),
+        ("Mileage rate (£ a mile)", a.mileage_rate, RATE),
         ("sr-cost", __version__, None),
     ]
     for i, (name, value, fmt) in enumerate(basis, start=top + 1):

@@ -41,19 +41,24 @@ def read_input(
     return InputBytes(data, hashlib.sha256(data).hexdigest())
 
 
-def read_table(path: Path, *, encoding: str = "utf-8-sig", given: InputBytes | None = None) -> RawTable:
+def read_table(
+    path: Path, *, encoding: str = "utf-8-sig", display: str | None = None, given: InputBytes | None = None
+) -> RawTable:
     """Read a single table from a CSV file or the first sheet (with data) of a workbook; the
-    workbook's other sheets (notes, say) are not read. ``given``: the file's bytes, when already read."""
-    data = (given or read_input(path)).data
+    workbook's other sheets (notes, say) are not read. Problems name ``display`` (default: the path).
+    ``given``: the file's bytes, when already read."""
+    data = (given or read_input(path, display)).data
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from sr_cost.inputs.xlsx import read_xlsx_sheets  # the workbook modules: only for a workbook
 
-        sheets = read_xlsx_sheets(path, data=data, first=True)
+        sheets = read_xlsx_sheets(path, data=data, first=True, display=display or str(path))
         if not sheets:
             raise DataError(
                 Problem(
-                    file=str(path), message="has no visible sheet with data", fix="Put the table on the first sheet"
+                    file=display or str(path),
+                    message="has no visible sheet with data",
+                    fix="Put the table on the first sheet",
                 )
             )
         return next(iter(sheets.values()))
-    return read_csv(path, encoding=encoding, data=data)
+    return read_csv(path, encoding=encoding, display=display, data=data)

@@ -1,17 +1,19 @@
 """The economic forms: find them (an .xlsx workbook or a folder of CSV files) and read them.
 
-Forms (sheet or file names): ``training``, ``rounds`` (required), ``panel``, ``steering``, and for
-savings ``survey`` and ``staff``. A sheet or file is a form when its name, ignoring case and the
-spaces around it, is the form's (``Rounds``, ``rounds ``, ``ROUNDS.CSV``). A name that only looks
-like a form's (a word or a year added, a letter missing: ``Training 2025``, ``Steering group``,
-``round``) is not read, and is an error naming it and the form it resembles, so that no form is
-silently left out; two sheets or files that could both be one form are an error naming both. The
-user says which sheet or file is which form with ``--sheet FORM=NAME`` (``names``), and that a
-forms set has no such form, whatever looks like it, with ``--sheet FORM=``.
+Forms (sheet or file names): ``training``, ``rounds`` (required), ``panel``, ``steering``, for
+savings ``survey`` and ``staff``, and ``about`` (``key,value`` rows: the period the forms cover,
+their price year, a title). A sheet or file is a form when its name, ignoring case and the spaces
+around it, is the form's (``Rounds``, ``rounds ``, ``ROUNDS.CSV``). A name that only looks like a
+form's (a word or a year added, a letter missing: ``Training 2025``, ``Steering group``, ``round``)
+is not read, and is an error naming it and the form it resembles, so that no form is silently left
+out; two sheets or files that could both be one form are an error naming both. The user says which
+sheet or file is which form with ``--sheet FORM=NAME`` (``names``), and that a forms set has no such
+form, whatever looks like it, with ``--sheet FORM=``.
 
 ``read_forms`` reads the forms as raw tables (a ``FormsBundle``), with the SHA-256 of the bytes
-read from every form file; ``form_lines.validate_cost_forms`` and ``survey.validate_survey`` check
-them into the core's models. Every problem of every file is collected, not the first file's only.
+read from every form file; ``form_lines.validate_cost_forms``, ``survey.validate_survey`` and
+``about.validate_about`` check them into the core's models. Every problem of every file is
+collected, not the first file's only.
 """
 
 from __future__ import annotations
@@ -23,14 +25,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sr_cost.core.lines import FormKind, InputFile
-from sr_cost.errors import DataError, Problem
+from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost.inputs.csv_files import read_csv
 from sr_cost.inputs.files import read_input
 from sr_cost.inputs.tables import RawTable
 
-SHEETS = ("training", "rounds", "panel", "steering", "survey", "staff")
+SHEETS = ("training", "rounds", "panel", "steering", "survey", "staff", "about")
 SURVEY_SHEETS = ("survey", "staff")
-COST_SHEETS = tuple(name for name in SHEETS if name not in SURVEY_SHEETS)
+ABOUT_SHEET = "about"
+COST_SHEETS = ("training", "rounds", "panel", "steering")
 COST_COLUMNS = ("la", "phase", "round", "mode", "item", "role", "rate", "staff", "hours", "miles", "cost")
 REQUIRED = {
     FormKind.training: ("la", "phase"),
@@ -347,3 +350,11 @@ def input_files(path: Path, names: Mapping[str, str] | None = None) -> list[Path
         or (stem := _stem(p.name, True)) is not None
         and (form_key(stem) in SHEETS or resembles(stem))
     ]
+
+
+def check_sheets(sheets: dict[str, str] | None) -> dict[str, str]:
+    """``--sheet`` names: each a form of the forms set."""
+    for form in sheets or {}:
+        if form not in SHEETS:
+            raise UsageError(f"--sheet {form}=...: '{form}' is not a form (the forms are {', '.join(SHEETS)})")
+    return dict(sheets or {})

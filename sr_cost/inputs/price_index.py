@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from sr_cost.core.prices import YEARS, PriceIndex
+from sr_cost.core.prices import PriceIndex, read_year
 from sr_cost.errors import DataError, Problem, ProblemCollector
 from sr_cost.inputs.cell_values import check_columns, text_label
 from sr_cost.inputs.files import read_input, read_table
@@ -25,19 +25,20 @@ def parse_index(raw: RawTable, sha256: str) -> PriceIndex:
     if check_columns(raw, INDEX_COLUMNS, INDEX_COLUMNS, problems):
         for r in raw.rows:
             year_text, value = text_label(r.values.get("year")), r.values.get("index")
-            year = None
-            if not year_text.isdigit() or int(year_text) not in YEARS:
+            try:
+                year, _ = read_year(year_text)
+            except ValueError:
+                year = None
                 problems.add(
                     raw.problem(
                         "year is not a year",
                         row=r.row,
                         column="year",
                         value=year_text,
-                        fix="Write a four-digit year such as 2019",
+                        fix="Write a four-digit year such as 2019 (or a financial year, 2019/20, read as 2019)",
                     )
                 )
             else:
-                year = int(year_text)
                 if year in rows:
                     problems.add(
                         raw.problem(

@@ -15,10 +15,12 @@ from decimal import Decimal
 
 import numpy as np
 
+from sr_cost.core.better import Better
 from sr_cost.core.columns import joint_keys, label_codes, lookup
+from sr_cost.core.outcomes import STANDARD, Outcome, named_outcome, outcome_columns
 from sr_cost.core.respondents import GROUPS, Group, Respondents, StaffCount, Survey, SurveyRecords
 from sr_cost.core.unit_costs import AbsenceBasis, UnitCostTable, role_hourly_cost, salary_hourly_costs
-from sr_cost.errors import Problem, ProblemCollector
+from sr_cost.errors import Problem, ProblemCollector, UsageError
 from sr_cost.inputs.cell_values import (
     Bound,
     FoundProblems,
@@ -32,7 +34,8 @@ from sr_cost.inputs.cell_values import (
     text_problems,
 )
 from sr_cost.inputs.forms import SURVEY_SHEETS, FormsBundle
-from sr_cost.inputs.tables import RawTable, nonblank
+from sr_cost.inputs.outcomes import outcome_data, read_outcomes
+from sr_cost.inputs.tables import RawTable, canonical_header, nonblank
 
 SURVEY_COLUMNS = ("la", "phase", "respondent", "group", "role", "salary", "sick_days", "rounds_attended")
 STAFF_COLUMNS = ("la", "phase", "intervention_staff", "control_staff")
@@ -70,12 +73,16 @@ def validate_survey(
     table: UnitCostTable | None,
     basis: AbsenceBasis,
     agency_rate: Decimal | None = None,
+    named: Outcome | None = None,
+    *,
     recall_months: int = 6,
 ) -> Survey | None:
     """Validate ``survey`` and ``staff``; None when the forms have no (non-empty) survey. Whether
     the staff counts match the cost forms is ``staff_coverage``'s question, asked once those are costed.
     ``table`` None: the unit-cost table could not be read (its problems are reported with these),
-    so roles are not checked against it. ``recall_months``: the period the sick days cover [months]."""
+    so roles are not checked against it. ``named``: an outcome named on the command line
+    (``--outcome``), read with the standard ones. ``recall_months``: the period the sick days cover
+    [months]."""
     raw = bundle.tables.get("survey")
     problems = ProblemCollector()
     for problem in bundle.read_problems_of(SURVEY_SHEETS):
@@ -84,7 +91,8 @@ def validate_survey(
         problems.raise_if_errors()
         return None
     respondents: Respondents | None = None
-    if check_columns(raw, SURVEY_COLUMNS, ("la", "phase", "respondent", "group", "sick_days"), problems):
+    known = SURVEY_COLUMNS + outcome_columns(STANDARD + ((named,) if named else ()))
+    if check_columns(raw, known, ("la", "phase", "respondent", "group", "sick_days"), problems):
         if "role" not in raw.headers and "salary" not in raw.headers:
             problems.add(
                 raw.problem(
@@ -93,7 +101,7 @@ def validate_survey(
                 )
             )
         else:
-            respondents = _respondents(raw, table, basis, problems, agency_rate, recall_months)
+            respondents = _respondents(raw, table, basis, problems, agency_rate, named, recall_months)
     staff, if_uncosted = _staff(bundle, problems)
     # a phase needs both groups for a saving
     if respondents is None:
@@ -213,6 +221,7 @@ def _respondents(
     basis: AbsenceBasis,
     problems: ProblemCollector,
     agency_rate: Decimal | None,
+    outcome: Outcome | None,
     recall_months: int,
 ) -> Respondents:
     """Every respondent, checked column by column: each distinct value is looked at once."""
@@ -425,6 +434,7 @@ def _respondents(
             fix="Give the respondent's salary, or use --absence-basis unit-cost",
         ),
     )
+    outcomes = read_outcomes(raw, found, outcome, problems)
     found.report(problems)
     keep = np.flatnonzero(~found.bad)
     role_text = [r.role if r is not None else (t or None) for t, r in zip(labels, roles)]
@@ -462,4 +472,23 @@ def _respondents(
         row=kept["row"],
         make=SurveyRecords(kept, hourly, las, phases, ids, role_text, salaries, sick, attended, raw.file, raw.sheet),
         bases=bases,
+        outcomes=outcome_data(outcomes, keep),
     )
+
+
+def named_column(outcome: str | None, better: Better | None) -> Outcome | None:
+    """The outcome named by ``--outcome COLUMN --better lower|higher`` (None when none is named)."""
+    if outcome is None:
+        if better is not None:
+            raise UsageError("--better goes with --outcome COLUMN (the survey's column it says which way is better)")
+        return None
+    if better is None:
+        raise UsageError(f"--outcome {outcome} needs --better lower or --better higher: which way is better")
+    column = canonical_header(outcome)
+    taken = SURVEY_COLUMNS + outcome_columns(STANDARD)
+    if not column or column in taken or column.endswith("_baseline"):
+        raise UsageError(
+            f"--outcome {outcome!r} names a column sr-cost reads already: name another column of the survey "
+            f"(GHQ-12 is read from 'ghq12' and 'ghq12_caseness' without it; a baseline from '<column>_baseline')"
+        )
+    return named_outcome(column, better)

@@ -54,6 +54,10 @@ HEADER_ALIASES: dict[str, str] = {
     "rounds_attended": "rounds_attended",
     "intervention_staff": "intervention_staff",
     "control_staff": "control_staff",
+    "ghq_12": "ghq12",
+    "ghq_12_caseness": "ghq12_caseness",
+    "ghq_12_baseline": "ghq12_baseline",
+    "ghq_12_caseness_baseline": "ghq12_caseness_baseline",
 }
 
 

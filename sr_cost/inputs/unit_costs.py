@@ -1,31 +1,39 @@
-"""Read a staff unit-cost table (CSV or XLSX) and its parameters (TOML) into the core's
-``UnitCostTable``, or build one from an authority's own ``role,salary`` pay scales.
+"""Read a staff unit-cost table (CSV or XLSX) and its parameters (TOML, ``unit_cost_params``) into
+the core's ``UnitCostTable``, or build one from an authority's own ``role,salary`` pay scales.
 
-The TOML file's two tables are validated here by pydantic (``ParamsModel``, ``SourceModel``: every
-field, its unit and its allowed range) and handed on as the core's plain ``Params`` and ``Source``.
+Two tables are bundled (``unit_costs/``), chosen by their price year: ``2019`` (the default, the
+trial report's Appendix 1) and ``2025`` (its salaries brought forward to 2025/26 by the NJC pay
+awards, with 2025/26 employer's NI). A bundled table is named ``bundled: pssru_2019`` in every output,
+and its files by their place in the repository (``unit_costs/pssru_2019.csv``), never by where the
+package is installed.
 """
 
 from __future__ import annotations
 
-import tomllib
-from dataclasses import fields
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
-
-from sr_cost.core.unit_costs import Params, Source, UnitCost, UnitCostTable, derive, role_key
-from sr_cost.errors import DataError, Problem, ProblemCollector
+from sr_cost.core.prices import read_year
+from sr_cost.core.unit_costs import Params, UnitCost, UnitCostTable, derive, role_key
+from sr_cost.errors import DataError, Problem, ProblemCollector, UsageError
 from sr_cost.inputs.cell_values import text_problem
 from sr_cost.inputs.files import InputBytes, read_input, read_table
 from sr_cost.inputs.tables import RawRow, RawTable, nonblank
+from sr_cost.inputs.unit_cost_params import ParamsFile, load_params
 from sr_cost.money import parse_number
 
-_DEFAULTS, _SOURCE = Params(), Source()
-
-
 BUNDLED_DIR_NAME = "unit_costs"
-DEFAULT_TABLE = "pssru_2019.csv"
+BUNDLED = {2019: "pssru_2019", 2025: "pssru_2025"}  # price year -> the bundled table's stem
+DEFAULT_YEAR = 2019  # the report's table
+DEFAULT_TABLE = f"{BUNDLED[DEFAULT_YEAR]}.csv"
+BUILT_IN = "(built-in 2019 defaults)"
+# the most a figure of a unit-cost table may be [£ a year, £ an hour]
+MOST = {
+    "salary": Decimal(10_000_000),
+    "on_costs": Decimal(10_000_000),
+    "overheads": Decimal(10_000_000),
+    "unit_cost_hour": Decimal(10_000),
+}
 
 
 def bundled_dir() -> Path:
@@ -38,161 +46,115 @@ def bundled_dir() -> Path:
     raise FileNotFoundError("the bundled unit-cost table is missing from this installation")
 
 
-# the range each parameter may take; what it is and its unit are ``Params``' own docs
-LIMITS = {
-    "employer_ni_rate": {"ge": 0, "le": 1},
-    "ni_secondary_threshold_per_week_gbp": {"ge": 0, "le": 10_000},
-    "days_per_year": {"ge": 1, "le": 366},
-    "superannuation_rate": {"ge": 0, "le": 1},
-    "direct_overheads_rate": {"ge": 0, "le": 10},
-    "indirect_overheads_rate": {"ge": 0, "le": 10},
-    "capital_overheads_gbp": {"ge": 0, "le": 1_000_000},
-    "working_hours_per_year": {"ge": 1, "le": 8_784},
-}
-# the most a figure of a unit-cost table may be [£ a year, £ an hour]
-MOST = {
-    "salary": Decimal(10_000_000),
-    "on_costs": Decimal(10_000_000),
-    "overheads": Decimal(10_000_000),
-    "unit_cost_hour": Decimal(10_000),
-}
-
-
-class _Exact(BaseModel):
-    """Numbers read exactly: a TOML float becomes the Decimal of its shortest text."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _exact(cls, value: object) -> object:
-        if isinstance(value, float):
-            return Decimal(repr(value))
-        return value
-
-    def to_core(self) -> Params:
-        return Params(**{f.name: getattr(self, f.name) for f in fields(Params)})
-
-
-# ``[parameters]`` of the TOML file: the fields of the core's ``Params``, each with its range
-ParamsModel = create_model(
-    "ParamsModel",
-    __base__=_Exact,
-    **{f.name: (Decimal, Field(f.default, description=f.metadata["doc"], **LIMITS[f.name])) for f in fields(Params)},
-)
-
-
-class SourceModel(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str = _SOURCE.name
-    method: str = _SOURCE.method
-    price_year: int = Field(_SOURCE.price_year, ge=1900, le=2200)
-
-    def to_core(self) -> Source:
-        return Source(name=self.name, method=self.method, price_year=self.price_year)
-
-
-class ParamsFile(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    source: SourceModel = SourceModel()
-    parameters: ParamsModel = ParamsModel()
-
-
-def load_params(path: Path, given: InputBytes | None = None) -> ParamsFile:
-    """The parameters TOML file (``given``: its bytes, when already read)."""
-    display = str(path)
-    given = given or read_input(path, fix="Check the path of the parameters file")
-    try:
-        data = tomllib.loads(given.data.decode("utf-8"), parse_float=Decimal)
-    except UnicodeDecodeError:
-        raise DataError(
-            Problem(file=display, message="is not UTF-8 text", fix="Save it as UTF-8 (TOML files are UTF-8)")
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(
-            Problem(file=display, message=f"is not valid TOML: {exc}", fix="Compare it with unit_costs/pssru_2019.toml")
-        ) from None
-    try:
-        return ParamsFile.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            problems.append(
-                Problem(
-                    file=display,
-                    column=loc,
-                    value=str(err.get("input", ""))[:80],
-                    message=err["msg"],
-                    fix="Compare it with unit_costs/pssru_2019.toml",
-                )
-            )
-        raise DataError(problems) from None
-
-
 def default_table_path() -> Path:
     return bundled_dir() / DEFAULT_TABLE
 
 
-def params_path_for(path: Path | None, params_path: Path | None) -> Path | None:
-    """The parameters file of a table: ``params_path``, else the TOML file beside the table with
-    the same stem, else None (the 2019 defaults)."""
-    if params_path is not None:
-        return params_path
-    beside = (path or default_table_path()).with_suffix(".toml")
-    return beside if beside.is_file() else None
+def bundled_stem(choice: str | Path | None) -> str | None:
+    """The stem of the bundled table ``choice`` names (None: the default; ``2025``, ``2025/26`` or
+    ``pssru_2025``), or None when it names a file. A year no table is bundled for is a usage error."""
+    if choice is None:
+        return BUNDLED[DEFAULT_YEAR]
+    text = str(choice).strip()
+    if text in BUNDLED.values():
+        return text
+    if Path(text).suffix or Path(text).exists():
+        return None
+    text = text.replace("\\", "/")  # '2025/26' given as a path on Windows reads '2025\\26'
+
+    try:
+        year, _ = read_year(text)
+    except ValueError:
+        return None  # a path without a suffix: read_table says what is wrong with it
+    if year not in BUNDLED:
+        have = ", ".join(str(y) for y in BUNDLED)
+        raise UsageError(f"no unit-cost table is bundled for {year}: the bundled tables are {have} (or give a file)")
+    return BUNDLED[year]
 
 
-def input_files(path: Path | None, params_path: Path | None) -> list[Path]:
-    """The files a table is read from: the table and its parameters file (an output must not be one)."""
-    table = path or default_table_path()
-    params = params_path_for(table, params_path)
-    return [table] + ([params] if params is not None else [])
+def _where(choice: str | Path | None, suffix: str) -> tuple[Path, str, str]:
+    """The file to read, how outputs show its path, and how they name the table."""
+    stem = bundled_stem(choice)
+    if stem is None:
+        return Path(choice), str(choice), ""
+    return bundled_dir() / f"{stem}{suffix}", f"{BUNDLED_DIR_NAME}/{stem}{suffix}", f"bundled: {stem}"
 
 
-def _read_params(params_path: Path | None, problems: list[Problem]) -> tuple[ParamsFile, str | None]:
-    """The parameters and the SHA-256 of their file; the defaults when there is none, or when it
-    has problems (added to ``problems``, so the table's are found too)."""
-    if params_path is None:
+def resolve_params(params: str | Path | None) -> tuple[Path, str] | None:
+    """A ``--params`` choice: a TOML file, or a bundled table's parameters by its price year
+    (``2025``) or stem; None when not given."""
+    if params is None:
+        return None
+    path, shown, _ = _where(params, ".toml")
+    return path, shown
+
+
+def _params_of(file: Path, shown: str, name: str, params_path: str | Path | None) -> tuple[Path, str] | None:
+    """The parameters file of a table and how outputs show it: ``params_path`` (a file, or a bundled
+    table's by its year), else the TOML file beside the table with the same stem, else None (the
+    2019 defaults)."""
+    params = resolve_params(params_path)
+    if params is None:
+        beside = file.with_suffix(".toml")
+        if beside.is_file():  # a bundled table's is shown by its place in the repository, as the table
+            params = beside, shown.rsplit(".", 1)[0] + ".toml" if name else str(beside)
+    return params
+
+
+def input_files(path: str | Path | None, params_path: str | Path | None) -> list[Path]:
+    """The files a table is read from: the table (a file, or a bundled one by its price year) and
+    its parameters file (an output must not be one)."""
+    file, shown, name = _where(path, ".csv")
+    params = _params_of(file, shown, name, params_path)
+    return [file] + ([params[0]] if params is not None else [])
+
+
+def _read_params(params: tuple[Path, str] | None, problems: list[Problem]) -> tuple[ParamsFile, str | None]:
+    """The parameters and the SHA-256 of their file's bytes as read; the defaults when there is
+    none, or when it has problems (added to ``problems``, so the table's are found too)."""
+    if params is None:
         return ParamsFile(), None
     try:
-        given = read_input(params_path, fix="Check the path of the parameters file")
-        return load_params(params_path, given), given.sha256
+        given = read_input(params[0], params[1], fix="Check the path of the parameters file")
+        return load_params(*params, given=given), given.sha256
     except DataError as error:
         problems.extend(error.problems)
         return ParamsFile(), None
 
 
-def load_table(path: Path | None = None, params_path: Path | None = None) -> UnitCostTable:
-    """Load and validate a unit-cost table (CSV or XLSX); every problem of the table and of its
-    parameters at once.
+def load_table(path: str | Path | None = None, params_path: str | Path | None = None) -> UnitCostTable:
+    """Load and validate a unit-cost table (CSV or XLSX), or a bundled one by its price year; every
+    problem of the table and of its parameters at once.
 
-    Parameters come from ``params_path``, else a TOML file beside the table with the same stem,
-    else the 2019 defaults. A table that gives only ``role,salary`` has the rest derived.
+    Parameters come from ``params_path`` (a file, or a bundled table's by its year), else a TOML file
+    beside the table with the same stem, else the 2019 defaults. A table that gives only
+    ``role,salary`` has the rest derived.
     """
-    path = path or default_table_path()
-    params_path = params_path_for(path, params_path)
+    file, shown, name = _where(path, ".csv")
+    params = _params_of(file, shown, name, params_path)
     problems: list[Problem] = []
-    params_file, params_sha256 = _read_params(params_path, problems)
+    params_file, params_sha256 = _read_params(params, problems)
     roles: tuple[UnitCost, ...] = ()
-    given = None
+    given: InputBytes | None = None
     try:
-        given = read_input(path)
-        roles = validate_table(read_table(path, given=given), params_file.parameters.to_core())
+        given = read_input(file, shown)
+        raw = read_table(file, display=shown, given=given)
+        roles = validate_table(raw, params_file.parameters.to_core())
+        if not problems:  # with parameters that could not be read, their price year is not known
+            check_price_year(raw, params_file, params[1] if params else BUILT_IN)
     except DataError as error:
         problems.extend(error.problems)
-    if problems:
+    if problems or given is None:
         raise DataError(problems)
     return UnitCostTable(
-        path=str(path),
+        path=shown,
         sha256=given.sha256,
         source=params_file.source.to_core(),
         params=params_file.parameters.to_core(),
-        params_path=str(params_path) if params_path else "(built-in 2019 defaults)",
+        params_path=params[1] if params else BUILT_IN,
         roles=roles,
         params_sha256=params_sha256,
+        name=name,
     )
 
 
@@ -342,16 +304,57 @@ def validate_table(raw: RawTable, params: Params) -> tuple[UnitCost, ...]:
     return tuple(roles)
 
 
-def build_table(salaries: Path, params_path: Path | None = None) -> UnitCostTable:
-    """A full table from ``role,salary`` rows (an authority's own pay scales)."""
+def check_price_year(raw: RawTable, params_file: ParamsFile, params_shown: str) -> None:
+    """A table may state its price year in a ``price_year`` column; a year other than its
+    parameters' is an error on each row that states it (a 2025 salary derived with 2019's NI would
+    be neither year's cost)."""
+    if "price_year" not in raw.headers:
+        return
+    want = params_file.source.price_year
+    problems = ProblemCollector()
+    for r in raw.rows:
+        value = r.values.get("price_year")
+        if not nonblank(value):
+            continue
+        try:
+            year, _ = read_year(value)
+        except ValueError as exc:
+            problems.add(
+                raw.problem(
+                    f"price_year {exc}", row=r.row, column="price_year", value=value, fix="Write a year such as 2025"
+                )
+            )
+            continue
+        if year != want:
+            bundled = next((y for y in BUNDLED if y == year), None)
+            hint = f"--params {bundled} (the bundled {bundled}/{str(bundled + 1)[2:]} parameters)" if bundled else None
+            problems.add(
+                raw.problem(
+                    f"the salaries are at {year} prices but the parameters are at {want} prices: {params_shown}",
+                    row=r.row,
+                    column="price_year",
+                    value=value,
+                    fix=f"Give parameters of {year}: "
+                    + (hint or "a TOML whose [source] price_year is " + str(year))
+                    + ", or correct the year",
+                )
+            )
+    problems.raise_if_errors()
+
+
+def build_table(salaries: str | Path, params_path: str | Path | None = None) -> UnitCostTable:
+    """A full table from ``role,salary`` rows (an authority's own pay scales). A ``price_year``
+    column, when the file has one, must be the parameters' price year."""
+    params = resolve_params(params_path)
     problems: list[Problem] = []
-    params_file, params_sha256 = _read_params(params_path, problems)
+    params_file, params_sha256 = _read_params(params, problems)
     if problems:
         raise DataError(problems)
-    given = read_input(salaries)
-    raw = read_table(salaries, given=given)
+    given = read_input(Path(salaries))
+    raw = read_table(Path(salaries), given=given)
     if "salary" not in raw.headers:
         raise DataError(raw.problem("missing column: salary", fix="Give the columns role,salary"))
+    check_price_year(raw, params_file, params[1] if params else BUILT_IN)
     # everything is derived from salary: any other columns the file has are ignored
     stripped = RawTable(
         file=raw.file,
@@ -366,7 +369,7 @@ def build_table(salaries: Path, params_path: Path | None = None) -> UnitCostTabl
         sha256=given.sha256,
         source=params_file.source.to_core(),
         params=params_file.parameters.to_core(),
-        params_path=str(params_path) if params_path else "(built-in 2019 defaults)",
+        params_path=params[1] if params else BUILT_IN,
         roles=roles,
         params_sha256=params_sha256,
     )

@@ -11,7 +11,7 @@ from sr_cost.core.comparison import Basis, BreakEven, Comparison, Figures, Optio
 from sr_cost.core.runs import CompareRun
 from sr_cost.core.sensitivity import ATTENDANCE_RANGE, HOURS_PER_DAY_RANGE, ROUNDS_PER_YEAR_RANGE, UNIT_COST_RANGE
 from sr_cost.money import money_str, places
-from sr_cost.outputs.json_csv import provenance
+from sr_cost.outputs.json_csv import count, provenance
 from sr_cost.outputs.json_savings import decision_dict
 from sr_cost.outputs.wording import summary
 
@@ -36,7 +36,7 @@ def _option_dict(o: Option) -> dict[str, Any]:
             "steering": money_str(o.per_round.steering),
             "total": money_str(o.per_round.total),
         },
-        "rounds_per_year": o.rounds_per_year,
+        "rounds_per_year": count(o.rounds_per_year),
         **figures,
         "savings": None
         if s is None
@@ -121,7 +121,7 @@ def sensitivity_dict(c: Comparison) -> dict[str, Any] | None:
         "ranges": {
             "attendance": [places(x, 2) for x in ATTENDANCE_RANGE],
             "unit_costs": [places(x, 2) for x in UNIT_COST_RANGE],
-            "rounds_per_year": list(ROUNDS_PER_YEAR_RANGE),
+            "rounds_per_year": [places(x, 2) for x in ROUNDS_PER_YEAR_RANGE],
             "catering": ["dropped", "kept"],
             "hours_per_day": [places(x, 2) for x in HOURS_PER_DAY_RANGE],
             "saving_interval": ["95% interval low end", "high end"],
@@ -170,7 +170,7 @@ def compare_to_dict(run: CompareRun) -> dict[str, Any]:
             "basis": c.basis.value,
             "prices": _uplift_dict(c),
             "assumptions": {
-                "rounds_per_year": est.assumptions.rounds_per_year,
+                "rounds_per_year": est.assumptions.rounds_per_year_in_use,
                 "mileage_rate_gbp_per_mile": money_str(est.assumptions.mileage_rate),
                 "years": c.years,
                 "discount_rate": places(c.discount_rate, 4),

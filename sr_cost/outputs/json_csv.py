@@ -17,8 +17,10 @@ from typing import Any
 
 from sr_cost import __version__
 from sr_cost.core.estimate import Components, Estimate, LaEstimate, ModeFigures, Setup
+from sr_cost.core.prices import UpliftMethod
 from sr_cost.core.unit_costs import UnitCost, UnitCostTable
-from sr_cost.money import money_str
+from sr_cost.money import money_str, places
+from sr_cost.outputs import wording
 
 CSV_COLUMNS = (
     "la",
@@ -108,6 +110,8 @@ def _la(la: LaEstimate) -> dict[str, Any]:
         "annual_cost": money_str(la.annual_cost),
         "first_year_cost": money_str(la.first_year_cost),
         "modes": {m.value: _mode(f) for m, f in la.modes.items()},
+        "rounds_per_year": count(la.rounds_per_year),
+        "annual_steering": money_str(la.annual_steering),
     }
 
 
@@ -120,6 +124,7 @@ def provenance(table: UnitCostTable, inputs, command: list[str] | None = None) -
             "price_year": table.price_year,
             "sha256": table.sha256,
             "parameters": table.params_path,
+            "name": table.shown_as,
         },
         "inputs": [{"path": i.path, "sha256": i.sha256} for i in inputs],
         **({"command": command} if command else {}),
@@ -128,19 +133,59 @@ def provenance(table: UnitCostTable, inputs, command: list[str] | None = None) -
 
 def assumptions_dict(est: Estimate) -> dict[str, Any]:
     a = est.assumptions
+    prices = a.prices
     return {
-        "rounds_per_year": a.rounds_per_year,
+        "rounds_per_year": a.rounds_per_year_in_use,
         "mileage_rate_gbp_per_mile": money_str(a.mileage_rate),
-        "price_year_note": "all figures are in the unit-cost table's price year",
-        "untied_lines": "panel and steering lines with no round are spread evenly over the LA-phase's rounds",
+        "price_year_note": price_year_note(est),
+        "untied_lines": (
+            "panel and steering lines with no round are spread evenly over the LA-phase's rounds"
+            if a.period_months is None
+            else "panel lines with no round are spread evenly over the LA-phase's rounds; steering lines with no "
+            "round are costs of the period (in the annual cost: their cost x 12 / period), shown per round as an "
+            "even share"
+        ),
         "cost_per_attendee": "an LA's round costs divided by its own attendance",
+        "period_months": a.period_months,
+        "forms_price_year": None if prices is None else prices.forms_price_year,
+        "rounds_per_year_basis": wording.rounds_basis(a),
+        **({"notes": list(prices.notes)} if prices is not None and prices.notes else {}),
+    }
+
+
+def price_year_note(est: Estimate) -> str:
+    """Which prices the figures are in (the JSON's ``price_year_note``)."""
+    prices = est.assumptions.prices
+    if prices is None or (prices.method is UpliftMethod.none and not prices.mixed and not prices.notes):
+        return "all figures are in the unit-cost table's price year"
+    return prices.describe()
+
+
+def prices_dict(est: Estimate) -> dict[str, Any] | None:
+    """The ``prices`` object of the JSON contract, when the figures were re-priced."""
+    u = est.assumptions.prices
+    if u is None or u.method is UpliftMethod.none:
+        return None
+    return {
+        "to_year": u.to_year,
+        "method": u.method.value,
+        "staff_time_factor": places(u.staff_time_factor, 6),
+        "forms_money_factor": places(u.forms_money_factor, 6),
+        "staff_time_price_year": u.from_year,
+        "forms_price_year": u.forms_price_year,
+        "index": u.index_path,
+        "index_sha256": u.index_sha256,
+        "rate_pct": None if u.rate_pct is None else f"{u.rate_pct.normalize():f}",
+        "note": u.describe(),
     }
 
 
 def estimate_to_dict(est: Estimate, table: UnitCostTable) -> dict[str, Any]:
     """The stable JSON contract of ``sr-cost estimate --format json``."""
+    prices = prices_dict(est)
     return {
         **provenance(table, est.inputs),
+        **({"prices": prices} if prices else {}),
         "assumptions": assumptions_dict(est),
         "las": [_la(la) for la in est.las],
         "phases": [
@@ -208,7 +253,6 @@ def estimate_csv(est: Estimate) -> str:
                 setup,
             )
         ]
-        rpy = Decimal(est.assumptions.rounds_per_year)
         for m, f in la.modes.items():
             rows.append(
                 (
@@ -218,7 +262,7 @@ def estimate_csv(est: Estimate) -> str:
                     f.attendances,
                     f.attendances / Decimal(f.rounds),
                     f.cost_per_attendee,
-                    rpy * f.total_per_round,
+                    f.annual_cost,
                     None,
                     {"direct": "", "indirect": "", "total": ""},
                 )
@@ -277,6 +321,7 @@ def unit_costs_json(table: UnitCostTable, roles: Iterable[UnitCost]) -> str:
                     "sha256": table.sha256,
                     "source": table.source.name,
                     "price_year": table.price_year,
+                    "name": table.shown_as,
                 },
                 "roles": [_role_record(r) for r in roles],
             },

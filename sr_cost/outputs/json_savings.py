@@ -14,7 +14,8 @@ from sr_cost.core.decision import Decision
 from sr_cost.core.runs import EstimateRun
 from sr_cost.core.savings import CombinedSavings, DecisionSpread, PhaseSavings, Savings
 from sr_cost.money import money_str, places
-from sr_cost.outputs.json_csv import csv_safe, estimate_to_dict, number_str, provenance
+from sr_cost.outputs.json_csv import csv_safe, estimate_to_dict, number_str, prices_dict, provenance
+from sr_cost.outputs.json_effect import effectiveness_to_dict
 from sr_cost.outputs.wording import BASIS_NOTE, EXTRAPOLATION_ASSUMPTIONS, extrapolation, phase_sentence
 
 
@@ -164,9 +165,20 @@ def run_to_dict(run: EstimateRun) -> dict[str, Any]:
     payload = estimate_to_dict(run.estimate, run.table)
     if run.savings is not None:
         payload["savings"] = savings_to_dict(run.savings)
+    if run.cost_effectiveness is not None:
+        payload["cost_effectiveness"] = effectiveness_to_dict(run.cost_effectiveness)
     return payload
 
 
 def savings_only_dict(run: EstimateRun) -> dict[str, Any]:
-    """``savings --format json``: provenance and the savings object."""
-    return {**provenance(run.table, run.estimate.inputs), "savings": savings_to_dict(run.savings)}
+    """``savings --format json``: provenance (and the prices, when re-priced), the savings object and,
+    with outcomes in the survey, the cost-effectiveness."""
+    prices = prices_dict(run.estimate)
+    payload = {
+        **provenance(run.table, run.estimate.inputs),
+        **({"prices": prices} if prices else {}),
+        "savings": savings_to_dict(run.savings),
+    }
+    if run.cost_effectiveness is not None:
+        payload["cost_effectiveness"] = effectiveness_to_dict(run.cost_effectiveness)
+    return payload

@@ -28,7 +28,7 @@ from sr_cost.outputs.report_charts import (
     prob,
     tornado_charts,
 )
-from sr_cost.outputs.report_methods import methods
+from sr_cost.outputs.report_methods import methods, prices_short, rounds_a_year
 from sr_cost.outputs.report_model import Report, Section, Table
 from sr_cost.outputs.wording import BASIS_WORDS, LABELS, break_even_sentences, pct, phase_sentence, ranges_text
 
@@ -42,7 +42,8 @@ def _range(low: str | None, high: str | None) -> str:
 
 def _answer(est: Payload, cmp: Payload | None) -> list[str]:
     o, phases = est["overall"], est["phases"]
-    rpy = est["assumptions"]["rounds_per_year"]
+    at = est["assumptions"]
+    rpy = f"at {at['rounds_per_year']} rounds" if at["rounds_per_year"] is not None else f"({rounds_a_year(at)})"
     out = []
     if o["mean_setup"] is not None:
         out.append(
@@ -71,9 +72,7 @@ def _answer(est: Payload, cmp: Payload | None) -> list[str]:
         modes = "; ".join(f"{mode_label(x['mode'])} {m(x['cost_per_attendee'])}" for x in est["modes"])
         out.append(f"Per attendee (all the rounds of a mode pooled): {modes}.")
     yearly = "; ".join(f"phase {p['phase']} {m(p['annual_cost'])}" for p in phases) if len(phases) > 1 else ""
-    out.append(
-        f"A year at {rpy} rounds costs a typical LA {m(o['annual_cost'])}" + (f" ({yearly})" if yearly else "") + "."
-    )
+    out.append(f"A year {rpy} costs a typical LA {m(o['annual_cost'])}" + (f" ({yearly})" if yearly else "") + ".")
     if cmp is not None:
         a, b = cmp["options"]
         h = cmp["horizon"]
@@ -320,9 +319,6 @@ def report_from(run: ReportRun, est: Payload, cmp: Payload | None, ce_points: di
         a, b = (mode_label(o["label"]) for o in cmp["options"])
         summary.append(Section(f"{a.capitalize()} against {b}", (cmp["summary"],)))
     summary.append(_savings_section(run, est))
-    ce = ce_sentences(est)
-    if ce:
-        summary.append(Section("What a point of wellbeing costs", bullets=tuple(ce)))
     moves = _moves(run, cmp)
     if moves is not None:
         summary.append(moves)
@@ -330,7 +326,10 @@ def report_from(run: ReportRun, est: Payload, cmp: Payload | None, ce_points: di
     if cmp is not None:
         chart_list += [pair_chart(cmp), *tornado_charts(cmp)]
     chart_list += ce_charts(est, ce_points)
-    body = [
+    ce = ce_sentences(est)
+    # the cost-effectiveness opens page two: page one (one A4 page) keeps the cost and saving's answer
+    body = [Section("What a point of wellbeing costs", bullets=tuple(ce))] if ce else []
+    body += [
         Section("Charts", charts=tuple(chart_list)),
         Section("Cost by LA", tables=(_la_table(est), _phase_table(est))),
     ]
@@ -341,11 +340,10 @@ def report_from(run: ReportRun, est: Payload, cmp: Payload | None, ce_points: di
     if run.comparison is not None and run.comparison.comparison.sensitivity is not None:
         sens = run.comparison.comparison.sensitivity
         body.append(Section("Sensitivity", (ranges_text(sens), *break_even_sentences(sens), *sens.notes)))
-    unit = est["unit_costs"]
     rounds = sum(la["rounds"] for la in est["las"])
     subtitle = (
         f"{run.estimate.estimate.path}: {est['overall']['las']} LA-phases, {rounds} rounds; "
-        f"{unit['price_year']} prices; sr-cost {est['sr_cost_version']}"
+        f"{prices_short(est)}; sr-cost {est['sr_cost_version']}"
     )
     return Report(
         title="Schwartz Rounds: what they cost, and what they may save",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sr_cost.money import gbp, percent
+from sr_cost.money import gbp, percent, places
 from sr_cost.outputs import charts
 from sr_cost.outputs.report_model import Chart, Table
 
@@ -35,26 +35,41 @@ def mode_label(label: str) -> str:
     return "in person" if label == "in-person" else label
 
 
+def _better_by(o: Payload, key: str) -> str:
+    """A difference of the JSON as page one says it: points to 2 places, cases per 100 staff to 1."""
+    text = o.get(key)
+    if text is None:
+        return "n/a"
+    value = Decimal(text)
+    return places(value * 100, 1) if o.get("kind") == "caseness" else places(value, 2)
+
+
 def ce_sentences(est: Payload) -> list[str]:
-    """One sentence per phase and outcome of issue 15's ``cost_effectiveness`` object."""
+    """One short sentence per phase and outcome of issue 15's ``cost_effectiveness`` object (page
+    one: the terminal and the JSON have sr-cost's longer sentence)."""
     ce = est.get("cost_effectiveness")
     out = []
     for ph in (ce or {}).get("phases", []):
         for o in ph.get("outcomes", []):
+            caseness = o.get("kind") == "caseness"
             label = o.get("icer_label")
             if label == "dominant":
                 ratio = "the rounds dominate (cheaper and better)"
             elif label == "dominated":
                 ratio = "the rounds are dominated (dearer and worse)"
             elif o.get("icer") is not None:
-                ratio = f"{m(o['icer'])} per point of improvement"
+                ratio = f"{m(o['icer'])} per {'case avoided' if caseness else 'point of improvement'}"
             else:
                 ratio = "no ratio"
+            unit = "cases avoided per 100 staff" if caseness else "points better"
+            q = o.get("quadrants") or {}
+            sure = f"; {prob(q['se'])} of resamples better and cheaper" if "se" in q else ""
             out.append(
-                f"Phase {ph['phase']}, {o['outcome']}: the intervention group did better by {o['difference']} "
-                f"(95% interval {o.get('difference_ci_low')} to {o.get('difference_ci_high')}) at an incremental cost "
-                f"of {m(ph.get('incremental_cost_per_staff'))} per staff member: {ratio}"
+                f"Phase {ph['phase']}, {o.get('label', o['outcome'])}: {_better_by(o, 'difference')} {unit} "
+                f"(95% interval {_better_by(o, 'difference_ci_low')} to {_better_by(o, 'difference_ci_high')}), "
+                f"{m(ph.get('incremental_cost_per_staff'))} per staff member after the absence saving: {ratio}"
                 + (f"; net monetary benefit {m(o['nmb_at_wtp'])}" if o.get("nmb_at_wtp") is not None else "")
+                + sure
                 + "."
             )
     return out
@@ -67,7 +82,8 @@ def ce_charts(est: Payload, points: dict[tuple[str, str], list[tuple[float, floa
     out = []
     for ph in (ce or {}).get("phases", []):
         for o in ph.get("outcomes", []):
-            name = f"phase {ph['phase']}, {o['outcome']}"
+            name = f"phase {ph['phase']}, {o.get('label', o['outcome'])}"
+            per = "£ a case avoided" if o.get("kind") == "caseness" else "£ a point"
             q = o.get("quadrants") or {}
             shares = {k: prob(v) for k, v in q.items()}
             pts = (points or {}).get((ph["phase"], o["outcome"]), [])
@@ -87,12 +103,8 @@ def ce_charts(est: Payload, points: dict[tuple[str, str], list[tuple[float, floa
             )
             curve = [(num(c["wtp"]), num(c["p_cost_effective"])) for c in o.get("ceac", [])]
             if curve:
-                svg = charts.acceptability_curve(
-                    curve, f"Acceptability curve, {name}", "willingness to pay (£ a point)"
-                )
-                data = Table(
-                    ("£ a point", "probability"), tuple((m(c["wtp"]), prob(c["p_cost_effective"])) for c in o["ceac"])
-                )
+                svg = charts.acceptability_curve(curve, f"Acceptability curve, {name}", f"willingness to pay ({per})")
+                data = Table((per, "probability"), tuple((m(c["wtp"]), prob(c["p_cost_effective"])) for c in o["ceac"]))
                 out.append(Chart(f"Acceptability curve: {name}", svg, data))
     return out
 

@@ -56,6 +56,46 @@ def _comparators(run: ReportRun, cmp: Payload | None) -> Section:
     return Section("Comparators", tuple(text))
 
 
+def table_named(unit: Payload) -> str:
+    """The unit-cost table as every output names it: ``bundled: pssru_2019``, or the path given."""
+    return unit.get("name") or unit["path"]
+
+
+def rounds_a_year(a: Payload) -> str:
+    """The rounds a year of the annual cost: '12 rounds', or where each LA-phase's own come from."""
+    if a["rounds_per_year"] is not None:
+        return f"{a['rounds_per_year']} rounds"
+    return f"each LA-phase's own rounds a year: its rounds × 12 ÷ the {a['period_months']} months its forms cover"
+
+
+def annual_rule(a: Payload) -> str:
+    """How a year's cost is worked out, as the estimate's assumptions say."""
+    if a.get("period_months") is None:
+        return f"a year's cost is {a['rounds_per_year']} rounds × the mean per round"
+    return (
+        f"a year's cost is the rounds a year ({a['rounds_per_year_basis']}) × the mean per round without the "
+        f"steering lines tied to no round, plus those × 12 ÷ {a['period_months']} months (the period the forms cover)"
+    )
+
+
+def prices_short(est: Payload) -> str:
+    """The price year(s) of the estimate's figures, in a few words (a subtitle)."""
+    if est.get("prices"):
+        return f"{est['prices']['to_year']} prices"
+    table, forms = est["unit_costs"]["price_year"], est["assumptions"]["forms_price_year"]
+    if forms is None or forms == table:
+        return f"{table} prices"
+    return f"staff time in {table} prices, the forms' money in {forms} prices"
+
+
+def prices_note(est: Payload, price_year: int) -> str:
+    """Which prices the estimate's figures are in: re-priced, in two price years, or the table's."""
+    if est.get("prices"):
+        return est["prices"]["note"]
+    note = est["assumptions"]["price_year_note"]
+    return f"{price_year} prices (the unit-cost table's price year)" if note.startswith("all figures") else note
+
+
 def _costs(est: Payload) -> list[Section]:
     a = est["assumptions"]
     unit = est["unit_costs"]
@@ -78,16 +118,16 @@ def _costs(est: Payload) -> list[Section]:
                 "indirect cost, the rest direct (the report's Table 19).",
                 "A round's cost has three components: its own lines, and the panel and steering lines tied to it "
                 f"plus an even share of the LA-phase's lines tied to no round ({a['untied_lines']}). An LA-phase's "
-                "mean per round is its total ÷ its rounds; a phase's is the mean over its LAs; a year's cost is "
-                f"{a['rounds_per_year']} rounds × the mean per round. Cost per attendee: {a['cost_per_attendee']}.",
+                "mean per round is its total ÷ its rounds; a phase's is the mean over its LAs; "
+                f"{annual_rule(a)}. Cost per attendee: {a['cost_per_attendee']}.",
             ),
         ),
         Section(
             "Unit costs",
             (
-                f"{unit['source']}, {unit['price_year']} prices: {unit['path']} (SHA-256 {unit['sha256']}), derived "
-                f"from salaries with the parameters {unit['parameters']} (`sr-cost unit-costs show ROLE` derives any "
-                "role step by step; `sr-cost explain` shows each figure down to them).",
+                f"{unit['source']}, {unit['price_year']} prices: {table_named(unit)} (SHA-256 {unit['sha256']}), "
+                f"derived from salaries with the parameters {unit['parameters']} (`sr-cost unit-costs show ROLE` "
+                "derives any role step by step; `sr-cost explain` shows each figure down to them).",
             ),
         ),
     ]
@@ -98,7 +138,7 @@ def _horizon(est: Payload, cmp: Payload | None) -> list[Section]:
     if cmp is not None:
         h = cmp["horizon"]
         horizon = (
-            f"A round, a year ({est['assumptions']['rounds_per_year']} rounds) and {h['years']} years for the "
+            f"A round, a year ({rounds_a_year(est['assumptions'])}) and {h['years']} years for the "
             "comparison: year 1 carries the set-up cost and a year's rounds, later years the rounds.",
         )
         rate = (
@@ -107,9 +147,9 @@ def _horizon(est: Payload, cmp: Payload | None) -> list[Section]:
         )
         prices = (f"Pounds sterling, {cmp['prices']['note']}. No currency conversion.",)
     else:
-        horizon = (f"A round and a year ({est['assumptions']['rounds_per_year']} rounds).",)
+        horizon = (f"A round and a year ({rounds_a_year(est['assumptions'])}).",)
         rate = ("None: no figure runs past a year.",)
-        prices = (f"Pounds sterling, {price_year} prices (the unit-cost table's price year). No currency conversion.",)
+        prices = (f"Pounds sterling, {prices_note(est, price_year)}. No currency conversion.",)
     return [
         Section("Time horizon", horizon),
         Section("Discount rate", rate),
@@ -166,7 +206,7 @@ def provenance(est: Payload, cmp: Payload | None) -> Table:
     rows = [
         ("sr-cost version", est["sr_cost_version"]),
         ("command line", est.get("command", "")),
-        ("unit-cost table", f"{unit['path']} ({unit['price_year']} prices)"),
+        ("unit-cost table", f"{table_named(unit)} ({unit['price_year']} prices)"),
         ("unit-cost table SHA-256", unit["sha256"]),
     ]
     inputs = {i["path"]: i["sha256"] for i in est["inputs"]}

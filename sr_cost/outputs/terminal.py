@@ -125,7 +125,7 @@ def print_unit_costs(table: UnitCostTable, roles: Sequence[UnitCost]) -> None:
         row(out, r.role, gbp(r.salary, none="—"), gbp(r.on_costs), gbp(r.overheads), gbp(r.unit_cost_hour))
     console = stdout()
     console.print(titled(out))
-    console.print(Text(visible(f"Source: {table.source.name}. Table: {table.path}"), style="dim"))
+    console.print(Text(visible(f"Source: {table.source.name}. Table: {table.shown_as}"), style="dim"))
 
 
 def print_unit_cost_derivation(table: UnitCostTable, role: UnitCost, d: Derivation | None) -> None:
@@ -143,13 +143,12 @@ def print_unit_cost_derivation(table: UnitCostTable, role: UnitCost, d: Derivati
     steps.add_column("Working", overflow="fold")
     steps.add_column("£", justify="right", no_wrap=True)
     row(steps, "Salary", "annual salary (midpoint)", gbp(d.salary))
-    row(
-        steps,
-        "Employer's NI",
-        f"{pct(p.employer_ni_rate)} × (salary − £{p.ni_secondary_threshold_per_week_gbp}/week × "
-        f"{p.days_per_year}/7 = {gbp(d.ni_threshold_gbp)})",
-        gbp(d.employer_ni),
+    threshold = (
+        f"£{p.ni_secondary_threshold_per_week_gbp}/week × {p.days_per_year}/7 = {gbp(d.ni_threshold_gbp)}"
+        if p.ni_secondary_threshold_per_year_gbp is None
+        else f"{gbp(d.ni_threshold_gbp)} a year"
     )
+    row(steps, "Employer's NI", f"{pct(p.employer_ni_rate)} × (salary − {threshold})", gbp(d.employer_ni))
     row(steps, "Superannuation", f"{pct(p.superannuation_rate)} × salary", gbp(d.superannuation))
     row(steps, "On-costs", "NI + superannuation", gbp(d.on_costs))
     row(steps, "Direct overheads", f"{pct(p.direct_overheads_rate)} × (salary + on-costs)", gbp(d.direct_overheads))
@@ -185,7 +184,7 @@ def print_check(table: UnitCostTable, mismatches: Sequence[Mismatch]) -> None:
             Text(
                 visible(
                     f"OK: all {checked} role(s) with a salary re-derive to the table's figures "
-                    f"(unit cost exact to the penny, on-costs and overheads within £0.01). Table: {table.path}"
+                    f"(unit cost exact to the penny, on-costs and overheads within £0.01). Table: {table.shown_as}"
                 )
             )
         )
@@ -198,3 +197,20 @@ def print_check(table: UnitCostTable, mismatches: Sequence[Mismatch]) -> None:
     for m in mismatches:
         row(out, m.role, str(m.row or ""), m.field, f"{m.published}", places(m.derived, 4))
     console.print(titled(out))
+
+
+def params_text(table: UnitCostTable) -> str:
+    """The derivation's parameters and their price year, in one sentence."""
+    p = table.params
+    threshold = (
+        f"£{p.ni_secondary_threshold_per_week_gbp} a week"
+        if p.ni_secondary_threshold_per_year_gbp is None
+        else f"{gbp(p.ni_secondary_threshold_per_year_gbp)} a year"
+    )
+    return (
+        f"Parameters: {table.params_path} ({table.price_year} prices): employer's NI {pct(p.employer_ni_rate)} "
+        f"above {threshold}; superannuation {pct(p.superannuation_rate)}; overheads "
+        f"{pct(p.direct_overheads_rate)} direct and {pct(p.indirect_overheads_rate)} indirect of salary + "
+        f"on-costs, and {gbp(p.capital_overheads_gbp)} a year capital; {p.working_hours_per_year} working hours "
+        "a year."
+    )

@@ -14,7 +14,15 @@ from rich.text import Text
 from sr_cost.core.comparison import Basis, Comparison, Figures, Option, Swing
 from sr_cost.money import gbp, percent, places, round_half_up
 from sr_cost.outputs.terminal import bold, row, safe, titled
-from sr_cost.outputs.wording import LABELS, SAVING_FIGURES, break_even_sentences, pct, ranges_text, summary
+from sr_cost.outputs.wording import (
+    LABELS,
+    SAVING_FIGURES,
+    break_even_sentences,
+    pct,
+    ranges_text,
+    rounds_text,
+    summary,
+)
 
 LOW_MARK, HIGH_MARK = "▒", "█"
 
@@ -57,7 +65,7 @@ def options_table(c: Comparison) -> Table:
     a, b = c.options
     fmt = {
         "n": c.years,
-        "rpy": a.rounds_per_year if a.rounds_per_year == b.rounds_per_year else "n",
+        "rpy": rounds_text(a.rounds_per_year) if a.rounds_per_year == b.rounds_per_year else "n",
         "r": pct(c.discount_rate),
     }
     t = Table(

@@ -4,16 +4,17 @@ LA-phases), the phases and the modes (the savings' view: ``terminal_savings``)."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sr_cost.core.estimate import Estimate, LaEstimate
 from sr_cost.core.unit_costs import UnitCostTable
 from sr_cost.money import gbp, places
 from sr_cost.outputs.terminal import bold, row, safe, stdout, titled
+from sr_cost.outputs.wording import prices_text, rounds_basis, rounds_text
 
 MAX_LA_ROWS = 40  # LA-phases shown one by one; more get a summary (the CSV and workbook have them all)
 EXTREMES = 5  # with a summary: the LA-phases with the highest and the lowest mean cost per round
@@ -61,9 +62,11 @@ def la_renderables(las: Sequence[LaEstimate]) -> list:
     att = Table(title="Attendance and annual cost per LA", box=box.SIMPLE_HEAD, title_justify="left")
     att.add_column("LA")
     att.add_column("Ph")
-    att.add_column("Attend.", justify="right")
-    att.add_column("Per round", justify="right")
-    for name in ("£/attendee", "Annual", "First year"):
+    att.add_column("Attend-\nances", justify="right", no_wrap=True)
+    att.add_column("Per\nround", justify="right", no_wrap=True)
+    att.add_column("£ per\nattendee", justify="right", no_wrap=True)
+    att.add_column("Rounds:\nforms→yr", justify="right", no_wrap=True)
+    for name in ("Annual", "First year"):
         _money_col(att, name)
     for la in las:
         row(
@@ -73,6 +76,7 @@ def la_renderables(las: Sequence[LaEstimate]) -> list:
             f"{la.attendances.normalize():f}",
             places(la.attendees_per_round, 1),
             gbp(la.cost_per_attendee),
+            f"{la.rounds}→{rounds_text(la.rounds_per_year)}",
             gbp(la.annual_cost),
             gbp(la.first_year_cost, none="—"),
         )
@@ -118,9 +122,15 @@ def estimate_renderables(est: Estimate, table: UnitCostTable) -> list:
     """Rich renderables for ``sr-cost estimate``: Table 19, Table 20 and attendance per LA (or, with
     many LA-phases, a summary of them), then the phase and mode summaries."""
     out: list = la_renderables(est.las) if len(est.las) <= MAX_LA_ROWS else la_summary(est.las)
-    rpy = est.assumptions.rounds_per_year
+    a = est.assumptions
+    rpy = a.rounds_per_year_in_use
     phases = Table(
-        title=f"Cost per round by phase (annual = {rpy} rounds × the mean over LAs)",
+        title="Cost per round by phase "
+        + (
+            f"(annual = {rpy} rounds × the mean over LAs)"
+            if a.period_months is None
+            else "(annual = the mean of its LAs' annual costs)"
+        ),
         box=box.SIMPLE_HEAD,
         title_justify="left",
     )
@@ -196,12 +206,18 @@ def estimate_renderables(est: Estimate, table: UnitCostTable) -> list:
             gbp(m.cost_per_attendee),
         )
     out.append(modes)
-    a = est.assumptions
+    untied = (
+        "untied panel and steering lines spread evenly over the LA's rounds"
+        if a.period_months is None
+        else "untied panel lines spread evenly over the LA's rounds; untied steering lines are costs of the "
+        f"{a.period_months} months (a year's = × 12 / {a.period_months}), shown per round as an even share"
+    )
     out.append(
-        f"[dim]Assumptions: {rpy} rounds a year; mileage £{a.mileage_rate}/mile; untied panel and steering "
-        f"lines spread evenly over the LA's rounds; unit costs: {Path(table.path).name} "
-        f"({table.price_year} prices). All figures in {table.price_year} prices, rounded half-up to the penny "
-        f"for display only.[/]"
+        escape(
+            f"Assumptions: rounds a year: {rounds_basis(a)}; mileage £{a.mileage_rate}/mile; {untied}; unit costs: "
+            f"{table.shown_as} ({table.price_year} prices). Figures in {prices_text(a, table.price_year)}, rounded "
+            "half-up to the penny for display only."
+        ).join(("[dim]", "[/]"))
     )
     return [titled(r) for r in out]
 

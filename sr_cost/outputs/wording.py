@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from sr_cost.core.estimate import DEFAULT_ROUNDS_PER_YEAR, Assumptions
 from sr_cost.core.savings import PhaseSavings, Savings
 from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.money import gbp, percent, places
@@ -34,6 +35,47 @@ EXTRAPOLATION_ASSUMPTIONS = (
 def pct(rate: Decimal) -> str:
     """A rate as a percentage, as exact as it is: 0.138 -> '13.8%'."""
     return f"{(rate * 100).normalize():f}%"
+
+
+def rounds_basis(a: Assumptions) -> str:
+    """Where the rounds a year of the annual cost come from, in one sentence."""
+    if a.rounds_per_year is not None:
+        return f"{a.rounds_per_year} rounds a year for every LA-phase (--rounds-per-year)"
+    if a.period_months is None:
+        return (
+            f"{DEFAULT_ROUNDS_PER_YEAR} rounds a year for every LA-phase, one a month as the report assumes "
+            "(the period the forms cover is not known: --period-months or the forms' about sheet)"
+        )
+    return (
+        f"each LA-phase's own: the rounds its forms hold x 12 / {a.period_months} months (the period the forms cover)"
+    )
+
+
+def prices_text(a: Assumptions, table_year: int) -> str:
+    """Which prices the figures are in, for every output (the unit-cost table's when nothing says
+    otherwise)."""
+    if a.prices is None:
+        return f"{table_year} prices (the unit-cost table's)"
+    return a.prices.describe()
+
+
+def prices_short(a: Assumptions, table_year: int) -> str:
+    """``prices_text`` in a few words, for a headline (the whole of it goes under Basis)."""
+    u = a.prices
+    if u is None or (u.method.value == "none" and not u.mixed):
+        return f"{table_year} prices (the unit-cost table's)"
+    if u.method.value == "none":
+        return (
+            f"staff time in {u.from_year} prices and the forms' money in {u.forms_price_year} prices, not "
+            "re-priced (Basis: Prices)"
+        )
+    return f"{u.to_year} prices, re-priced (Basis: Prices)"
+
+
+def rounds_text(rounds_per_year) -> str:
+    """Rounds a year as shown: '12', or '10.7' when the forms' own rounds scaled to a year are not whole."""
+    value = Decimal(rounds_per_year)
+    return str(int(value)) if value == value.to_integral_value() else places(value, 1)
 
 
 # label of each figure in the table; {n} is the horizon in years, {rpy} rounds a year, {r} the rate
@@ -155,7 +197,7 @@ def summary(c: Comparison) -> str:
 RANGES = {
     "attendance": "attendance ±25% (the attendees' own time moves with it)",
     "unit_costs": "unit costs ±10% (every role-priced line, and the cost of a sick day)",
-    "rounds_per_year": "rounds a year 9 to 12",
+    "rounds_per_year": "rounds a year from 75% to 125% of the value in use (to whole rounds)",
     "catering": "catering lines dropped",
     "hours_per_day": "7 to 7.5 hours a sick day",
     "saving_interval": "the saving at the ends of its 95% bootstrap interval",
