@@ -31,6 +31,7 @@ this module only when ``--excel`` is given.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -80,11 +81,17 @@ def build_workbook(run: EstimateRun, *, command: str = "", savings: Savings | No
 
 def write_workbook(path: Path, run: EstimateRun, *, command: str = "", savings: Savings | None = None) -> None:
     """The workbook of ``build_workbook``, written atomically (a failure leaves any existing file
-    intact). The rows of Lines, Rounds and the respondents of Savings are written as XML while they are
-    laid out (``excel_stream``): a national workbook takes seconds and little memory, not minutes and
-    gigabytes of cells."""
+    intact)."""
+    write_atomic(Path(path), workbook_writer(run, command=command, savings=savings), "workbook")
+
+
+def workbook_writer(run: EstimateRun, *, command: str = "", savings: Savings | None = None) -> Callable[[Path], None]:
+    """What writes the workbook of ``build_workbook`` to a path (``outputs.files.Outputs`` gives it a
+    temporary file). The rows of Lines, Rounds and the respondents of Savings are written as XML
+    while they are laid out (``excel_stream``): a national workbook takes seconds and little memory,
+    not minutes and gigabytes of cells."""
     book = _build(Book(run=run, command=command, savings=savings, streamed=[]))
-    write_atomic(Path(path), lambda tmp: excel_stream.save(book.wb, book.streamed, tmp))
+    return lambda tmp: excel_stream.save(book.wb, book.streamed, tmp)
 
 
 def _build(book: Book) -> Book:

@@ -13,7 +13,7 @@ from rich.table import Table
 from sr_cost.core.estimate import Estimate, LaEstimate
 from sr_cost.core.unit_costs import UnitCostTable
 from sr_cost.money import gbp, places
-from sr_cost.outputs.terminal import bold, row, stdout, titled
+from sr_cost.outputs.terminal import bold, row, safe, stdout, titled
 from sr_cost.outputs.wording import prices_text, rounds_basis, rounds_text
 
 MAX_LA_ROWS = 40  # LA-phases shown one by one; more get a summary (the CSV and workbook have them all)
@@ -225,4 +225,4 @@ def estimate_renderables(est: Estimate, table: UnitCostTable) -> list:
 def print_estimate(est: Estimate, table: UnitCostTable, console: Console | None = None) -> None:
     console = console or stdout()
     for renderable in estimate_renderables(est, table):
-        console.print(renderable)
+        console.print(safe(renderable))
