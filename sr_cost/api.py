@@ -26,30 +26,25 @@ from sr_cost.core.estimate import DEFAULT_MILEAGE_RATE, Assumptions
 from sr_cost.core.explanation import Node
 from sr_cost.core.figures import Figure, closest, figures, find
 from sr_cost.core.lines import FormsAbout
-from sr_cost.core.outcomes import STANDARD, Outcome, named_outcome, outcome_columns
-from sr_cost.core.prices import PriceIndex, Uplift, flat_uplift, index_uplift, no_uplift, read_year
+from sr_cost.core.outcomes import Outcome
+from sr_cost.core.prices import PriceIndex
 from sr_cost.core.progress import Progress
 from sr_cost.core.respondents import StaffCount
+from sr_cost.core.run_options import Pricing, check_options, uplift_options, year_option
 from sr_cost.core.runs import CompareRun, EstimateRun, ReportRun
 from sr_cost.core.savings import SavingsAssumptions, savings
-from sr_cost.core.unit_costs import AbsenceBasis, Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
+from sr_cost.core.unit_costs import Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
 from sr_cost.errors import DataError, Problem, UsageError
-from sr_cost.inputs.about import MAX_PERIOD_MONTHS, validate_about
+from sr_cost.inputs import forms as forms_files
+from sr_cost.inputs import unit_costs as unit_cost_files
+from sr_cost.inputs.about import validate_about
 from sr_cost.inputs.form_lines import validate_cost_forms
-from sr_cost.inputs.forms import read_forms
-from sr_cost.inputs.survey import SURVEY_COLUMNS, read_staff, staff_coverage, validate_survey
-from sr_cost.inputs.tables import canonical_header
+from sr_cost.inputs.forms import check_sheets, read_forms
+from sr_cost.inputs.labels import check_labels
+from sr_cost.inputs.survey import named_column, read_staff, staff_coverage, validate_survey
 from sr_cost.inputs.unit_costs import build_table, load_table
 
 CLOSEST_SHOWN = 12  # figures an unknown figure's error lists (`sr-cost explain FORMS` lists them all)
-
-
-def check_horizon(years: int, discount_rate: Decimal) -> None:
-    """The planning horizon [years] and discount rate [fraction a year] an option may take."""
-    if not 1 <= years <= 50:
-        raise UsageError(f"--years must be from 1 to 50 (got {years})")
-    if not 0 <= discount_rate < 1:
-        raise UsageError(f"--discount-rate must be from 0% to below 100% (got {discount_rate * 100}%)")
 
 
 @contextmanager
@@ -87,6 +82,8 @@ def run_estimate(
     outcome: str | None = None,
     better: Better | None = None,
     effect: EffectAssumptions | None = EffectAssumptions(),
+    sheets: dict[str, str] | None = None,
+    merge_labels: bool = False,
 ) -> EstimateRun:
     """Read and validate the forms, and cost them; with a survey, work out the savings too, and with
     an outcome in the survey (GHQ-12, or the column ``outcome``, ``better`` lower or higher) the
@@ -97,70 +94,196 @@ def run_estimate(
     sheet's, if any). ``forms_price_year``: the price year of the money typed into the forms (None:
     the ``about`` sheet's, else the unit-cost table's). ``uplift_to``: re-price every amount from its
     own price year to this year, with a price index file (``index``) or a flat ``uplift_pct`` [% a
-    year]. Years may be written as financial years (``2025/26``). ``progress`` is told how the long
-    steps go (reading a large workbook, the bootstrap: ``sr_cost.core.progress``). Raises DataError
-    with every problem found, UsageError for a bad argument."""
-    if rounds_per_year is not None and rounds_per_year < 1:
-        raise UsageError(f"--rounds-per-year must be at least 1 (got {rounds_per_year})")
-    if period_months is not None and not 1 <= period_months <= MAX_PERIOD_MONTHS:
-        raise UsageError(f"--period-months must be from 1 to {MAX_PERIOD_MONTHS} (got {period_months})")
-    a = savings_assumptions
-    if a.hours_per_day <= 0 or a.hours_per_day > 24:
-        raise UsageError(f"--hours-per-day must be more than 0 and at most 24 (got {a.hours_per_day})")
-    if not 1 <= a.recall_months <= 120:
-        raise UsageError(f"--recall-months must be from 1 to 120 (got {a.recall_months})")
-    if a.bootstrap < 0:
-        raise UsageError(f"--bootstrap must be 0 (off) or more (got {a.bootstrap})")
-    if mileage_rate < 0:
-        raise UsageError(f"--mileage-rate must be zero or more (got {mileage_rate})")
-    if a.absence_basis is AbsenceBasis.agency and a.agency_rate is None:
-        raise UsageError("--absence-basis agency needs --agency-rate (the agency's hourly rate, £ an hour)")
-    if a.agency_rate is not None and not 0 < a.agency_rate <= 10_000:
-        raise UsageError(f"--agency-rate must be more than £0 and at most £10,000 an hour (got {a.agency_rate})")
-    check_horizon(a.years, a.discount_rate)
-    notes: list[str] = []
-    forms_year = None if forms_price_year is None else _year_option(forms_price_year, "--forms-price-year", notes)
-    to_year = _uplift_options(uplift_to, index, uplift_pct, notes)
-    named = named_column(outcome, better)
-    table = unit_cost_table(unit_costs, params)
-    price_index = _index(index)
-    # every problem at once: the survey's and the about sheet's too when the cost forms have some
+    year]. Years may be written as financial years (``2025/26``). ``sheets``: form -> the sheet (or
+    file) that holds it, where its name is not the form's (``--sheet``; an empty name: the forms
+    have no such form). ``merge_labels``: count labels that differ only by case, spacing or leading
+    zeros as one. ``progress`` is told how the long steps go (reading a large workbook, the
+    bootstrap: ``sr_cost.core.progress``). Raises DataError with every problem found (the unit-cost table's, the price
+    index's and every form file's), UsageError for a bad argument."""
     problems: list[Problem] = []
-    about, about_warnings = FormsAbout(), ()
+    (run,), _ = _runs(
+        [forms],
+        problems,
+        unit_costs=unit_costs,
+        params=params,
+        rounds_per_year=rounds_per_year,
+        mileage_rate=mileage_rate,
+        period_months=period_months,
+        forms_price_year=forms_price_year,
+        uplift_to=uplift_to,
+        index=index,
+        uplift_pct=uplift_pct,
+        encoding=encoding,
+        savings_assumptions=savings_assumptions,
+        progress=progress,
+        outcome=outcome,
+        better=better,
+        effect=effect,
+        sheets=sheets,
+        merge_labels=merge_labels,
+    )
+    if problems or run is None:
+        raise DataError(problems)
+    if run.survey is None and require_survey:
+        raise DataError(
+            Problem(
+                file=run.forms.path,
+                sheet="survey",
+                message="the forms have no survey (or it is empty)",
+                fix="Add a 'survey' sheet (or survey.csv) with one row per respondent, and a 'staff' "
+                "sheet with the staff randomised per LA and phase",
+            )
+        )
+    return run
+
+
+def _runs(
+    paths: list[str | Path],
+    problems: list[Problem],
+    *,
+    unit_costs: str | Path | None = None,
+    params: str | Path | None = None,
+    rounds_per_year: int | None = None,
+    mileage_rate: Decimal = DEFAULT_MILEAGE_RATE,
+    period_months: int | None = None,
+    forms_price_year: int | str | None = None,
+    uplift_to: int | str | None = None,
+    index: str | Path | PriceIndex | None = None,
+    uplift_pct: Decimal | None = None,
+    encoding: str = "utf-8-sig",
+    savings_assumptions: SavingsAssumptions = SavingsAssumptions(),
+    progress: Progress | None = None,
+    outcome: str | None = None,
+    better: Better | None = None,
+    effect: EffectAssumptions | None = EffectAssumptions(),
+    sheets: dict[str, str] | None = None,
+    merge_labels: bool = False,
+) -> tuple[list[EstimateRun | None], PriceIndex | None]:
+    """The runs of one or more forms sets priced with one unit-cost table and re-priced with one
+    price index (None for a set with problems), and that index; every problem of the table, of the
+    index and of every set is added to ``problems``."""
+    check_options(rounds_per_year, mileage_rate, period_months, savings_assumptions)
+    if uplift_pct is not None and not 0 <= uplift_pct <= 100:
+        raise UsageError(f"--uplift must be from 0 to 100 [% a year] (got {uplift_pct})")
+    sheets = check_sheets(sheets)
+    notes: list[str] = []
+    forms_year = None if forms_price_year is None else year_option(forms_price_year, "--forms-price-year", notes)
+    to_year = uplift_options(uplift_to, index, uplift_pct, notes)
+    named = named_column(outcome, better)
+    table = _table_or_problems(unit_costs, params, problems)
+    had = len(problems)
+    try:
+        price_index = _index(index)
+    except DataError as error:  # like the table's: with the forms' problems
+        problems += error.problems
+        price_index = None
+    # without the table or the index, the forms are still checked (every problem at once), not costed
+    pricing = None
+    if table is not None and len(problems) == had:
+        pricing = Pricing(table.price_year, forms_year, to_year, price_index, uplift_pct, tuple(notes))
+    runs = [
+        _estimate(
+            Path(path),
+            table,
+            pricing,
+            problems,
+            rounds_per_year=rounds_per_year,
+            mileage_rate=mileage_rate,
+            period_months=period_months,
+            a=savings_assumptions,
+            named=named,
+            effect=effect,
+            encoding=encoding,
+            progress=progress,
+            sheets=sheets,
+            merge_labels=merge_labels,
+        )
+        for path in paths
+    ]
+    return runs, price_index
+
+
+def _table_or_problems(
+    unit_costs: str | Path | None, params: str | Path | None, problems: list[Problem]
+) -> UnitCostTable | None:
+    """The unit-cost table, or None with its problems added to ``problems`` (the forms are checked
+    all the same, so that every problem is reported at once)."""
+    try:
+        return unit_cost_table(unit_costs, params)
+    except DataError as error:
+        problems += error.problems
+        return None
+
+
+def _estimate(
+    forms: Path,
+    table: UnitCostTable | None,
+    pricing: Pricing | None,
+    problems: list[Problem],
+    *,
+    rounds_per_year: int | None,
+    mileage_rate: Decimal,
+    period_months: int | None,
+    a: SavingsAssumptions,
+    named: Outcome | None,
+    effect: EffectAssumptions | None,
+    encoding: str,
+    progress: Progress | None,
+    sheets: dict[str, str],
+    merge_labels: bool,
+) -> EstimateRun | None:
+    """One forms set read, checked and costed (with its savings and cost-effectiveness); None when
+    there were problems, which are added to ``problems`` (every one: the forms', the about sheet's
+    and the survey's, with their warnings), as when there were some before (``pricing`` None: the
+    unit-cost table's or the price index's)."""
+    had = len(problems)
     with _no_cyclic_gc():
-        bundle = read_forms(Path(forms), encoding=encoding, progress=progress)
         try:
-            cost_forms = validate_cost_forms(bundle, table)
+            bundle = read_forms(forms, encoding=encoding, names=sheets, progress=progress)
         except DataError as error:
             problems += error.problems
-        staff: tuple[StaffCount, ...] = ()
+            return None
+        bundle, label_problems = check_labels(bundle, merge=merge_labels)
+        problems += [p for p in label_problems if p.severity == "error"]
+        warnings = [p for p in label_problems if p.severity != "error"]
+        cost_forms = survey = result = assumptions = None
+        try:
+            cost_forms = validate_cost_forms(bundle, table)
+            cost_forms = replace(cost_forms, warnings=tuple(warnings) + cost_forms.warnings)
+        except DataError as error:
+            problems += error.problems + warnings
+        about, about_warnings = FormsAbout(), ()
         try:
             about, about_warnings = validate_about(bundle)
         except DataError as error:
             problems += error.problems
-        if not problems:
+        if cost_forms is not None and pricing is not None and len(problems) == had:
             cost_forms = replace(cost_forms, about=about, warnings=cost_forms.warnings + about_warnings)
-            prices = _prices(table.price_year, forms_year, about, to_year, price_index, uplift_pct, notes)
             assumptions = Assumptions(
                 rounds_per_year=rounds_per_year,
                 mileage_rate=mileage_rate,
                 period_months=period_months if period_months is not None else about.period_months,
-                prices=prices,
+                prices=pricing.prices(about),
             )
             try:
                 result = estimate(cost_forms, assumptions)
             except DataError as error:
                 problems += error.problems
+        staff: tuple[StaffCount, ...] = ()
         try:
-            survey = validate_survey(bundle, table, a.absence_basis, a.agency_rate, named)
+            survey = validate_survey(
+                bundle, table, a.absence_basis, a.agency_rate, named, recall_months=a.recall_months
+            )
             staff = survey.staff if survey is not None else read_staff(bundle)
         except DataError as error:
             problems += error.problems
         else:
-            if problems and survey is not None:
+            if len(problems) > had and survey is not None:
                 problems += survey.warnings
-    if problems:
-        raise DataError(problems)
+    if len(problems) > had or result is None or assumptions is None:
+        if cost_forms is not None and len(problems) > had:
+            problems += cost_forms.warnings + tuple(about_warnings)
+        return None
     forms_by_phase: dict[str, int] = {}
     for row in staff:
         if row.feedback_forms is not None:
@@ -170,16 +293,6 @@ def run_estimate(
         survey = staff_coverage(survey, {(la.la, la.phase) for la in result.las})
         if assumptions.staff_time_factor != 1:  # sickness absence is costed with the unit-cost table
             survey = replace(survey, table=survey.table.scaled(assumptions.staff_time_factor))
-    if survey is None and require_survey:
-        raise DataError(
-            Problem(
-                file=bundle.path,
-                sheet="survey",
-                message="the forms have no survey (or it is empty)",
-                fix="Add a 'survey' sheet (or survey.csv) with one row per respondent, and a 'staff' "
-                "sheet with the staff randomised per LA and phase",
-            )
-        )
     outcomes = survey.table.outcomes if survey is not None and effect is not None else ()
     columns = bootstrap_columns(outcomes) if outcomes else None
     result_savings = savings(survey, result, a, progress, columns) if survey else None
@@ -194,67 +307,19 @@ def run_estimate(
     )
 
 
-def named_column(outcome: str | None, better: Better | None) -> Outcome | None:
-    """The outcome named by ``--outcome COLUMN --better lower|higher`` (None when none is named)."""
-    if outcome is None:
-        if better is not None:
-            raise UsageError("--better goes with --outcome COLUMN (the survey's column it says which way is better)")
-        return None
-    if better is None:
-        raise UsageError(f"--outcome {outcome} needs --better lower or --better higher: which way is better")
-    column = canonical_header(outcome)
-    taken = SURVEY_COLUMNS + outcome_columns(STANDARD)
-    if not column or column in taken or column.endswith("_baseline"):
-        raise UsageError(
-            f"--outcome {outcome!r} names a column sr-cost reads already: name another column of the survey "
-            f"(GHQ-12 is read from 'ghq12' and 'ghq12_caseness' without it; a baseline from '<column>_baseline')"
-        )
-    return named_outcome(column, better)
-
-
-def _year_option(value: int | str, option: str, notes: list[str]) -> int:
-    """A year option (``2025`` or ``2025/26``), with how a financial year was read added to ``notes``."""
-    try:
-        year, note = read_year(value)
-    except ValueError as exc:
-        raise UsageError(f"{option} {value!r} {exc}") from None
-    if note:
-        notes.append(f"{note} ({option})")
-    return year
-
-
-def _uplift_options(
-    uplift_to: int | str | None, index: str | Path | PriceIndex | None, uplift_pct: Decimal | None, notes: list[str]
-) -> int | None:
-    """The year to re-price to, once the re-pricing options are known to fit together."""
-    if uplift_pct is not None and index is not None:
-        raise UsageError("give --index FILE or --uplift PCT, not both")
-    if (uplift_pct is not None or index is not None) and uplift_to is None:
-        raise UsageError("--index and --uplift need --uplift-to YEAR (the price year to re-price to)")
-    if uplift_to is not None and uplift_pct is None and index is None:
-        raise UsageError("--uplift-to needs --index FILE (a year,index price index) or --uplift PCT (a yearly rate)")
-    return None if uplift_to is None else _year_option(uplift_to, "--uplift-to", notes)
-
-
-def _prices(
-    table_year: int,
-    forms_year: int | None,
-    about: FormsAbout,
-    to_year: int | None,
-    price_index: PriceIndex | None,
-    uplift_pct: Decimal | None,
-    notes: list[str],
-) -> Uplift:
-    """Each amount's price year (staff time: the table's; the forms' money: ``--forms-price-year``,
-    else the about sheet's, else the table's) and the re-pricing to ``to_year``, if any."""
-    if forms_year is None and about.price_year is not None:
-        forms_year, notes = about.price_year, [*notes, *about.notes]
-    forms = None if forms_year is None or forms_year == table_year else forms_year
-    if to_year is None:
-        return no_uplift(table_year, forms, tuple(notes))
-    if price_index is not None:
-        return index_uplift(price_index, table_year, to_year, forms, tuple(notes))
-    return flat_uplift(uplift_pct, table_year, to_year, forms, tuple(notes))
+def input_files(
+    forms: list[str | Path],
+    *,
+    unit_costs: str | Path | None = None,
+    params: str | Path | None = None,
+    index: str | Path | None = None,
+    sheets: dict[str, str] | None = None,
+) -> list[Path]:
+    """Every file a command reads (the forms' files, their about sheet's among them; the unit-cost
+    table, a bundled one too, and its parameters; the price index): an output must not be one of them."""
+    found = [f for path in forms for f in forms_files.input_files(Path(path), sheets)]
+    found += unit_cost_files.input_files(unit_costs or None, params or None)
+    return found + ([Path(index)] if index is not None else [])
 
 
 def run_compare(
@@ -286,14 +351,22 @@ def run_compare(
     basis = Basis.sets if forms_b is not None else Basis(by or "mode")
     if forms_b is not None and by is not None:
         raise UsageError("--by compares options within one forms set; with two forms sets, leave it out")
+    if not 0 <= discount_rate_pct <= 100:
+        raise UsageError(f"--discount-rate must be from 0 to 100 [% a year] (got {discount_rate_pct})")
     paths = [forms] if forms_b is None else [forms, forms_b]
-    price_index = _index(estimate_options.pop("index", None))  # read once for both forms sets
     estimate_options.setdefault("effect", None)  # compare shows no cost-effectiveness
-    runs = (
-        estimated
-        if estimated is not None
-        else tuple(run_estimate(f, index=price_index, progress=progress, **estimate_options) for f in paths)
-    )
+    # every problem at once: the price index's, the unit-cost table's and both forms sets'
+    problems: list[Problem] = []
+    if estimated is not None:
+        runs = estimated
+        price_index = _index(estimate_options.get("index"))
+    else:
+        found, price_index = _runs(
+            paths, problems, progress=progress, **estimate_options
+        )  # the index read once for both sets
+        if problems:
+            raise DataError(problems)
+        runs = tuple(run for run in found if run is not None)
     table = runs[0].table
     prices = [run.estimate.assumptions.prices for run in runs]
     if len({p.forms_price_year for p in prices}) > 1:

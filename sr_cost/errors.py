@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# Characters no one types on purpose, that make two labels look the same but differ ('LA1' and
+# 'LA1' with a zero-width space would be two LAs), or that a terminal obeys instead of showing
+# (an escape sequence can recolour, move the cursor, retitle the window): C0 and C1 controls other
+# than tab and line breaks, zero-width and direction marks, the byte-order mark.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_TERMINAL = re.compile(CONTROL.pattern[:-1] + "\r]")  # and a carriage return, which overwrites a line
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters written as escapes (``\\x1b``), so that a message can
+    show them and a terminal does not obey them."""
+    return _TERMINAL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True)
@@ -25,23 +39,24 @@ class Problem:
     left_out_to: int | None = None  # rows ``row`` to this had a cell left out by the reader: see add_read
 
     def where(self) -> str:
-        parts = [self.file]
+        parts = [visible(self.file)]
         if self.sheet:
-            parts.append(f"sheet '{self.sheet}'")
+            parts.append(f"sheet '{visible(self.sheet)}'")
         if self.cell:
             parts.append(f"cell {self.cell}")
         elif self.row is not None:
             parts.append(f"line {self.row}")
         if self.column:
-            parts.append(f"column '{self.column}'")
+            parts.append(f"column '{visible(self.column)}'")
         return ", ".join(parts)
 
     def __str__(self) -> str:
-        text = f"{self.where()}: {self.message}"
+        """The problem on one line, every control character escaped."""
+        text = f"{self.where()}: {visible(self.message)}"
         if self.value:
-            text += f" (value: {self.value!r})"
+            text += f" (value: {visible(repr(self.value))})"
         if self.fix:
-            text += f". {self.fix}"
+            text += f". {visible(self.fix)}"
         return text
 
 

@@ -57,12 +57,21 @@ def root(
     state.debug = debug
 
 
+def _terminated(signum: int, frame) -> None:
+    """SIGTERM (and SIGHUP: the terminal closed) end the run as an ordinary exit does, so that the
+    temporary files of outputs being written are removed on the way out (``outputs.files``)."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Run the command line (``python -m sr_cost``; other code may call it too)."""
     if hasattr(signal, "SIGPIPE"):
         # output to a reader that has gone (`sr-cost ... | head`) ends the process quietly, as it
         # ends other command-line tools (status 141 in the shell), not as a data error (1)
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name) and signal.getsignal(getattr(signal, name)) is signal.SIG_DFL:
+            signal.signal(getattr(signal, name), _terminated)
     app()
 
 

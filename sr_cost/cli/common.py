@@ -6,6 +6,7 @@ openpyxl: ``sr-cost --help`` stays quick."""
 from __future__ import annotations
 
 import io
+import os
 import shlex
 import sys
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from pathlib import Path
 import typer
 
 from sr_cost.core.unit_costs import AbsenceBasis
+from sr_cost.errors import visible
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 FORM_FILES = ("training", "rounds", "panel", "steering", "survey", "staff", "about")  # a folder's form files
@@ -125,6 +127,20 @@ QUIET_OPT = typer.Option(
     help="No progress bars. (They are shown only on a terminal, for steps that take seconds, and never "
     "when JSON or CSV goes to standard output or the output is piped.)",
 )
+SHEET_OPT = typer.Option(
+    None,
+    "--sheet",
+    metavar="FORM=NAME",
+    help="The sheet (or CSV file) that holds a form whose name is not the form's, e.g. --sheet training=\"Training "
+    '2025"; --sheet staff= says the forms have no staff form (a sheet named like it is then not read). '
+    "May be given for each form.",
+)
+MERGE_LABELS_OPT = typer.Option(
+    False,
+    "--merge-labels",
+    help="Count LA and phase labels that differ only by case, spacing or leading zeros (LA1, la1; 01, 1) as "
+    "one, spelt as first written (default: an error naming both).",
+)
 OUTCOME_OPT = typer.Option(
     None,
     "--outcome",
@@ -171,12 +187,12 @@ def reported() -> Iterator[None]:
     except UsageError as exc:
         if state.debug:
             raise
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(f"Error: {visible(str(exc))}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
     except SrCostError as exc:  # pragma: no cover - every subclass is handled above
         if state.debug:
             raise
-        typer.echo(f"Error: {exc}", err=True)
+        typer.echo(f"Error: {visible(str(exc))}", err=True)
         raise typer.Exit(EXIT_DATA) from None
 
 
@@ -237,11 +253,6 @@ def estimate_options(
     }
 
 
-def input_files(*paths: Path | None) -> list[Path]:
-    """The files (or folders) a command reads, for ``check_output``: a bundled table's year is none."""
-    return [p for p in paths if p is not None and (p.exists() or p.suffix)]
-
-
 def savings_assumptions(
     hours_per_day: str,
     recall_months: int,
@@ -267,30 +278,60 @@ def savings_assumptions(
     )
 
 
-def check_output(output: Path | None, inputs: list[Path]) -> None:
-    """An output must not be one of the inputs (nor a form file inside an input folder)."""
+def sheet_names(values: list[str] | None) -> dict[str, str]:
+    """``--sheet FORM=NAME`` options as {form: name} (NAME empty: the forms have no such form)."""
     from sr_cost.errors import UsageError
 
-    if output is None:
+    names: dict[str, str] = {}
+    for value in values or []:
+        form, equals, name = value.partition("=")
+        if not equals:
+            raise UsageError(f'--sheet {value}: write FORM=NAME, e.g. --sheet training="Training 2025"')
+        form = form.strip().lower()
+        if form in names:
+            raise UsageError(f"--sheet {form}= is given twice")
+        names[form] = name
+    return names
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths are one file: the same file on disk (links, and a case-insensitive file
+    system's other spellings, included), or the same path once resolved."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+
+
+def check_output(output: Path | None, inputs: list[Path], what: str = "output") -> None:
+    """An output must be a regular file (or ``-``, standard output) and none of the inputs."""
+    from sr_cost.errors import UsageError
+    from sr_cost.outputs.files import check_target, is_stdout
+
+    if output is None or (is_stdout(output) and what == "output"):
         return
-    target = output.resolve()
+    check_target(output, what)
     for path in inputs:
-        p = path.resolve()
-        if target == p or (
-            p.is_dir() and p in target.parents and target.suffix.lower() == ".csv" and target.stem.lower() in FORM_FILES
-        ):
-            raise UsageError(f"the output {output} is one of the inputs; choose another name")
+        if same_file(output, path):
+            other = "" if str(output) == str(path) else f" (the same file as {path})"
+            raise UsageError(f"the {what} {output} is one of the inputs{other}; choose another name")
 
 
-def check_excel(excel: Path | None, inputs: list[Path]) -> None:
-    """An Excel output must be .xlsx and none of the inputs (nor the other output)."""
+def check_excel(excel: Path | None, inputs: list[Path], output: Path | None = None, given: str = "--excel -") -> None:
+    """An Excel output must be .xlsx, a regular file, none of the inputs and not the other output
+    (``given``: how a user asks for standard output, for the message)."""
     from sr_cost.errors import UsageError
+    from sr_cost.outputs.files import is_stdout
 
     if excel is None:
         return
+    if is_stdout(excel):
+        raise UsageError(f"a workbook cannot be written to standard output ({given}): give a file name ending .xlsx")
     if excel.suffix.lower() != ".xlsx":
         raise UsageError(f"the workbook {excel} must be named .xlsx (Excel and LibreOffice go by the name)")
-    check_output(excel, inputs)
+    check_output(excel, inputs, "workbook")
+    if output is not None and not is_stdout(output) and same_file(excel, output):
+        raise UsageError(f"--excel and -o are both {excel}; give them different names")
 
 
 def command_line(ctx: typer.Context) -> str:
@@ -311,22 +352,45 @@ def command_line(ctx: typer.Context) -> str:
     return shlex.join(words)
 
 
-def emit(text: str | None, output: Path | None, render: Callable) -> None:
-    """Print ``text`` (or the rich rendering, ``render(console)``) to stdout, or write it to
-    ``output`` whole or not at all."""
-    from sr_cost.outputs.files import write_text_atomic
+def emit(
+    text: str | None,
+    output: Path | None,
+    render: Callable,
+    workbook: tuple[Path, Callable[..., None]] | None = None,
+    *,
+    progress_shown: bool = False,
+) -> None:
+    """Write every output of a run, then print to the terminal: each output file is prepared
+    first and all are put in place together (if one cannot be written, none is): the ``workbook``
+    (path, writer: ``writer(tmp, progress)``) and ``text`` (or the rich rendering, ``render(console)``)
+    to ``output``. Without ``output``, or with ``-o -``, ``text`` (or the rendering) goes to stdout.
+    ``progress_shown``: writing the workbook shows its progress bars (they are cleared before anything
+    is printed)."""
+    from sr_cost.outputs.files import Outputs, is_stdout, text_writer
+    from sr_cost.outputs.progress import progress_bars
 
-    if text is None:
+    to_file = output is not None and not is_stdout(output)
+    if to_file and text is None:
         from sr_cost.outputs import terminal
 
-        if output is None:
-            render(terminal.stdout())
-            return
         buffer = io.StringIO()
         render(terminal.file_console(buffer))
         text = buffer.getvalue()
-    if output is None:
-        sys.stdout.write(text)
+    with Outputs() as outputs:
+        if workbook is not None:
+            path, write = workbook
+            with progress_bars(progress_shown) as progress:
+                outputs.add(path, lambda tmp: write(tmp, progress), "workbook")
+        if to_file:
+            outputs.add(output, text_writer(text))
+        written = outputs.commit()
+    for path in written:
+        typer.echo(f"Wrote {visible(str(path))}", err=True)
+    if to_file:
+        return
+    if text is None:
+        from sr_cost.outputs import terminal
+
+        render(terminal.stdout())
     else:
-        write_text_atomic(output, text)
-        typer.echo(f"Wrote {output}", err=True)
+        sys.stdout.write(text)

@@ -14,6 +14,7 @@ from sr_cost.cli.common import (
     FORMS_PRICE_YEAR_OPT,
     HOURS_PER_DAY_OPT,
     INDEX_OPT,
+    MERGE_LABELS_OPT,
     MILEAGE_RATE_OPT,
     OUTPUT_HELP,
     PARAMS_OPT,
@@ -22,6 +23,7 @@ from sr_cost.cli.common import (
     RECALL_MONTHS_OPT,
     ROUNDS_PER_YEAR_OPT,
     SEED_OPT,
+    SHEET_OPT,
     UNIT_COSTS_OPT,
     UPLIFT_OPT,
     UPLIFT_TO_OPT,
@@ -29,10 +31,10 @@ from sr_cost.cli.common import (
     check_output,
     emit,
     estimate_options,
-    input_files,
     percent_number,
     reported,
     savings_assumptions,
+    sheet_names,
 )
 from sr_cost.core.unit_costs import AbsenceBasis
 
@@ -99,6 +101,8 @@ def compare_cmd(
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
     quiet: bool = QUIET_OPT,
+    sheet: list[str] | None = SHEET_OPT,
+    merge_labels: bool = MERGE_LABELS_OPT,
 ) -> None:
     """The commissioner's view: in-person against virtual rounds (or two phases, or two forms sets)
     side by side, per round, per attendee, a year and over the planning horizon at present value,
@@ -108,13 +112,16 @@ def compare_cmd(
     Example: sr-cost compare examples/trial --sensitivity --excel compare.xlsx
     """
     with reported():
-        from sr_cost.api import run_compare
+        from sr_cost.api import input_files, run_compare
         from sr_cost.outputs import json_compare, json_csv
         from sr_cost.outputs.progress import progress_bars, shows_progress
 
-        inputs = input_files(forms, forms_b, unit_costs, index)
+        sheets = sheet_names(sheet)
+        inputs = input_files(
+            [forms] + ([forms_b] if forms_b else []), unit_costs=unit_costs, params=params, index=index, sheets=sheets
+        )
         check_output(output, inputs)
-        check_excel(excel, inputs + ([output] if output else []))
+        check_excel(excel, inputs, output)
         options = estimate_options(
             unit_costs=unit_costs,
             params=params,
@@ -149,17 +156,19 @@ def compare_cmd(
                 discount_rate_pct=percent_number(discount_rate, "--discount-rate"),
                 sensitivity=sensitivity,
                 progress=progress,
+                sheets=sheets,
+                merge_labels=merge_labels,
                 **options,
             )
         if run.warnings:
             from sr_cost.outputs.terminal import print_warnings
 
             print_warnings(run.warnings)
+        workbook = None
         if excel is not None:
-            from sr_cost.excel.compare import write_compare_workbook
+            from sr_cost.excel.compare import compare_workbook_writer
 
-            write_compare_workbook(excel, run)
-            typer.echo(f"Wrote {excel}", err=True)
+            workbook = (excel, compare_workbook_writer(run))
         text = json_csv.to_json(json_compare.compare_to_dict(run)) if fmt is CompareFormat.json else None
 
         def render(console):
@@ -167,4 +176,4 @@ def compare_cmd(
 
             print_compare(run.comparison, console)
 
-        emit(text, output, render)
+        emit(text, output, render, workbook, progress_shown=shown)

@@ -17,6 +17,7 @@ from sr_cost.cli.common import (
     FORMS_PRICE_YEAR_OPT,
     HOURS_PER_DAY_OPT,
     INDEX_OPT,
+    MERGE_LABELS_OPT,
     MILEAGE_RATE_OPT,
     OUTCOME_OPT,
     OUTPUT_HELP,
@@ -26,6 +27,7 @@ from sr_cost.cli.common import (
     RECALL_MONTHS_OPT,
     ROUNDS_PER_YEAR_OPT,
     SEED_OPT,
+    SHEET_OPT,
     UNIT_COSTS_HELP,
     UNIT_COSTS_OPT,
     UPLIFT_OPT,
@@ -40,9 +42,9 @@ from sr_cost.cli.common import (
     effect_assumptions,
     emit,
     estimate_options,
-    input_files,
     reported,
     savings_assumptions,
+    sheet_names,
 )
 from sr_cost.core.better import Better
 from sr_cost.core.unit_costs import AbsenceBasis
@@ -54,33 +56,41 @@ def _run_forms(
     options: dict,
     output: Path | None,
     excel: Path | None,
+    sheet: list[str] | None,
+    merge_labels: bool,
     *,
     require_survey: bool,
     progress_shown: bool,
 ):
-    """What `estimate` and `savings` share: refuse outputs that are inputs, cost the forms (with the
-    savings when there is a survey), show the warnings and write the workbook, with progress bars
-    when ``progress_shown``. ``options``: the keyword arguments of ``api.run_estimate``
-    (``common.estimate_options``)."""
-    from sr_cost.api import run_estimate
+    """What `estimate` and `savings` share: refuse outputs that are not files or are inputs, cost
+    the forms (with the savings when there is a survey), show the warnings, with progress bars when
+    ``progress_shown``. ``options``: the keyword arguments of ``api.run_estimate``
+    (``common.estimate_options``). Returns the run and the workbook to write (path and writer), if
+    any: ``emit`` writes every output together (with the workbook's progress bars)."""
+    from sr_cost.api import input_files, run_estimate
     from sr_cost.outputs.progress import progress_bars
 
-    inputs = input_files(forms, options["unit_costs"], options["index"])
+    sheets = sheet_names(sheet)
+    inputs = input_files(
+        [forms], unit_costs=options["unit_costs"], params=options["params"], index=options["index"], sheets=sheets
+    )
     check_output(output, inputs)
-    check_excel(excel, inputs + ([output] if output else []))
+    check_excel(excel, inputs, output)
     with progress_bars(progress_shown) as progress:
-        run = run_estimate(forms, progress=progress, require_survey=require_survey, **options)
+        run = run_estimate(
+            forms, progress=progress, require_survey=require_survey, sheets=sheets, merge_labels=merge_labels, **options
+        )
     if run.warnings:
         from sr_cost.outputs.terminal import print_warnings
 
         print_warnings(run.warnings)
-    if excel is not None:
-        from sr_cost.excel.workbook import write_workbook
+    if excel is None:
+        return run, None
+    from sr_cost.excel.workbook import workbook_writer
 
-        with progress_bars(progress_shown) as progress:
-            write_workbook(excel, run, command=command_line(ctx), savings=run.savings, progress=progress)
-        typer.echo(f"Wrote {excel}", err=True)
-    return run
+    with progress_bars(progress_shown) as progress:  # the long tables' rows are written as XML now
+        write = workbook_writer(run, command=command_line(ctx), savings=run.savings, progress=progress)
+    return run, (excel, write)  # and put into the file by ``emit`` (with its own bars)
 
 
 def estimate_cmd(
@@ -112,6 +122,8 @@ def estimate_cmd(
     seed: int = SEED_OPT,
     years: int = YEARS_OPT,
     discount_rate: str = DISCOUNT_RATE_OPT,
+    sheet: list[str] | None = SHEET_OPT,
+    merge_labels: bool = MERGE_LABELS_OPT,
     outcome: str | None = OUTCOME_OPT,
     better: Better | None = BETTER_OPT,
     wtp: str | None = WTP_OPT,
@@ -152,7 +164,9 @@ def estimate_cmd(
         )
         options.update(outcome=outcome, better=better, effect=effect_assumptions(wtp, wtp_case))
         shown = shows_progress(quiet=quiet, to_stdout=output is None, table=fmt is OutputFormat.table)
-        run = _run_forms(ctx, forms, options, output, excel, require_survey=False, progress_shown=shown)
+        run, workbook = _run_forms(
+            ctx, forms, options, output, excel, sheet, merge_labels, require_survey=False, progress_shown=shown
+        )
         if fmt is OutputFormat.json:
             text = json_csv.to_json(json_savings.run_to_dict(run))
         elif fmt is OutputFormat.csv:
@@ -173,7 +187,7 @@ def estimate_cmd(
                 console.print()
                 print_effectiveness(run.cost_effectiveness, console)
 
-        emit(text, output, render)
+        emit(text, output, render, workbook, progress_shown=shown)
 
 
 def savings_cmd(
@@ -206,6 +220,8 @@ def savings_cmd(
         "Table 21 and the annual figures by formula.",
     ),
     encoding: str = ENCODING_OPT,
+    sheet: list[str] | None = SHEET_OPT,
+    merge_labels: bool = MERGE_LABELS_OPT,
     outcome: str | None = OUTCOME_OPT,
     better: Better | None = BETTER_OPT,
     wtp: str | None = WTP_OPT,
@@ -245,7 +261,9 @@ def savings_cmd(
         )
         options.update(outcome=outcome, better=better, effect=effect_assumptions(wtp, wtp_case))
         shown = shows_progress(quiet=quiet, to_stdout=output is None, table=fmt is OutputFormat.table)
-        run = _run_forms(ctx, forms, options, output, excel, require_survey=True, progress_shown=shown)
+        run, workbook = _run_forms(
+            ctx, forms, options, output, excel, sheet, merge_labels, require_survey=True, progress_shown=shown
+        )
         if fmt is OutputFormat.json:
             text = json_csv.to_json(json_savings.savings_only_dict(run))
         elif fmt is OutputFormat.csv:
@@ -263,7 +281,7 @@ def savings_cmd(
                 console.print()
                 print_effectiveness(run.cost_effectiveness, console)
 
-        emit(text, output, render)
+        emit(text, output, render, workbook, progress_shown=shown)
 
 
 def template_cmd(
@@ -284,13 +302,16 @@ def template_cmd(
     Example: sr-cost template forms.xlsx --example
     """
     with reported():
-        from sr_cost.api import unit_cost_table
+        from sr_cost.api import input_files, unit_cost_table
+        from sr_cost.errors import visible
         from sr_cost.excel.template import write_template
 
-        check_excel(path, input_files(unit_costs))
+        check_excel(path, input_files([], unit_costs=unit_costs) if unit_costs else [], given="sr-cost template -")
         write_template(path, unit_cost_table(unit_costs), example=example)
         typer.echo(
-            f"Wrote {path}" + (" (with an example)" if example else "") + f": fill it in, then run "
-            f"sr-cost estimate {path}",
+            visible(
+                f"Wrote {path}" + (" (with an example)" if example else "") + f": fill it in, then run "
+                f"sr-cost estimate {path}"
+            ),
             err=True,
         )

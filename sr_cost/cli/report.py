@@ -16,6 +16,7 @@ from sr_cost.cli.common import (
     FORMS_PRICE_YEAR_OPT,
     HOURS_PER_DAY_OPT,
     INDEX_OPT,
+    MERGE_LABELS_OPT,
     MILEAGE_RATE_OPT,
     OUTPUT_HELP,
     PARAMS_OPT,
@@ -24,6 +25,7 @@ from sr_cost.cli.common import (
     RECALL_MONTHS_OPT,
     ROUNDS_PER_YEAR_OPT,
     SEED_OPT,
+    SHEET_OPT,
     UNIT_COSTS_OPT,
     UPLIFT_OPT,
     UPLIFT_TO_OPT,
@@ -32,9 +34,9 @@ from sr_cost.cli.common import (
     decimal_option,
     emit,
     estimate_options,
-    input_files,
     reported,
     savings_assumptions,
+    sheet_names,
 )
 from sr_cost.core.unit_costs import AbsenceBasis
 
@@ -74,6 +76,8 @@ def report_cmd(
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
     quiet: bool = QUIET_OPT,
+    sheet: list[str] | None = SHEET_OPT,
+    merge_labels: bool = MERGE_LABELS_OPT,
 ) -> None:
     """A report for a committee: what the rounds cost (set-up, per round, per attendee, a year and
     over the horizon), in person against virtual, what they may save and how sure that is, what
@@ -83,14 +87,17 @@ def report_cmd(
     Example: sr-cost report examples/trial -o report.html
     """
     with reported():
-        from sr_cost.api import run_report
-        from sr_cost.errors import UsageError
+        from sr_cost.api import input_files, run_report
+        from sr_cost.errors import UsageError, visible
         from sr_cost.outputs.progress import progress_bars, shows_progress
 
         kind = REPORT_SUFFIXES.get(output.suffix.lower())
         if kind is None:
             raise UsageError(f"the report {output} must be named .html or .docx (the format follows the suffix)")
-        check_output(output, input_files(forms, unit_costs, index))
+        sheets = sheet_names(sheet)
+        check_output(
+            output, input_files([forms], unit_costs=unit_costs, params=params, index=index, sheets=sheets), "report"
+        )
         options = estimate_options(
             unit_costs=unit_costs,
             params=params,
@@ -110,6 +117,8 @@ def report_cmd(
                 years=years,
                 discount_rate_pct=decimal_option(discount_rate.rstrip().rstrip("%"), "--discount-rate"),
                 progress=progress,
+                sheets=sheets,
+                merge_labels=merge_labels,
                 **options,
             )
         if run.estimate.warnings:
@@ -129,7 +138,7 @@ def report_cmd(
             from sr_cost.outputs.report_docx import write_docx
 
             write_docx(output, report)
-        typer.echo(f"Wrote {output}", err=True)
+        typer.echo(f"Wrote {visible(str(output))}", err=True)
 
 
 def explain_cmd(
@@ -157,6 +166,8 @@ def explain_cmd(
     hours_per_day: str = HOURS_PER_DAY_OPT,
     recall_months: int = RECALL_MONTHS_OPT,
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
+    sheet: list[str] | None = SHEET_OPT,
+    merge_labels: bool = MERGE_LABELS_OPT,
 ) -> None:
     """How one figure is made, as a tree down to the input lines: each level's formula, value and
     parts; the leaves are form lines (file, sheet, row) and unit costs derived from salaries.
@@ -164,10 +175,11 @@ def explain_cmd(
     Example: sr-cost explain examples/trial "LA4 phase 1 panel per round"
     """
     with reported():
-        from sr_cost.api import explain_figure, explainable_figures
+        from sr_cost.api import explain_figure, explainable_figures, input_files
         from sr_cost.outputs import json_csv
 
-        check_output(output, input_files(forms, unit_costs, index))
+        sheets = sheet_names(sheet)
+        check_output(output, input_files([forms], unit_costs=unit_costs, params=params, index=index, sheets=sheets))
         options = estimate_options(
             unit_costs=unit_costs,
             params=params,
@@ -181,6 +193,7 @@ def explain_cmd(
             encoding=encoding,
             assumptions=savings_assumptions(hours_per_day, recall_months, absence_basis, 0, 2021),
         )
+        options.update(sheets=sheets, merge_labels=merge_labels)
         if figure is None:
             found = explainable_figures(forms, **options)
             if fmt is ExplainFormat.json:

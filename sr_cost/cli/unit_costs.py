@@ -82,7 +82,7 @@ def unit_costs_check(
 @unit_app.command("build")
 def unit_costs_build(
     salaries: Path = typer.Argument(..., help="CSV or XLSX with columns role,salary (your pay scales)."),
-    output: Path = typer.Option(..., "--output", "-o", help="Where to write the full table (CSV)."),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write the full table (CSV; - for the terminal)."),
     params: Path | None = typer.Option(
         None,
         "--params",
@@ -97,15 +97,18 @@ def unit_costs_build(
     Example: sr-cost unit-costs build my_pay_scales.csv --params 2025 -o my_unit_costs.csv
     """
     with reported():
-        from sr_cost.api import build_unit_costs
-        from sr_cost.errors import UsageError
-        from sr_cost.outputs.files import write_text_atomic
+        from sr_cost.api import build_unit_costs, input_files
+        from sr_cost.cli.common import check_output, visible
+        from sr_cost.outputs.files import is_stdout, write_text_atomic
         from sr_cost.outputs.json_csv import unit_costs_csv
         from sr_cost.outputs.terminal import params_text
 
-        if output.resolve() == salaries.resolve():
-            raise UsageError(f"the output {output} is the input file; choose another name")
+        # the parameters (a file, or a bundled table's by its year) are inputs as much as the salaries
+        check_output(output, [salaries] + input_files([], params=params))
         table = build_unit_costs(salaries, params)
+        if is_stdout(output):
+            typer.echo(unit_costs_csv(table.roles), nl=False)
+            return
         write_text_atomic(output, unit_costs_csv(table.roles))
         typer.echo(params_text(table), err=True)
-        typer.echo(f"Wrote {len(table.roles)} roles to {output} ({table.price_year} prices).", err=True)
+        typer.echo(f"Wrote {len(table.roles)} roles to {visible(str(output))} ({table.price_year} prices).", err=True)

@@ -9,6 +9,7 @@ penny, the same figures as the terminal and JSON show. Imported only when a work
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -380,5 +381,12 @@ def build_workbook(run) -> Workbook:
 
 def write_compare_workbook(path: Path, run) -> None:
     """Write the workbook whole or not at all."""
+    write_atomic(path, compare_workbook_writer(run), "workbook")
+
+
+def compare_workbook_writer(run) -> Callable[..., None]:
+    """What writes the compare workbook to a path (``outputs.files.Outputs`` gives it a temporary file);
+    like the estimate's writer it may be given a progress callback, which it does not need (the
+    workbook has no long tables)."""
     book = build_workbook(run)
-    write_atomic(path, lambda tmp: book.save(tmp))
+    return lambda tmp, progress=None: book.save(tmp)

@@ -31,6 +31,7 @@ this module only when ``--excel`` is given.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -92,8 +93,25 @@ def write_workbook(
     laid out (``excel_stream``): a national workbook takes seconds and little memory, not minutes and
     gigabytes of cells. ``progress`` is told how writing those rows goes (``Step.writing``), then
     putting them into the file (``Step.saving``)."""
+    write = workbook_writer(run, command=command, savings=savings, progress=progress)
+    write_atomic(Path(path), lambda tmp: write(tmp, progress), "workbook")
+
+
+def workbook_writer(
+    run: EstimateRun, *, command: str = "", savings: Savings | None = None, progress: Progress | None = None
+) -> Callable[[Path, Progress | None], None]:
+    """What writes the workbook of ``build_workbook`` to a path (``outputs.files.Outputs`` gives it a
+    temporary file). The rows of Lines, Rounds and the respondents of Savings are written as XML
+    now, while they are laid out (``excel_stream``; ``progress`` is told how that goes,
+    ``Step.writing``): a national workbook takes seconds and little memory, not minutes and
+    gigabytes of cells. The writer is given its own progress callback (or None), told how putting
+    those rows into the file goes (``Step.saving``)."""
     book = _build(Book(run=run, command=command, savings=savings, streamed=[], progress=progress))
-    write_atomic(Path(path), lambda tmp: excel_stream.save(book.wb, book.streamed, tmp, progress))
+
+    def write(tmp: Path, saving: Progress | None = None) -> None:
+        excel_stream.save(book.wb, book.streamed, tmp, saving)
+
+    return write
 
 
 def _build(book: Book) -> Book:

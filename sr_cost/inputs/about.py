@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from sr_cost.core.lines import FormsAbout
 from sr_cost.core.prices import read_year
+from sr_cost.core.run_options import MAX_PERIOD_MONTHS
 from sr_cost.errors import Problem, ProblemCollector
-from sr_cost.inputs.cell_values import check_columns, text_label
+from sr_cost.inputs.cell_values import check_columns, text_label, text_problem
 from sr_cost.inputs.forms import ABOUT_SHEET, FormsBundle
 from sr_cost.inputs.tables import RawTable, nonblank
 from sr_cost.money import parse_number
@@ -26,7 +27,6 @@ ABOUT_KEYS = {
     "price_year": "the price year of the money typed into the forms, e.g. 2025 or 2025/26",
     "title": "free text: what the forms are, e.g. 'Plan for 2025/26'",
 }
-MAX_PERIOD_MONTHS = 120  # [months] ten years
 
 
 def validate_about(bundle: FormsBundle) -> tuple[FormsAbout, tuple[Problem, ...]]:
@@ -78,7 +78,11 @@ def _about(raw: RawTable, problems: ProblemCollector) -> dict:
         if not nonblank(value):
             continue  # a key left blank says nothing (the template lists every key)
         if key == "title":
-            found["title"] = text_label(value)
+            wrong = text_problem(value)
+            if wrong is not None:  # a title reaches the workbook, the report and the terminal
+                problems.add(raw.problem(f"title {wrong[0]}", row=r.row, column="value", value=wrong[2], fix=wrong[1]))
+            else:
+                found["title"] = text_label(value)
         elif key == "period_months":
             try:
                 months = parse_number(value)

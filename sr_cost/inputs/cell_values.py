@@ -11,11 +11,12 @@ import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
 
-from sr_cost.errors import Problem, ProblemCollector
+from sr_cost.errors import CONTROL, Problem, ProblemCollector, visible
 from sr_cost.inputs.tables import RawTable, nonblank
 from sr_cost.money import parse_number
 
@@ -39,7 +40,7 @@ def text_label(value: object) -> str:
         return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:  # past that, as Python writes it
         return str(int(value))
     if isinstance(value, (int, float, Decimal)):
         return str(value)
@@ -47,10 +48,7 @@ def text_label(value: object) -> str:
 
 
 EXCEL_CELL_MAX = 32_767  # [characters] the most an Excel cell holds
-# Characters no one types on purpose, that make two labels look the same but differ ('LA1' and
-# 'LA1' with a zero-width space would be two LAs): C0 and C1 controls other than tab and line
-# breaks, zero-width and direction marks, the byte-order mark.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_CONTROL = CONTROL  # characters no one types on purpose (errors.CONTROL)
 TOTAL_WORDS = frozenset({"total", "totals", "grand total", "sub total", "sub-total", "subtotal", "sum"})
 
 
@@ -65,11 +63,6 @@ def text_labels(values: Sequence) -> list[str]:
 def shown(value: object) -> str:
     """A cell's value as its user sees it: TRUE, 2019-05-21, 12.5."""
     return value if isinstance(value, str) else text_label(value)
-
-
-def visible(text: str) -> str:
-    """``text`` with its control characters written as escapes, so a message can show them."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def text_problem(value: object) -> tuple[str, str, str] | None:
@@ -132,10 +125,44 @@ def _number_fix(value: object, header: str, places: int | None) -> str:
     return f"Write a number of zero or more in '{header}' (digits like 12 or 7.5)"
 
 
+@dataclass(frozen=True)
+class Bound:
+    """The most a number column may hold, and what that is in words: no real form comes near it,
+    and past it sums could outgrow what is exact ('the 10,000 people a line may count')."""
+
+    most: Decimal
+    words: str
+    money: bool = False
+
+    def problem(self, column: str, header: str) -> tuple[str, str]:
+        most = f"£{self.most:,}" if self.money else f"{self.most:,}"
+        return (
+            f"{column} is more than the {most} {self.words}",
+            f"Check '{header}' (a slip of the keyboard, or a figure in the wrong column?); "
+            "if it is right, split it over several lines",
+        )
+
+
 def parse_cell(
+    value: object,
+    column: str,
+    header: str,
+    *,
+    default: Decimal | None,
+    places: int | None = None,
+    bound: Bound | None = None,
+) -> tuple[Decimal | None, tuple[str, str] | None]:
+    """A number cell: ``(number, None)``, or ``(None, (message, fix))`` when it cannot be read or
+    is more than ``bound`` allows."""
+    number, error = _parse_cell(value, column, header, default=default, places=places)
+    if bound is not None and number is not None and number > bound.most:
+        return None, bound.problem(column, header)
+    return number, error
+
+
+def _parse_cell(
     value: object, column: str, header: str, *, default: Decimal | None, places: int | None = None
 ) -> tuple[Decimal | None, tuple[str, str] | None]:
-    """A number cell: ``(number, None)``, or ``(None, (message, fix))`` when it cannot be read."""
     if not nonblank(value):
         return default, None
     if isinstance(value, (dt.date, dt.datetime, dt.time)):
@@ -165,17 +192,25 @@ _PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.([0-9]+))?")  # '12', '45.50': most of a
 
 
 def parse_cells(
-    values: Sequence, column: str, header: str, *, default: Decimal | None, places: int | None = None
+    values: Sequence,
+    column: str,
+    header: str,
+    *,
+    default: Decimal | None,
+    places: int | None = None,
+    bound: Bound | None = None,
 ) -> list[tuple[Decimal | None, tuple[str, str] | None]]:
     """``parse_cell`` of each of a column's distinct values, with plain numbers taken in one step."""
     out = []
     plain = _PLAIN_NUMBER.fullmatch
+    most = bound.most if bound is not None else None
     for value in values:
         found = plain(value) if type(value) is str else None
         if found is not None and (places is None or found.group(1) is None or len(found.group(1)) <= places):
-            out.append((Decimal(value), None))
+            number = Decimal(value)
+            out.append((number, None) if most is None or number <= most else (None, bound.problem(column, header)))
         else:
-            out.append(parse_cell(value, column, header, default=default, places=places))
+            out.append(parse_cell(value, column, header, default=default, places=places, bound=bound))
     return out
 
 
@@ -188,12 +223,15 @@ def number_in_row(
     *,
     default: Decimal,
     places: int | None = None,
+    bound: Bound | None = None,
 ) -> Decimal | None:
     text = text_problem(value)
     if text is not None:
         problems.add(raw.problem(f"{column} {text[0]}", row=row, column=column, value=text[2], fix=text[1]))
         return None
-    number, error = parse_cell(value, column, raw.headers.get(column, column), default=default, places=places)
+    number, error = parse_cell(
+        value, column, raw.headers.get(column, column), default=default, places=places, bound=bound
+    )
     if error is not None:
         problems.add(raw.problem(error[0], row=row, column=column, value=shown(value), fix=error[1]))
     return number

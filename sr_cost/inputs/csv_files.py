@@ -1,11 +1,16 @@
 """CSV forms: read a CSV file into a ``RawTable``, line numbers as a text editor shows them.
 
-Every file is read column by column with pandas' C parser (``read_csv_pandas``), every cell as the
-text written. When pandas cannot give exactly that (a byte that is not text in the encoding, a line
-with more values than the header, a quoted value holding a line break, a quote left open), the
-standard library's ``csv`` reads the file line by line instead (``read_csv_lines``), which finds
-the line and says what is wrong with it. A property test checks that the two agree on every file
-both can read. pandas is imported on first use.
+A large file is read column by column with pandas' C parser (``read_csv_pandas``), every cell as
+the text written. A small file (up to ``SMALL_BYTES``), and any file pandas cannot read exactly (a
+byte that is not text in the encoding, a line with more values than the header, a quoted value
+holding a line break, a quote left open), is read line by line by the standard library's ``csv``
+(``read_csv_lines``), which finds the line and says what is wrong with it. A property test checks
+that the two agree on every file both can read. pandas is imported on first use.
+
+Files that are text but not comma-separated CSV are named for what they are, with the way to save
+them as CSV (``not_comma_separated``): Excel's 'Unicode Text' (UTF-16, with tabs), tab-separated
+text, and the semicolon-separated CSV Excel writes where numbers have decimal commas. Excel's
+``sep=,`` first line (which says the separator is a comma) is skipped.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import codecs
 import contextlib
 import csv
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -22,23 +28,35 @@ from sr_cost.core.columns import compact, lookup
 from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost.inputs.tables import CellColumn, CellColumns, RawRow, RawTable, blank_flags, canonical_header
 
+SMALL_BYTES = 256 * 1024  # [bytes] a file up to this size is read line by line (no pandas to import)
+SAVE_AS_CSV = "In Excel: File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'"
 
-def read_csv(path: Path, *, encoding: str = "utf-8-sig", display: str | None = None) -> RawTable:
-    """Read a CSV file (``display``: its name in messages). Row numbers are the line numbers a text
-    editor shows. With pandas, or line by line where pandas cannot read it exactly."""
+
+def read_csv(
+    path: Path, *, encoding: str = "utf-8-sig", display: str | None = None, data: bytes | None = None
+) -> RawTable:
+    """Read a CSV file (``display``: its name in messages; ``data``: its bytes, when already read).
+    Row numbers are the line numbers a text editor shows."""
     name = display or str(path)
     try:
         codecs.lookup(encoding)
     except LookupError:
         raise UsageError(f"--encoding {encoding}: no such text encoding (try utf-8 or cp1252)") from None
-    found = read_csv_pandas(path, encoding=encoding, name=name)
-    return found if found is not None else read_csv_lines(path, encoding=encoding, name=name)
+    if data is None:
+        data = _read(path, name)
+    wrong = not_comma_separated(data, encoding, name)
+    if wrong is not None:
+        raise DataError(wrong)
+    if len(data) > SMALL_BYTES and not _separator_line(data, encoding):
+        found = read_csv_pandas(data, encoding=encoding, name=name)
+        if found is not None:
+            return found
+    return read_csv_lines(data, encoding=encoding, name=name)
 
 
-def read_csv_lines(path: Path, *, encoding: str, name: str) -> RawTable:
-    """A CSV file read line by line by the standard library's ``csv``: every problem with its line."""
+def _read(path: Path, name: str) -> bytes:
     try:
-        data = path.read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise DataError(
             Problem(
@@ -47,6 +65,76 @@ def read_csv_lines(path: Path, *, encoding: str, name: str) -> RawTable:
                 fix="Check the path and that the file is readable",
             )
         ) from None
+
+
+_SEPARATOR_LINE = re.compile(r"\A\ufeff?sep=(.)\r?\n?")  # Excel's first line naming the separator
+
+
+def _separator_line(data: bytes, encoding: str) -> str | None:
+    """The separator Excel's ``sep=X`` first line names, or None when there is no such line."""
+    if not data[:8].lstrip(b"\xef\xbb\xbf").lower().startswith(b"sep="):
+        return None
+    found = _SEPARATOR_LINE.match(data[:16].decode(encoding, errors="replace").lower())
+    return found.group(1) if found else None
+
+
+def not_comma_separated(data: bytes, encoding: str, name: str) -> Problem | None:
+    """A problem naming what the file is, when it is text but not comma-separated values."""
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) and not encoding.lower().replace("-", "").startswith(
+        "utf16"
+    ):
+        text = data[:4096].decode("utf-16", errors="replace")
+        tabs = "\t" in text.split("\n")[0]
+        return Problem(
+            file=name,
+            row=1,
+            message="is UTF-16 text"
+            + (" with values separated by tabs" if tabs else "")
+            + " (what Excel saves as 'Unicode Text'), not CSV",
+            fix=SAVE_AS_CSV + ", and give that file",
+        )
+    separator = _separator_line(data, encoding)
+    head = data[:65536].decode(encoding, errors="replace").lstrip("\ufeff")
+    lines = head.splitlines()
+    skipped = 1 if separator is not None else 0
+    at = next((i for i in range(skipped, len(lines)) if lines[i].strip()), None)
+    if at is None:
+        return None
+    first = lines[at]
+    commas = first.count(",")
+    if separator == "\t" or (separator is None and first.count("\t") > commas):
+        return Problem(
+            file=name,
+            row=at + 1,
+            value=_shown(first),
+            message="has its values separated by tabs, not commas: it is tab-separated text, not CSV",
+            fix=SAVE_AS_CSV + ", and give that file",
+        )
+    if separator == ";" or (separator is None and first.count(";") > commas):
+        decimal_commas = re.search(
+            r'(?:^|;)\s*"?-?£?[0-9]+,[0-9]+"?\s*(?:;|$)', "\n".join(lines[at + 1 : at + 50]), re.M
+        )
+        return Problem(
+            file=name,
+            row=at + 1,
+            value=_shown(first),
+            message="has its values separated by semicolons, not commas"
+            + (", and numbers with decimal commas" if decimal_commas else "")
+            + " (as Excel saves CSV where a comma is the decimal separator)",
+            fix="Save it with commas between values and full stops in numbers: in Excel, File > Options > "
+            "Advanced, untick 'Use system separators' and set the decimal separator to '.'; then "
+            + SAVE_AS_CSV[len("In Excel: ") :],
+        )
+    return None
+
+
+def _shown(line: str) -> str:
+    return line if len(line) <= 60 else line[:57] + "..."
+
+
+def read_csv_lines(source: Path | bytes, *, encoding: str, name: str) -> RawTable:
+    """A CSV file read line by line by the standard library's ``csv``: every problem with its line."""
+    data = source if isinstance(source, bytes) else _read(source, name)
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -60,6 +148,8 @@ def read_csv_lines(path: Path, *, encoding: str, name: str) -> RawTable:
     for record in _records(reader, name):
         line = start_line
         start_line = reader.line_num + 1
+        if line == 1 and _separator_line(data, encoding) is not None:
+            continue  # Excel's sep=, line
         if not order:
             if not any(cell.strip() for cell in record):
                 continue
@@ -151,10 +241,10 @@ def _header(cells: list[str], line: int, name: str) -> tuple[dict[str, str], lis
     return headers, order, problems
 
 
-def read_csv_pandas(path: Path, *, encoding: str, name: str) -> RawTable | None:
-    """A CSV file read column by column by pandas, or None when only the line-by-line reader can read
-    it exactly (or say what is wrong with it)."""
-    found = read_csv_columns(path, encoding=encoding)
+def read_csv_pandas(source: Path | bytes, *, encoding: str, name: str) -> RawTable | None:
+    """A CSV file (its path or its bytes) read column by column by pandas, or None when only the
+    line-by-line reader can read it exactly (or say what is wrong with it)."""
+    found = read_csv_columns(source, encoding=encoding)
     if found is None:
         return None
     cells, line, columns = found
@@ -182,8 +272,8 @@ def read_csv_pandas(path: Path, *, encoding: str, name: str) -> RawTable | None:
 PEEK_ROWS = 1_000  # lines read first, as text, to choose each column's type; a shorter file is read once
 
 
-def read_csv_columns(path: Path, *, encoding: str, chunk_rows: int = 1 << 20, peek_rows: int = PEEK_ROWS):
-    """Read a CSV file into factorised columns with pandas' C parser, in chunks.
+def read_csv_columns(source: Path | bytes, *, encoding: str, chunk_rows: int = 1 << 20, peek_rows: int = PEEK_ROWS):
+    """Read a CSV file (its path or its bytes) into factorised columns with pandas' C parser, in chunks.
 
     Returns ``(header cells, line numbers, one Column per header position)`` or None when the
     exact but slower reader must be used instead: the file cannot be read or decoded, a line has
@@ -216,12 +306,15 @@ def read_csv_columns(path: Path, *, encoding: str, chunk_rows: int = 1 << 20, pe
         # chunk's distinct strings, with no Python string per cell. A column of mostly distinct
         # values (respondent ids) is read as strings and factorised. The chunks' distinct values
         # are merged into one list of uniques per column.
-        peek = pd.read_csv(path, dtype=object, nrows=peek_rows, **options)
+        def opened():
+            return io.BytesIO(source) if isinstance(source, bytes) else source
+
+        peek = pd.read_csv(opened(), dtype=object, nrows=peek_rows, **options)
         if len(peek) < peek_rows:  # that was the whole file: no second pass
             reader = contextlib.nullcontext([peek])
         else:
             dtypes = {j: ("category" if peek[j].nunique() <= len(peek) // 4 else object) for j in peek.columns}
-            reader = pd.read_csv(path, dtype=dtypes, chunksize=chunk_rows, **options)
+            reader = pd.read_csv(opened(), dtype=dtypes, chunksize=chunk_rows, **options)
         del peek
         with reader as chunks:
             for chunk in chunks:

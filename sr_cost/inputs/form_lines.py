@@ -19,6 +19,7 @@ from sr_cost.core.lines import MODES, CostForms, FormKind, FormLines, Mode
 from sr_cost.core.unit_costs import UnitCostTable
 from sr_cost.errors import Problem, ProblemCollector
 from sr_cost.inputs.cell_values import (
+    Bound,
     FoundProblems,
     check_columns,
     is_total,
@@ -29,9 +30,19 @@ from sr_cost.inputs.cell_values import (
     text_problems,
 )
 from sr_cost.inputs.forms import COST_COLUMNS, COST_SHEETS, REQUIRED, FormsBundle
+from sr_cost.inputs.labels import near_attendance
 from sr_cost.inputs.tables import RawTable
 from sr_cost.money import ZERO
 
+# The most a cell of a cost form may hold: far above any real line, and low enough that no sum of a
+# national forms set could outgrow exact arithmetic (README, "Limits").
+BOUNDS = {
+    "staff": Bound(Decimal(10_000), "people a line may count"),
+    "hours": Bound(Decimal(1_000), "hours a line may give each person"),
+    "miles": Bound(Decimal(100_000), "miles a line may give"),
+    "cost": Bound(Decimal(1_000_000_000), "a line may cost", money=True),
+    "rate": Bound(Decimal(10_000), "an hour a rate may be", money=True),
+}
 MODE_SPELLINGS = {
     "in-person": Mode.in_person,
     "in person": Mode.in_person,
@@ -43,21 +54,15 @@ MODE_SPELLINGS = {
 }
 
 
-def validate_cost_forms(bundle: FormsBundle, table: UnitCostTable) -> CostForms:
-    """Validate the four cost forms against the unit-cost table; every problem at once."""
+def validate_cost_forms(bundle: FormsBundle, table: UnitCostTable | None) -> CostForms:
+    """Validate the four cost forms against the unit-cost table; every problem at once. ``table``
+    None: the table could not be read (its problems are reported with these), so roles are not
+    checked against it."""
     problems = ProblemCollector()
     for problem in bundle.read_problems_of(COST_SHEETS):
         problems.add_read(problem)
-    if "rounds" not in bundle.tables:
-        problems.add(
-            Problem(
-                file=bundle.path,
-                sheet="rounds" if bundle.path.lower().endswith(("xlsx", "xlsm")) else "",
-                message="the rounds form is missing",
-                fix="Add a 'rounds' sheet (or rounds.csv in the folder): it is the one required form",
-            )
-        )
-        problems.raise_if_errors()
+    if "rounds" not in bundle.tables and "rounds" not in bundle.unread:
+        problems.add(bundle.missing("rounds"))  # the other forms are checked all the same
     vocab = Vocab()
     tables: dict[FormKind, FormLines] = {}
     named = None  # (la, phase, round) codes of every line of the rounds form, including bad ones
@@ -225,7 +230,7 @@ def _validate_lines(
     ):
         col = cols.get(column)
         header = raw.headers.get(column, column)
-        parsed = parse_cells(col.uniques, column, header, default=default, places=places)
+        parsed = parse_cells(col.uniques, column, header, default=default, places=places, bound=BOUNDS[column])
         texts = text_problems(col.uniques)
         errors = [
             (f"{column} {t[0]}", t[1], t[2]) if t is not None else None if e is None else (e[0], e[1], shown(u))
@@ -239,14 +244,16 @@ def _validate_lines(
     own = ~rate_col.blank()
     # the hourly rate: the line's own rate, else its role's unit cost
     col, text = labels["role"]
-    roles = [table.find(t) if t else None for t in text]
+    roles = [table.find(t) if t and table is not None else None for t in text]
     # a line with its own rate keeps the role as written (a label); otherwise the table's spelling
     typed = lookup(vocab.codes([t or None for t in text]), col.codes, dtype=np.int32)
     canonical = lookup(
         vocab.codes([r.role if r is not None else (t or None) for t, r in zip(text, roles)]), col.codes, dtype=np.int32
     )
     role_code = np.where(own, typed, canonical)
-    unknown = lookup([bool(t) and r is None for t, r in zip(text, roles)], col.codes, dtype=bool) & ~own
+    unknown = (
+        lookup([bool(t) and r is None and table is not None for t, r in zip(text, roles)], col.codes, dtype=bool) & ~own
+    )
     found.add(
         100,
         unknown,
@@ -300,6 +307,9 @@ def _validate_lines(
             ),
         )
     found.report(problems)
+    if kind is FormKind.rounds:
+        for problem in near_attendance(raw, *labels["item"], line):
+            problems.add(problem)
     keep = ~found.bad
     pick = lambda a: _rows(a, keep)  # noqa: E731
     item = label_codes("item")

@@ -9,11 +9,12 @@ from pathlib import Path
 from sr_cost.core.prices import PriceIndex, read_year
 from sr_cost.errors import DataError, Problem, ProblemCollector
 from sr_cost.inputs.cell_values import check_columns, text_label
-from sr_cost.inputs.files import read_table, sha256_of
+from sr_cost.inputs.files import read_input, read_table
 from sr_cost.inputs.tables import RawTable, nonblank
 from sr_cost.money import parse_number
 
 INDEX_COLUMNS = ("year", "index")
+MOST_INDEX = Decimal(1_000_000)  # the most an index value may be (PSSRU's are in the hundreds)
 
 
 def parse_index(raw: RawTable, sha256: str) -> PriceIndex:
@@ -68,7 +69,18 @@ def parse_index(raw: RawTable, sha256: str) -> PriceIndex:
                         )
                     )
                 else:
-                    if number <= 0:
+                    if number > MOST_INDEX:
+                        problems.add(
+                            raw.problem(
+                                f"index is more than the {MOST_INDEX:,} sr-cost takes",
+                                row=r.row,
+                                column="index",
+                                value=value,
+                                fix="Check the value (an index such as PSSRU's is in the hundreds)",
+                            )
+                        )
+                        number = None
+                    elif number <= 0:
                         problems.add(
                             raw.problem(
                                 "index is not positive",
@@ -97,4 +109,5 @@ def load_index(path: Path, *, encoding: str = "utf-8-sig") -> PriceIndex:
                 fix="Give a CSV file with the columns year,index",
             )
         )
-    return parse_index(read_table(path, encoding=encoding), sha256_of(path))
+    given = read_input(path)
+    return parse_index(read_table(path, encoding=encoding, given=given), given.sha256)

@@ -15,12 +15,14 @@ from decimal import Decimal
 
 import numpy as np
 
+from sr_cost.core.better import Better
 from sr_cost.core.columns import joint_keys, label_codes, lookup
-from sr_cost.core.outcomes import STANDARD, Outcome, outcome_columns
+from sr_cost.core.outcomes import STANDARD, Outcome, named_outcome, outcome_columns
 from sr_cost.core.respondents import GROUPS, Group, Respondents, StaffCount, Survey, SurveyRecords
 from sr_cost.core.unit_costs import AbsenceBasis, UnitCostTable, role_hourly_cost, salary_hourly_costs
-from sr_cost.errors import Problem, ProblemCollector
+from sr_cost.errors import Problem, ProblemCollector, UsageError
 from sr_cost.inputs.cell_values import (
+    Bound,
     FoundProblems,
     check_columns,
     is_total,
@@ -33,14 +35,23 @@ from sr_cost.inputs.cell_values import (
 )
 from sr_cost.inputs.forms import SURVEY_SHEETS, FormsBundle
 from sr_cost.inputs.outcomes import outcome_data, read_outcomes
-from sr_cost.inputs.tables import RawTable, nonblank
+from sr_cost.inputs.tables import RawTable, canonical_header, nonblank
 
 SURVEY_COLUMNS = ("la", "phase", "respondent", "group", "role", "salary", "sick_days", "rounds_attended")
 STAFF_COLUMNS = ("la", "phase", "intervention_staff", "control_staff")
+SALARY_BOUND = Bound(Decimal(10_000_000), "a year a salary may be", money=True)
+ROUNDS_ATTENDED_BOUND = Bound(Decimal(1_000), "rounds a respondent may have attended")
+STAFF_BOUND = Bound(Decimal(1_000_000), "staff an LA's phase may count")
+WORKING_DAYS_A_YEAR = Decimal(261)  # [days/year] weekdays: 5 a week, 52.2 weeks
+
+
+def most_sick_days(recall_months: int) -> Decimal:
+    """The working days in the recall period [days]: no one is off sick on more of them."""
+    return WORKING_DAYS_A_YEAR * recall_months / 12
 
 
 def _count(raw: RawTable, row: int, column: str, value: object, problems: ProblemCollector) -> int | None:
-    number = number_in_row(raw, row, column, value, problems, default=Decimal(0))
+    number = number_in_row(raw, row, column, value, problems, default=Decimal(0), bound=STAFF_BOUND)
     if number is None:
         return None
     if number != number.to_integral_value():
@@ -59,14 +70,19 @@ def _count(raw: RawTable, row: int, column: str, value: object, problems: Proble
 
 def validate_survey(
     bundle: FormsBundle,
-    table: UnitCostTable,
+    table: UnitCostTable | None,
     basis: AbsenceBasis,
     agency_rate: Decimal | None = None,
     named: Outcome | None = None,
+    *,
+    recall_months: int = 6,
 ) -> Survey | None:
     """Validate ``survey`` and ``staff``; None when the forms have no (non-empty) survey. Whether
     the staff counts match the cost forms is ``staff_coverage``'s question, asked once those are costed.
-    ``named``: an outcome named on the command line (``--outcome``), read with the standard ones."""
+    ``table`` None: the unit-cost table could not be read (its problems are reported with these),
+    so roles are not checked against it. ``named``: an outcome named on the command line
+    (``--outcome``), read with the standard ones. ``recall_months``: the period the sick days cover
+    [months]."""
     raw = bundle.tables.get("survey")
     problems = ProblemCollector()
     for problem in bundle.read_problems_of(SURVEY_SHEETS):
@@ -85,7 +101,7 @@ def validate_survey(
                 )
             )
         else:
-            respondents = _respondents(raw, table, basis, problems, agency_rate, named)
+            respondents = _respondents(raw, table, basis, problems, agency_rate, named, recall_months)
     staff, if_uncosted = _staff(bundle, problems)
     # a phase needs both groups for a saving
     if respondents is None:
@@ -201,11 +217,12 @@ def staff_coverage(survey: Survey, cost_la_phases: set[tuple[str, str]]) -> Surv
 
 def _respondents(
     raw: RawTable,
-    table: UnitCostTable,
+    table: UnitCostTable | None,
     basis: AbsenceBasis,
     problems: ProblemCollector,
     agency_rate: Decimal | None,
     outcome: Outcome | None,
+    recall_months: int,
 ) -> Respondents:
     """Every respondent, checked column by column: each distinct value is looked at once."""
     cols = raw.columns
@@ -291,7 +308,9 @@ def _respondents(
         ),
     )
 
-    def numbers(order: int, column: str, places: int | None, whole: bool = False) -> tuple[np.ndarray, list]:
+    def numbers(
+        order: int, column: str, places: int | None, bound: Bound, whole: bool = False
+    ) -> tuple[np.ndarray, list]:
         """Each distinct value parsed once; None for a blank cell."""
         col = cols.get(column)
         header = raw.headers.get(column, column)
@@ -299,13 +318,18 @@ def _respondents(
         for u, issue, (number, error) in zip(
             col.uniques,
             text_problems(col.uniques),
-            parse_cells(col.uniques, column, header, default=None, places=places),
+            parse_cells(col.uniques, column, header, default=None, places=places, bound=bound),
         ):
             if issue is not None:
                 parsed.append((None, (f"{column} {issue[0]}", issue[1], issue[2])))
                 continue
             if error is None and whole and number is not None and number != number.to_integral_value():
                 error = (f"{column} is not a whole number", "Write a whole number of rounds")
+            if error is None and column == "salary" and number is not None and number == 0:
+                error = (
+                    "salary is £0, which would make the respondent's sick days cost only overheads",
+                    "Write the respondent's annual salary, or leave it blank to use the role's unit cost",
+                )
             parsed.append(
                 (number if error is None else None, None if error is None else (error[0], error[1], shown(u)))
             )
@@ -323,7 +347,11 @@ def _respondents(
         )
         return col.codes, [n for n, _ in parsed]
 
-    sick_codes, sick = numbers(15, "sick_days", None)
+    sick_bound = Bound(
+        most_sick_days(recall_months),
+        f"working days in the {recall_months}-month recall period (5 days a week; --recall-months sets the period)",
+    )
+    sick_codes, sick = numbers(15, "sick_days", None, sick_bound)
     sick_blank = cols.get("sick_days").blank()
     found.add(
         16,
@@ -335,12 +363,15 @@ def _respondents(
             fix="Write the days off sick in the recall period (0 if none)",
         ),
     )
-    salary_codes, salaries = numbers(17, "salary", 2)
-    attended_codes, attended = numbers(18, "rounds_attended", None, whole=True)
+    salary_codes, salaries = numbers(17, "salary", 2, SALARY_BOUND)
+    attended_codes, attended = numbers(18, "rounds_attended", None, ROUNDS_ATTENDED_BOUND, whole=True)
     salary_blank = cols.get("salary").blank()
     col, labels = text["role"]
-    roles = [table.find(t) if t else None for t in labels]
-    unknown = lookup([bool(t) and r is None for t, r in zip(labels, roles)], col.codes, dtype=bool) & salary_blank
+    roles = [table.find(t) if t and table is not None else None for t in labels]
+    unknown = (
+        lookup([bool(t) and r is None and table is not None for t, r in zip(labels, roles)], col.codes, dtype=bool)
+        & salary_blank
+    )
     found.add(
         19,
         unknown,
@@ -375,6 +406,8 @@ def _respondents(
         """Each distinct role and salary's hourly cost of absence on basis ``on`` (None: unknown)."""
         if on is AbsenceBasis.agency:
             return [(agency_rate, "agency rate") for _ in range(len(distinct))]
+        if table is None:  # no table to price them with: its own problems are reported
+            return [(Decimal(0), "") for _ in range(len(distinct))]
         by_salary = dict(zip(needed, salary_hourly_costs([salaries[s] for s in needed], table, on)))
         out = []
         for pair in distinct.tolist():
@@ -441,3 +474,21 @@ def _respondents(
         bases=bases,
         outcomes=outcome_data(outcomes, keep),
     )
+
+
+def named_column(outcome: str | None, better: Better | None) -> Outcome | None:
+    """The outcome named by ``--outcome COLUMN --better lower|higher`` (None when none is named)."""
+    if outcome is None:
+        if better is not None:
+            raise UsageError("--better goes with --outcome COLUMN (the survey's column it says which way is better)")
+        return None
+    if better is None:
+        raise UsageError(f"--outcome {outcome} needs --better lower or --better higher: which way is better")
+    column = canonical_header(outcome)
+    taken = SURVEY_COLUMNS + outcome_columns(STANDARD)
+    if not column or column in taken or column.endswith("_baseline"):
+        raise UsageError(
+            f"--outcome {outcome!r} names a column sr-cost reads already: name another column of the survey "
+            f"(GHQ-12 is read from 'ghq12' and 'ghq12_caseness' without it; a baseline from '<column>_baseline')"
+        )
+    return named_outcome(column, better)

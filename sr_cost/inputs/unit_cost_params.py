@@ -17,20 +17,21 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 from sr_cost.core.pay_awards import PayAward
 from sr_cost.core.unit_costs import Params, Source
 from sr_cost.errors import DataError, Problem
+from sr_cost.inputs.files import InputBytes, read_input
 
 _SOURCE = Source()
 
 # the range each parameter may take; what it is and its unit are ``Params``' own docs
 LIMITS = {
     "employer_ni_rate": {"ge": 0, "le": 1},
-    "ni_secondary_threshold_per_week_gbp": {"ge": 0},
-    "ni_secondary_threshold_per_year_gbp": {"ge": 0},
-    "days_per_year": {"gt": 0},
+    "ni_secondary_threshold_per_week_gbp": {"ge": 0, "le": 10_000},
+    "ni_secondary_threshold_per_year_gbp": {"ge": 0, "le": 520_000},
+    "days_per_year": {"ge": 1, "le": 366},
     "superannuation_rate": {"ge": 0, "le": 1},
-    "direct_overheads_rate": {"ge": 0},
-    "indirect_overheads_rate": {"ge": 0},
-    "capital_overheads_gbp": {"ge": 0},
-    "working_hours_per_year": {"gt": 0},
+    "direct_overheads_rate": {"ge": 0, "le": 10},
+    "indirect_overheads_rate": {"ge": 0, "le": 10},
+    "capital_overheads_gbp": {"ge": 0, "le": 1_000_000},
+    "working_hours_per_year": {"ge": 1, "le": 8_784},
 }
 FIX = "Compare it with unit_costs/pssru_2019.toml (the README's 'The parameters file' lists every field)"
 
@@ -144,20 +145,17 @@ class ParamsFile(BaseModel):
         return tuple(a.to_core() for a in self.pay_awards)
 
 
-def load_params(path: Path, display: str | None = None) -> ParamsFile:
+def load_params(path: Path, display: str | None = None, given: InputBytes | None = None) -> ParamsFile:
     """Read and validate a parameters TOML; every problem at once, naming ``display`` (the path as
-    the user gave it, or the bundled file's place in the repository)."""
+    the user gave it, or the bundled file's place in the repository). ``given``: its bytes, when
+    already read (so that the SHA-256 recorded is that of the bytes read)."""
     display = display or str(path)
+    given = given or read_input(path, display, fix="Check the path of the parameters file")
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle, parse_float=Decimal)
-    except OSError as exc:
+        data = tomllib.loads(given.data.decode("utf-8"), parse_float=Decimal)
+    except UnicodeDecodeError:
         raise DataError(
-            Problem(
-                file=display,
-                message=f"cannot be read: {exc.strerror or exc}",
-                fix="Check the path of the parameters file",
-            )
+            Problem(file=display, message="is not UTF-8 text", fix="Save it as UTF-8 (TOML files are UTF-8)")
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise DataError(Problem(file=display, message=f"is not valid TOML: {exc}", fix=FIX)) from None

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from sr_cost.core.prices import read_year
 from sr_cost.core.unit_costs import Params, UnitCost, UnitCostTable, derive, role_key
-from sr_cost.errors import DataError, ProblemCollector, UsageError
-from sr_cost.inputs.files import read_table, sha256_of
+from sr_cost.errors import DataError, Problem, ProblemCollector, UsageError
+from sr_cost.inputs.cell_values import text_problem
+from sr_cost.inputs.files import InputBytes, read_input, read_table
 from sr_cost.inputs.tables import RawRow, RawTable, nonblank
 from sr_cost.inputs.unit_cost_params import ParamsFile, load_params
 from sr_cost.money import parse_number
@@ -26,6 +27,13 @@ BUNDLED = {2019: "pssru_2019", 2025: "pssru_2025"}  # price year -> the bundled 
 DEFAULT_YEAR = 2019  # the report's table
 DEFAULT_TABLE = f"{BUNDLED[DEFAULT_YEAR]}.csv"
 BUILT_IN = "(built-in 2019 defaults)"
+# the most a figure of a unit-cost table may be [£ a year, £ an hour]
+MOST = {
+    "salary": Decimal(10_000_000),
+    "on_costs": Decimal(10_000_000),
+    "overheads": Decimal(10_000_000),
+    "unit_cost_hour": Decimal(10_000),
+}
 
 
 def bundled_dir() -> Path:
@@ -81,31 +89,71 @@ def resolve_params(params: str | Path | None) -> tuple[Path, str] | None:
     return path, shown
 
 
+def _params_of(file: Path, shown: str, name: str, params_path: str | Path | None) -> tuple[Path, str] | None:
+    """The parameters file of a table and how outputs show it: ``params_path`` (a file, or a bundled
+    table's by its year), else the TOML file beside the table with the same stem, else None (the
+    2019 defaults)."""
+    params = resolve_params(params_path)
+    if params is None:
+        beside = file.with_suffix(".toml")
+        if beside.is_file():  # a bundled table's is shown by its place in the repository, as the table
+            params = beside, shown.rsplit(".", 1)[0] + ".toml" if name else str(beside)
+    return params
+
+
+def input_files(path: str | Path | None, params_path: str | Path | None) -> list[Path]:
+    """The files a table is read from: the table (a file, or a bundled one by its price year) and
+    its parameters file (an output must not be one)."""
+    file, shown, name = _where(path, ".csv")
+    params = _params_of(file, shown, name, params_path)
+    return [file] + ([params[0]] if params is not None else [])
+
+
+def _read_params(params: tuple[Path, str] | None, problems: list[Problem]) -> tuple[ParamsFile, str | None]:
+    """The parameters and the SHA-256 of their file's bytes as read; the defaults when there is
+    none, or when it has problems (added to ``problems``, so the table's are found too)."""
+    if params is None:
+        return ParamsFile(), None
+    try:
+        given = read_input(params[0], params[1], fix="Check the path of the parameters file")
+        return load_params(*params, given=given), given.sha256
+    except DataError as error:
+        problems.extend(error.problems)
+        return ParamsFile(), None
+
+
 def load_table(path: str | Path | None = None, params_path: str | Path | None = None) -> UnitCostTable:
-    """Load and validate a unit-cost table (CSV or XLSX), or a bundled one by its price year.
+    """Load and validate a unit-cost table (CSV or XLSX), or a bundled one by its price year; every
+    problem of the table and of its parameters at once.
 
     Parameters come from ``params_path`` (a file, or a bundled table's by its year), else a TOML file
     beside the table with the same stem, else the 2019 defaults. A table that gives only
     ``role,salary`` has the rest derived.
     """
     file, shown, name = _where(path, ".csv")
-    params = resolve_params(params_path)
-    if params is None:
-        beside = file.with_suffix(".toml")
-        if beside.is_file():  # a bundled table's is shown by its place in the repository, as the table
-            params = beside, shown.rsplit(".", 1)[0] + ".toml" if name else str(beside)
-    params_file = load_params(*params) if params else ParamsFile()
-    raw = read_table(file, display=shown)
-    roles = validate_table(raw, params_file.parameters.to_core())
-    check_price_year(raw, params_file, params[1] if params else BUILT_IN)
+    params = _params_of(file, shown, name, params_path)
+    problems: list[Problem] = []
+    params_file, params_sha256 = _read_params(params, problems)
+    roles: tuple[UnitCost, ...] = ()
+    given: InputBytes | None = None
+    try:
+        given = read_input(file, shown)
+        raw = read_table(file, display=shown, given=given)
+        roles = validate_table(raw, params_file.parameters.to_core())
+        if not problems:  # with parameters that could not be read, their price year is not known
+            check_price_year(raw, params_file, params[1] if params else BUILT_IN)
+    except DataError as error:
+        problems.extend(error.problems)
+    if problems or given is None:
+        raise DataError(problems)
     return UnitCostTable(
         path=shown,
-        sha256=sha256_of(file),
+        sha256=given.sha256,
         source=params_file.source.to_core(),
         params=params_file.parameters.to_core(),
         params_path=params[1] if params else BUILT_IN,
         roles=roles,
-        params_sha256=sha256_of(params[0]) if params else None,
+        params_sha256=params_sha256,
         name=name,
     )
 
@@ -113,6 +161,7 @@ def load_table(path: str | Path | None = None, params_path: str | Path | None = 
 def _number(
     raw: RawTable, row: int, column: str, value: object, problems: ProblemCollector, *, places: int | None = 2
 ) -> Decimal | None:
+    """An amount of the table, at most ``MOST[column]``; a salary more than £0."""
     try:
         number = parse_number(value, max_places=places)
     except ValueError as exc:
@@ -130,6 +179,31 @@ def _number(
         problems.add(
             raw.problem(
                 f"{column} is negative", row=row, column=column, value=value, fix="Amounts must be zero or more"
+            )
+        )
+        return None
+    if number > MOST[column]:
+        problems.add(
+            raw.problem(
+                f"{column} is more than the £{MOST[column]:,} sr-cost takes",
+                row=row,
+                column=column,
+                value=value,
+                fix=f"Check the value: {column} is in pounds "
+                + ("an hour" if column == "unit_cost_hour" else "a year")
+                + " (a slip of the keyboard, or a figure in the wrong column?)",
+            )
+        )
+        return None
+    if column == "salary" and number == 0:
+        problems.add(
+            raw.problem(
+                "salary is £0",
+                row=row,
+                column=column,
+                value=value,
+                fix="Write the role's annual salary (or leave it blank and give on_costs, overheads and "
+                "unit_cost_hour)",
             )
         )
         return None
@@ -160,6 +234,10 @@ def validate_table(raw: RawTable, params: Params) -> tuple[UnitCost, ...]:
         role = str(v.get("role") or "").strip()
         if not role:
             problems.add(raw.problem("role is blank", row=r.row, column="role", fix="Name the role"))
+            continue
+        wrong = text_problem(role)
+        if wrong is not None:
+            problems.add(raw.problem(f"role {wrong[0]}", row=r.row, column="role", value=wrong[2], fix=wrong[1]))
             continue
         key = role_key(role)
         if key in seen:
@@ -268,8 +346,12 @@ def build_table(salaries: str | Path, params_path: str | Path | None = None) -> 
     """A full table from ``role,salary`` rows (an authority's own pay scales). A ``price_year``
     column, when the file has one, must be the parameters' price year."""
     params = resolve_params(params_path)
-    params_file = load_params(*params) if params else ParamsFile()
-    raw = read_table(Path(salaries))
+    problems: list[Problem] = []
+    params_file, params_sha256 = _read_params(params, problems)
+    if problems:
+        raise DataError(problems)
+    given = read_input(Path(salaries))
+    raw = read_table(Path(salaries), given=given)
     if "salary" not in raw.headers:
         raise DataError(raw.problem("missing column: salary", fix="Give the columns role,salary"))
     check_price_year(raw, params_file, params[1] if params else BUILT_IN)
@@ -284,10 +366,10 @@ def build_table(salaries: str | Path, params_path: str | Path | None = None) -> 
     roles = validate_table(stripped, params_file.parameters.to_core())
     return UnitCostTable(
         path=str(salaries),
-        sha256=sha256_of(Path(salaries)),
+        sha256=given.sha256,
         source=params_file.source.to_core(),
         params=params_file.parameters.to_core(),
         params_path=params[1] if params else BUILT_IN,
         roles=roles,
-        params_sha256=sha256_of(params[0]) if params else None,
+        params_sha256=params_sha256,
     )

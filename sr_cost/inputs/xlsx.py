@@ -42,8 +42,10 @@ say where each sheet's XML is (``xlsx_screen.sheet_parts``, with defusedxml).
 
 from __future__ import annotations
 
+import io
+import warnings
 import zipfile
-from collections.abc import Collection
+from collections.abc import Callable
 from pathlib import Path
 
 from defusedxml.common import DefusedXmlException
@@ -51,48 +53,84 @@ from defusedxml.common import DefusedXmlException
 from sr_cost.core.progress import Progress, Step
 from sr_cost.errors import DataError, Problem
 from sr_cost.inputs.tables import RawTable
-from sr_cost.inputs.xlsx_screen import mentions, screen_sheet, sheet_parts
+from sr_cost.inputs.xlsx_screen import (
+    CAREFUL_CELLS,
+    CAREFUL_ROWS,
+    MAX_SHARED_STRINGS,
+    count_in,
+    mentions,
+    screen_sheet,
+    sheet_parts,
+)
 from sr_cost.inputs.xlsx_sheet import RowProgress, SheetRead
 
-MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024  # [bytes] of XML a workbook may declare in all
+MAX_PART_BYTES = {  # [bytes] the most these parts may declare: every string of the workbook, its formats
+    "sharedstrings": 64 * 1024 * 1024,
+    "styles": 16 * 1024 * 1024,
+}
 PROLOG_BYTES = 64 * 1024  # [bytes] read from each XML part to find which one declares a DTD
+STRICT_NAMESPACE = b"purl.oclc.org/ooxml/spreadsheetml/main"  # Strict Open XML, which neither reader reads
+
+# pick(names of the workbook's worksheets, in order) -> {sheet name: form}: which sheets to read
+Pick = Callable[[list[str]], dict[str, str]]
 
 
 def read_xlsx_sheets(
     path: Path,
     *,
     display: str | None = None,
+    data: bytes | None = None,
     sheets: tuple[str, ...] | None = None,
+    pick: Pick | None = None,
     first: bool = False,
     cell_problems: list[Problem] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, RawTable]:
-    """Read the visible sheets of a workbook (only ``sheets``, lower-cased names, when given), keyed by
-    lower-cased sheet name.
+    """Read the visible sheets of a workbook, keyed by lower-cased sheet name: only ``sheets``
+    (lower-cased names) when given; only those ``pick`` chooses, keyed by what it calls them, when
+    given. ``data``: the workbook's bytes, when already read (they are read once, so the SHA-256
+    recorded is theirs).
 
     Values are read as Excel saved them (formulas by their saved values). Row numbers and cell
     references are those Excel shows. ``progress`` is told how far the reading has got, in bytes of
     the sheets' XML (``Step.reading``).
     """
-    _refuse_compound_file(path, display or str(path))
-    return read_sheets(
-        path, display=display or str(path), wanted=sheets, first=first, cell_problems=cell_problems, progress=progress
-    )
+    display = display or str(path)
+    if data is None:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise DataError(
+                Problem(
+                    file=display,
+                    message=f"cannot be read: {exc.strerror or exc}",
+                    fix="Check the path and that the file is readable",
+                )
+            ) from None
+    _refuse_compound_file(data, display)
+    if pick is None and sheets is not None:
+        wanted = set(sheets)
+
+        def pick(names: list[str]) -> dict[str, str]:
+            return {name: name.strip().lower() for name in names if name.strip().lower() in wanted}
+
+    with warnings.catch_warnings():  # openpyxl's warnings (unsupported extensions, ...) name its own files
+        warnings.simplefilter("ignore")
+        return read_sheets(
+            data, display=display, pick=pick, first=first, cell_problems=cell_problems, progress=progress
+        )
 
 
 CFB_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")  # OLE compound file: .xls, and encrypted .xlsx
 
 
-def _refuse_compound_file(path: Path, display: str) -> None:
+def _refuse_compound_file(data: bytes, display: str) -> None:
     """A password-protected .xlsx and an old .xls are both OLE compound files, not zip archives:
     say which, and what to do, rather than 'not a zip archive'."""
-    try:
-        with open(path, "rb") as handle:
-            if handle.read(len(CFB_SIGNATURE)) != CFB_SIGNATURE:
-                return
-            content = handle.read(64 << 20)  # the stream names are in the directory, anywhere
-    except OSError:
-        return  # the workbook reader says what is wrong
+    if not data.startswith(CFB_SIGNATURE):
+        return
+    content = data[: 64 << 20]  # the stream names are in the directory, anywhere
     if "EncryptionInfo".encode("utf-16-le") in content or "EncryptedPackage".encode("utf-16-le") in content:
         raise DataError(
             Problem(
@@ -121,12 +159,26 @@ def unreadable(display: str, exc: BaseException) -> DataError:
     )
 
 
-def _check_package(path: Path, display: str) -> int:
+def _too_big(display: str, what: str, found: int, limit: int, unit: str = "bytes") -> DataError:
+    """``what`` (found) is more than ``limit`` allows: bytes are shown in MB."""
+    most = f"{limit >> 20:,} MB" if unit == "bytes" else f"{limit:,} {unit}"
+    return DataError(
+        Problem(
+            file=display,
+            value=f"{found:,} {unit}",
+            message=f"{what}: more than the {most} sr-cost reads from a forms workbook",
+            fix="Save the workbook again from Excel (delete unused sheets, rows and formatting), "
+            "or export the forms as CSV files",
+        )
+    )
+
+
+def _check_package(data: bytes, display: str) -> int:
     """The uncompressed bytes the workbook's zip archive declares, once it is known to be a zip
-    archive, not too big, and free of entity declarations."""
+    archive, within the limits, free of entity declarations and not Strict Open XML."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            total = sum(info.file_size for info in archive.infolist())
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
     except zipfile.BadZipFile:
         raise DataError(
             Problem(
@@ -135,26 +187,41 @@ def _check_package(path: Path, display: str) -> int:
                 fix="Open it in Excel and save it as 'Excel Workbook (.xlsx)', or give CSV files",
             )
         ) from None
-    except OSError as exc:
-        raise DataError(
-            Problem(
-                file=display,
-                message=f"cannot be read: {exc.strerror or exc}",
-                fix="Check the path and that the file is readable",
-            )
-        ) from None
+    total = sum(info.file_size for info in infos)
     if total > MAX_UNCOMPRESSED_BYTES:
+        raise _too_big(
+            display, "declares more uncompressed data than a forms workbook can hold", total, MAX_UNCOMPRESSED_BYTES
+        )
+    for info in infos:
+        part = info.filename.lower().rsplit("/", 1)[-1].split(".")[0]
+        limit = MAX_PART_BYTES.get(part)
+        if limit is not None and info.file_size > limit:
+            raise _too_big(display, f"its part {info.filename} is too big", info.file_size, limit)
+    if _parts_with_dtd(data):
+        raise _entities_refused(data, display)
+    return total
+
+
+def _check_contents(archive: zipfile.ZipFile, display: str) -> None:
+    """Strict Open XML is named for what it is; the shared strings are counted."""
+    names = {name.lower(): name for name in archive.namelist()}
+    book = names.get("xl/workbook.xml")
+    if book is not None and mentions(archive, book, STRICT_NAMESPACE):
         raise DataError(
             Problem(
                 file=display,
-                value=f"{total:,} bytes",
-                message="declares more uncompressed data than a forms workbook can hold",
-                fix="Save the workbook again from Excel, or export the sheets as CSV",
+                message="is saved as 'Strict Open XML Spreadsheet', which sr-cost cannot read",
+                fix="Open it in Excel and save it as 'Excel Workbook (.xlsx)' (File > Save As, and choose "
+                "that type, not 'Strict Open XML Spreadsheet'), or give CSV files",
             )
         )
-    if _parts_with_dtd(path):
-        raise _entities_refused(path, display)
-    return total
+    strings = next((name for low, name in names.items() if low.rsplit("/", 1)[-1] == "sharedstrings.xml"), None)
+    if strings is not None:
+        count = count_in(archive, strings, b"<si")
+        if count > MAX_SHARED_STRINGS:
+            raise _too_big(
+                display, f"it holds {count:,} different texts (shared strings)", count, MAX_SHARED_STRINGS, "texts"
+            )
 
 
 def _defused(exc: BaseException | None) -> bool:
@@ -168,8 +235,8 @@ def _defused(exc: BaseException | None) -> bool:
     return False
 
 
-def _entities_refused(path: Path, display: str) -> DataError:
-    parts = _parts_with_dtd(path)
+def _entities_refused(data: bytes, display: str) -> DataError:
+    parts = _parts_with_dtd(data)
     where = f" in {', '.join(parts)}" if parts else ""
     return DataError(
         Problem(
@@ -181,7 +248,7 @@ def _entities_refused(path: Path, display: str) -> DataError:
     )
 
 
-def _parts_with_dtd(path: Path) -> list[str]:
+def _parts_with_dtd(data: bytes) -> list[str]:
     """The XML parts of the workbook that declare a DTD, found in the first bytes of each (a DTD
     comes before the document's first element), so nothing is parsed or expanded. One further in
     a part is refused by the XML parser that meets it (defusedxml, or calamine, which expands no
@@ -191,7 +258,7 @@ def _parts_with_dtd(path: Path) -> list[str]:
     ]
     found = []
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for info in archive.infolist():
                 if info.filename.lower().endswith((".xml", ".rels", ".vml")):
                     with archive.open(info) as member:
@@ -204,37 +271,41 @@ def _parts_with_dtd(path: Path) -> list[str]:
 
 
 def read_sheets(
-    path: Path,
+    data: bytes | Path,
     *,
     display: str,
-    wanted: Collection[str] | None = None,
+    pick: Pick | None = None,
     first: bool = False,
     cell_problems: list[Problem] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, RawTable]:
-    """Visible sheets keyed by their lower-cased, stripped names, with every problem at once.
+    """Visible sheets of a workbook (its bytes, or its path) keyed by their lower-cased, stripped
+    names (or by what ``pick`` calls them), with every problem at once.
 
-    ``wanted``: the lower-cased names of the sheets to read (the forms); other sheets are not read,
-    and a hidden wanted sheet is an error. Without ``wanted``, every visible sheet is read and
-    hidden sheets are skipped. ``first``: stop at the first sheet with data (a single table; the
-    sheets after it, notes say, are not looked at).
+    ``pick``: which sheets to read (the forms), and what to call them; other sheets are not read,
+    and a hidden sheet picked is an error. Without ``pick``, every visible sheet is read and hidden
+    sheets are skipped. ``first``: stop at the first sheet with data (a single table; the sheets
+    after it, notes say, are not looked at).
 
-    Problems with the workbook itself or a sheet's header raise DataError. Problems with cells of
-    a table that was read (error values, formulas with no saved value, merged cells, hidden rows or
-    columns holding data, values outside the form's columns) raise too, unless ``cell_problems`` is
-    given: then they are added to it and the tables are returned (a cell so reported is left out of
-    its row), so that whoever validates the tables can report them with its own.
+    Problems with the workbook itself raise DataError. Problems with a sheet (a hidden form, its
+    header) or with cells of a table that was read (error values, formulas with no saved value,
+    merged cells, hidden rows or columns holding data, values outside the form's columns) raise
+    too, unless ``cell_problems`` is given: then they are added to it and the tables are returned
+    (a cell so reported is left out of its row; a sheet whose header is wrong is left out), so that
+    whoever validates the tables can report them with its own.
     """
+    if not isinstance(data, bytes):  # a path: its bytes
+        data = Path(data).read_bytes()
     try:
-        return _read_sheets(path, display, wanted, first, cell_problems, progress)
+        return _read_sheets(data, display, pick, first, cell_problems, progress)
     except DefusedXmlException:
-        raise _entities_refused(path, display) from None
+        raise _entities_refused(data, display) from None
 
 
 def _read_sheets(
-    path: Path,
+    data: bytes,
     display: str,
-    wanted: Collection[str] | None,
+    pick: Pick | None,
     first: bool,
     cell_problems: list[Problem] | None,
     progress: Progress | None,
@@ -243,28 +314,32 @@ def _read_sheets(
 
     from sr_cost.inputs.xlsx_detail import Detail
 
-    package_bytes = _check_package(path, display)
+    package_bytes = _check_package(data, display)
     problems: list[Problem] = []
-    in_cells: list[Problem] = []
     tables: dict[str, RawTable] = {}
-    detail = Detail(path, package_bytes)
+    detail = Detail(data, package_bytes)
     book = None
 
-    def read_it(sheet) -> bool:  # a worksheet asked for (every one, when none is named)
-        return sheet.typ == SheetTypeEnum.WorkSheet and (wanted is None or sheet.name.strip().lower() in wanted)
-
     try:
-        book = CalamineWorkbook.from_path(path)
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_contents(archive, display)
+            book = CalamineWorkbook.from_filelike(io.BytesIO(data))
             parts = sheet_parts(archive)
-            reading = _Reading(archive, parts, [s.name for s in book.sheets_metadata if read_it(s)], progress)
-            for sheet in book.sheets_metadata:
+            worksheets = [s for s in book.sheets_metadata if s.typ == SheetTypeEnum.WorkSheet]
+            chosen = pick([s.name for s in worksheets]) if pick is not None else None
+            visible = [
+                s.name
+                for s in worksheets
+                if (chosen is None or s.name in chosen) and s.visible == SheetVisibleEnum.Visible
+            ]
+            reading = _Reading(archive, parts, visible, progress)
+            for sheet in worksheets:
                 name = sheet.name
-                key = name.strip().lower()
-                if not read_it(sheet):
+                if chosen is not None and name not in chosen:
                     continue
+                key = chosen[name] if chosen is not None else name.strip().lower()
                 if sheet.visible != SheetVisibleEnum.Visible:
-                    if wanted is not None:
+                    if chosen is not None:
                         problems.append(
                             Problem(
                                 file=display,
@@ -276,9 +351,8 @@ def _read_sheets(
                         )
                     continue
                 read = _read_sheet(book, archive, parts.get(name), detail, name, display, reading.sheet(name))
-                problems.extend(read.header_problems)
-                in_cells.extend(read.cell_problems)
-                if read.table is not None:
+                problems.extend(read.header_problems + read.cell_problems)
+                if read.table is not None and not any(p.severity == "error" for p in read.header_problems):
                     tables[key] = read.table
                     if first:
                         break
@@ -287,16 +361,15 @@ def _read_sheets(
         raise
     except Exception as exc:  # calamine, openpyxl and zipfile raise many types for malformed workbooks
         if _defused(exc):  # openpyxl wraps defusedxml's refusal in a ValueError
-            raise _entities_refused(path, display) from None
+            raise _entities_refused(data, display) from None
         raise unreadable(display, exc) from None
     finally:
         detail.close()
         if book is not None:
             book.close()
-    if cell_problems is not None and not any(p.severity == "error" for p in problems):
-        cell_problems.extend(in_cells)
+    if cell_problems is not None:
+        cell_problems.extend(problems)
         return tables
-    problems += in_cells
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
     return tables
@@ -350,6 +423,22 @@ def _read_sheet(
     screen = screen_sheet(archive, member) if member is not None else None
     if screen is not None and screen.plain:
         return read_plain(book.get_sheet_by_name(name), name, display, progress)
+    if screen is not None and not screen.careful_fits:
+        return SheetRead(
+            None,
+            [
+                Problem(
+                    file=display,
+                    sheet=name,
+                    value=f"{screen.cells:,} cells, {screen.rows:,} rows",
+                    message=f"this sheet has {screen.why_not_plain()}, which sr-cost checks cell by cell only in "
+                    f"sheets of up to {CAREFUL_CELLS:,} cells and {CAREFUL_ROWS:,} rows",
+                    fix="Correct any error values, open and save the workbook in Excel (so every formula's value "
+                    "is stored and the cells are written as Excel writes them), unhide every row and column, "
+                    "and delete rows and columns past the form; or give the forms as CSV files",
+                )
+            ],
+        )
     merged = None  # unknown: openpyxl's full mode says, if the workbook is small enough for it
     if not detail.full_mode and screen is not None:
         if screen.fits:  # calamine can hold the sheet: it says which cells are merged
@@ -362,6 +451,7 @@ def _read_sheet(
         display,
         hidden=screen is None or screen.hidden,
         merged=merged,
+        formulas=screen is None or screen.formulas,
         progress=progress,
         rows=screen.last_row if screen is not None else 0,
     )

@@ -17,7 +17,7 @@ sheet, saying what to do.
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 
 from sr_cost.inputs.tables import RawRow, RawTable
 from sr_cost.inputs.xlsx_sheet import (
@@ -37,8 +37,8 @@ FULL_MODE_BYTES = 16 << 20  # [bytes] of uncompressed XML in a workbook openpyxl
 class Detail:
     """openpyxl's workbooks for the sheets that are not plain, opened when first needed."""
 
-    def __init__(self, path: Path, package_bytes: int) -> None:
-        self.path = path
+    def __init__(self, data: bytes, package_bytes: int) -> None:
+        self.data = data  # the workbook's bytes
         self.package_bytes = package_bytes
         self._books: dict[str, object] = {}
 
@@ -47,7 +47,7 @@ class Detail:
             import openpyxl
 
             self._books[mode] = openpyxl.load_workbook(
-                self.path, read_only=mode != "full", data_only=mode != "formulas"
+                io.BytesIO(self.data), read_only=mode != "full", data_only=mode != "formulas"
             )
         return self._books[mode]
 
@@ -67,17 +67,23 @@ def read_detailed(
     *,
     hidden: bool,
     merged: list | None,
+    formulas: bool = True,
     progress: RowProgress | None = None,
     rows: int = 0,
 ) -> SheetRead:
     """The table on the sheet ``name``. ``hidden``: rows or columns may be hidden. ``merged``: the
     sheet's merged ranges if known without openpyxl's full mode (calamine's), else None.
+    ``formulas``: the sheet may hold formulas (else it is read once, for its values only).
     ``progress`` is told the rows read so far, every ``PROGRESS_ROWS``, of ``rows`` (the sheet's)."""
-    ws, fws = detail.book("values")[name], detail.book("formulas")[name]
+    ws = detail.book("values")[name]
     ws.reset_dimensions()  # some writers save a wrong <dimension>; read every row there is
-    fws.reset_dimensions()
+    if formulas:
+        fws = detail.book("formulas")[name]
+        fws.reset_dimensions()
+        pairs = zip(ws.iter_rows(), fws.iter_rows())
+    else:
+        pairs = ((cells, ()) for cells in ws.iter_rows())
     layout = Layout()
-    pairs = zip(ws.iter_rows(), fws.iter_rows())
     header = None
     for number, (cells, _) in enumerate(pairs, start=1):
         texts = [getattr(c, "value", None) for c in cells]

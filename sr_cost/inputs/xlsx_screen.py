@@ -17,19 +17,23 @@ sheet is plain when all of these hold:
 - **values calamine reads as openpyxl does**: no ``&`` in a ``<v>`` (calamine drops or truncates a
   number written with a character reference, ``<v>&#49;</v>``), no CDATA section;
 - **cells calamine can hold**: calamine holds a sheet as a grid from its first to its last cell
-  with something in it, 32 bytes a cell, and a grid too big to allocate aborts the process (it
-  cannot be caught): one value in XFD1048576 asks for 512 GiB, so it must never reach calamine.
-  Every cell must be written ``<c r="`` and an A1 reference (its first attribute, unprefixed, as
-  Excel, LibreOffice and openpyxl write cells), and either every cell is within ``A1:M599999``
-  (one search), or, failing that, the cells that hold something span at most ``MAX_GRID_CELLS``
-  (their references are collected: slower, but only for wide or very long sheets). A cell written
-  ``<c .../>`` holds nothing (it is only formatted) and calamine skips it, so a formatted, empty
-  XFD1048576 does not count.
+  with something in it, 32 bytes a cell (and the cells' text besides), and a grid too big to
+  allocate aborts the process (it cannot be caught): one value in XFD1048576 asks for 512 GiB, so
+  it must never reach calamine. Every cell must be written ``<c r="`` and an A1 reference (its
+  first attribute, unprefixed, as Excel, LibreOffice and openpyxl write cells), and either every
+  cell is within ``A1:K249999`` (one search), or, failing that, the cells that hold something span
+  at most ``MAX_GRID_CELLS`` (their references are collected: slower, but only for wide or very long
+  sheets). A cell written ``<c .../>`` holds nothing (it is only formatted) and calamine skips it,
+  so a formatted, empty XFD1048576 does not count. ``MAX_GRID_CELLS`` keeps the national forms
+  workbook (248,521 lines of 11 columns) within the 500 MB sr-cost is tested in.
 
 Anything the screen does not check (the main namespace bound to a prefix, a cell without a
 reference or with an odd one, the count of cells not adding up) makes a sheet *not plain*. A sheet
 that is not plain is read by the careful reader (``xlsx_detail``), which names each problem cell:
-a false alarm costs only time.
+a false alarm costs only time. That reader (openpyxl) makes a Python object of every cell of a row
+and takes about 40 microseconds a cell, so it reads only sheets of at most ``CAREFUL_CELLS`` cells
+and ``CAREFUL_ROWS`` rows (counted as written, filled or not: an overestimate); a bigger sheet that
+is not plain is one problem saying what the screen found and how to put it right.
 """
 
 from __future__ import annotations
@@ -41,9 +45,12 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 BLOCK_BYTES = 16 << 20  # [bytes] of a sheet's XML searched at a time
-MAX_GRID_CELLS = 8_000_000  # calamine's grid of a sheet: 32 bytes a cell, so at most 256 MB
-# A cell whose reference is not within A1:M599999 (13 x 599,999 < MAX_GRID_CELLS cells)
-_OUTSIDE_BOX = re.compile(rb'<c r="(?![A-Ma-m](?:[1-9][0-9]{0,4}|[1-5][0-9]{5})")')
+MAX_GRID_CELLS = 3_000_000  # calamine's grid of a sheet: 32 bytes a cell, so at most 96 MB
+CAREFUL_CELLS = 150_000  # the most cells (as written, filled or not) the careful reader reads from a sheet
+CAREFUL_ROWS = 150_000  # and the most rows
+MAX_SHARED_STRINGS = 1_000_000  # different texts a workbook may hold (the national forms: 50,308)
+# A cell whose reference is not within A1:K249999 (11 x 249,999 < MAX_GRID_CELLS cells)
+_OUTSIDE_BOX = re.compile(rb'<c r="(?![A-Ka-k](?:[1-9][0-9]{0,4}|1[0-9]{5}|2[0-4][0-9]{4})")')
 _ATTRIBUTES = rb"""(?:\s+[^\s=/>"']+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*"""
 _FILLED = re.compile(rb'<c r="([A-Za-z]{1,3})([1-9][0-9]{0,6})"' + _ATTRIBUTES + rb">")  # holds something
 _EMPTY = re.compile(rb'<c r="[A-Za-z]{1,3}[1-9][0-9]{0,6}"' + _ATTRIBUTES + rb"/>")  # only formatted
@@ -66,9 +73,12 @@ class Screen:
     unsaved: bool = False  # a formula with no saved value may be there
     hidden: bool = False  # a row or column may be hidden
     odd: bool = False  # written in a way the screen does not check
-    boxed: bool = True  # every cell is within A1:M599999
+    boxed: bool = True  # every cell is within A1:K249999
     extent: tuple[int, int] | None = None  # (last row, last column) of the cells holding something
     last_row: int = 0  # the number of the last ``<row r="...">`` (for the progress of reading the sheet)
+    formulas: bool = False  # a formula may be there
+    cells: int = 0  # cells as written, filled or not (an overestimate: other elements starting <c count too)
+    rows: int = 0  # rows as written (likewise)
 
     @property
     def fits(self) -> bool:
@@ -83,10 +93,34 @@ class Screen:
     def plain(self) -> bool:
         return self.fits and not (self.errors or self.unsaved or self.hidden)
 
+    @property
+    def careful_fits(self) -> bool:
+        """The careful reader may read the sheet in reasonable time and memory."""
+        return self.cells <= CAREFUL_CELLS and self.rows <= CAREFUL_ROWS
+
+    def why_not_plain(self) -> str:
+        """What makes the sheet need the careful reader, in words."""
+        found = [
+            what
+            for what, there in (
+                ("error values (#REF!, #N/A, ...)", self.errors),
+                ("formulas with no saved value", self.unsaved),
+                ("hidden rows or columns", self.hidden),
+                ("cells written in a way the fast reader does not check", self.odd),
+                ("cells too far apart", not self.odd and not self.fits),
+            )
+            if there
+        ]
+        return ", ".join(found) or "cells the fast reader cannot check"
+
 
 def screen_sheet(archive: zipfile.ZipFile, member: str) -> Screen:
     found = Screen()
     for block in _blocks(archive, member):
+        found.cells += block.count(b"<c") + block.count(b":c")
+        found.rows += block.count(b"<row") + block.count(b":row")
+        if b"<f" in block or b":f" in block:
+            found.formulas = True
         if b'"e"' in block or b"'e'" in block:
             found.errors = True
         if b"<f" in block and _UNSAVED.search(block):
@@ -195,3 +229,9 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 def mentions(archive: zipfile.ZipFile, member: str, text: bytes) -> bool:
     """Whether ``text`` occurs anywhere in the member's bytes."""
     return any(text in block for block in _blocks(archive, member))
+
+
+def count_in(archive: zipfile.ZipFile, member: str, text: bytes) -> int:
+    """How many times ``text`` occurs in the member's bytes (block by block: ``text`` must start
+    an element, as the blocks are cut before one)."""
+    return sum(block.count(text) for block in _blocks(archive, member))

@@ -21,6 +21,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from sr_cost.core.explanation import Node, Op, Unit
+from sr_cost.errors import visible
 from sr_cost.money import gbp, money_str, places
 
 JOINERS = {Op.sum: " + ", Op.product: " × ", Op.quotient: " ÷ ", Op.difference: " − "}
@@ -117,17 +118,18 @@ def _parts(n: Node) -> tuple[Node, ...]:
 
 def _text(n: Node, root: bool = False) -> Text:
     text = Text()
-    text.append(shown(n), style="bold" if root else "bold cyan")
-    text.append(f"  {n.label}")
+    # labels, formulas and file names hold the forms' text: control characters shown as escapes
+    text.append(visible(shown(n)), style="bold" if root else "bold cyan")
+    text.append(visible(f"  {n.label}"))
     if n.op is not Op.input:
         filled = _with_values(n)
         # a line's formula is always the same: its values say it
         words = "" if n.formula == n.label or n.op is Op.line else f" = {n.formula}"
-        text.append(words + (f" = {filled}" if filled and filled != n.formula else ""), style="dim")
+        text.append(visible(words + (f" = {filled}" if filled and filled != n.formula else "")), style="dim")
     elif n.formula != "input":
-        text.append(f"  ({n.formula})", style="dim")
+        text.append(visible(f"  ({n.formula})"), style="dim")
     if n.file is not None:
-        text.append(f"  · {where(n)}", style="green")
+        text.append(visible(f"  · {where(n)}"), style="green")
     return text
 
 

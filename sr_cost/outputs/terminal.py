@@ -20,14 +20,21 @@ from rich.table import Table
 from rich.text import Text
 
 from sr_cost.core.unit_costs import Derivation, Mismatch, UnitCost, UnitCostTable
-from sr_cost.errors import Problem
+from sr_cost.errors import Problem, visible
 from sr_cost.money import gbp, places
 from sr_cost.outputs.wording import pct
 
 
 def row(table: Table, *cells: RenderableType, **options) -> None:
-    """Add a row; text is shown as written, never read as markup (wrap it in ``Text`` to style it)."""
-    table.add_row(*(Text(c) if isinstance(c, str) else c for c in cells), **options)
+    """Add a row; text is shown as written, never read as markup (wrap it in ``Text`` to style it),
+    and any control character in it as an escape, never obeyed by the terminal."""
+    table.add_row(*(Text(visible(c)) if isinstance(c, str) else c for c in cells), **options)
+
+
+def safe(renderable: RenderableType) -> RenderableType:
+    """A line of markup with its control characters shown as escapes (labels and file names may
+    hold them); a table or other renderable as it is (``row`` escapes their cells)."""
+    return visible(renderable) if isinstance(renderable, str) else renderable
 
 
 def bold(text: str) -> Text:
@@ -40,7 +47,7 @@ def titled(renderable: RenderableType) -> RenderableType:
     if not isinstance(renderable, Table) or not renderable.title:
         return renderable
     title, renderable.title = renderable.title, None
-    return Group(Text.from_markup(str(title), style="table.title"), renderable)
+    return Group(Text.from_markup(visible(str(title)), style="table.title"), renderable)
 
 
 def stdout() -> Console:
@@ -75,7 +82,7 @@ def print_problems(problems: Sequence[Problem]) -> None:
                 p.sheet,
                 where,
                 p.column,
-                p.value[:60],
+                visible(p.value[:60]),
                 ("" if p.severity == "error" else "warning: ") + p.message,
                 p.fix,
             )
@@ -88,13 +95,13 @@ def print_problems(problems: Sequence[Problem]) -> None:
             # indented as a block, so that a long message wraps under itself, not at the margin
             console.print(
                 Padding(
-                    escape(p.message) + (f": {escape(repr(p.value[:60]))}" if p.value else ""),
+                    escape(visible(p.message)) + (f": {escape(visible(repr(p.value[:60])))}" if p.value else ""),
                     (0, 0, 0, 2),
                     expand=False,
                 )
             )
             if p.fix:
-                console.print(Padding(f"fix: {escape(p.fix)}", (0, 0, 0, 2), expand=False))
+                console.print(Padding(f"fix: {escape(visible(p.fix))}", (0, 0, 0, 2), expand=False))
     if errors:
         console.print("Nothing was written. Fix the problems above and run the command again.")
 
@@ -102,7 +109,7 @@ def print_problems(problems: Sequence[Problem]) -> None:
 def print_warnings(problems: Iterable[Problem]) -> None:
     console = stderr()
     for p in problems:
-        console.print(f"[yellow]warning:[/] {p}")
+        console.print(f"[yellow]warning:[/] {escape(str(p))}")
 
 
 def print_unit_costs(table: UnitCostTable, roles: Sequence[UnitCost]) -> None:
@@ -118,12 +125,15 @@ def print_unit_costs(table: UnitCostTable, roles: Sequence[UnitCost]) -> None:
         row(out, r.role, gbp(r.salary, none="—"), gbp(r.on_costs), gbp(r.overheads), gbp(r.unit_cost_hour))
     console = stdout()
     console.print(titled(out))
-    console.print(f"Source: {table.source.name}. Table: {table.shown_as}", style="dim")
+    console.print(Text(visible(f"Source: {table.source.name}. Table: {table.shown_as}"), style="dim"))
 
 
 def print_unit_cost_derivation(table: UnitCostTable, role: UnitCost, d: Derivation | None) -> None:
     console = stdout()
-    console.print(f"[bold]{role.role}[/] — unit cost {gbp(role.unit_cost_hour)} an hour ({table.price_year} prices)")
+    console.print(
+        f"[bold]{escape(visible(role.role))}[/] — unit cost {gbp(role.unit_cost_hour)} an hour "
+        f"({table.price_year} prices)"
+    )
     if d is None:
         console.print("This row gives no salary, so its unit cost is taken as given and cannot be derived.")
         return
@@ -163,7 +173,7 @@ def print_unit_cost_derivation(table: UnitCostTable, role: UnitCost, d: Derivati
         console.print(
             f"[yellow]The table gives {gbp(role.unit_cost_hour)}; the derivation gives {gbp(d.unit_cost_hour)}.[/]"
         )
-    console.print(f"Parameters: {table.params_path}. Source: {table.source.name}", style="dim")
+    console.print(Text(visible(f"Parameters: {table.params_path}. Source: {table.source.name}"), style="dim"))
 
 
 def print_check(table: UnitCostTable, mismatches: Sequence[Mismatch]) -> None:
@@ -171,8 +181,12 @@ def print_check(table: UnitCostTable, mismatches: Sequence[Mismatch]) -> None:
     checked = sum(1 for r in table.roles if r.salary is not None and not r.derived)
     if not mismatches:
         console.print(
-            f"OK: all {checked} role(s) with a salary re-derive to the table's figures "
-            f"(unit cost exact to the penny, on-costs and overheads within £0.01). Table: {table.shown_as}"
+            Text(
+                visible(
+                    f"OK: all {checked} role(s) with a salary re-derive to the table's figures "
+                    f"(unit cost exact to the penny, on-costs and overheads within £0.01). Table: {table.shown_as}"
+                )
+            )
         )
         return
     out = Table(

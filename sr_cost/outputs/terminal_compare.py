@@ -13,7 +13,7 @@ from rich.text import Text
 
 from sr_cost.core.comparison import Basis, Comparison, Figures, Option, Swing
 from sr_cost.money import gbp, percent, places, round_half_up
-from sr_cost.outputs.terminal import bold, row, titled
+from sr_cost.outputs.terminal import bold, row, safe, titled
 from sr_cost.outputs.wording import (
     LABELS,
     SAVING_FIGURES,
@@ -320,4 +320,4 @@ def compare_renderables(c: Comparison, width: int = 80) -> list:
 
 def print_compare(c: Comparison, console: Console) -> None:
     for renderable in compare_renderables(c, console.width):
-        console.print(titled(renderable))
+        console.print(safe(titled(renderable)))

@@ -13,7 +13,7 @@ from rich.table import Table
 from sr_cost.core.effectiveness import CostEffectiveness, Quadrant
 from sr_cost.core.outcomes import Kind
 from sr_cost.money import gbp, percent
-from sr_cost.outputs.terminal import row, stdout, titled
+from sr_cost.outputs.terminal import row, safe, stdout, titled
 from sr_cost.outputs.wording import BASIS_WORDS, pct
 from sr_cost.outputs.wording_effect import (
     NOT_SIGNIFICANT,
@@ -145,4 +145,4 @@ def effectiveness_renderables(ce: CostEffectiveness) -> list:
 def print_effectiveness(ce: CostEffectiveness, console: Console | None = None) -> None:
     console = console or stdout()
     for renderable in effectiveness_renderables(ce):
-        console.print(renderable)
+        console.print(safe(renderable))  # phase labels and a named outcome's column may hold control characters

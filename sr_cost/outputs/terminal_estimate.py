@@ -13,7 +13,7 @@ from rich.table import Table
 from sr_cost.core.estimate import Estimate, LaEstimate
 from sr_cost.core.unit_costs import UnitCostTable
 from sr_cost.money import gbp, places
-from sr_cost.outputs.terminal import bold, row, stdout, titled
+from sr_cost.outputs.terminal import bold, row, safe, stdout, titled
 from sr_cost.outputs.wording import prices_text, rounds_basis, rounds_text
 
 MAX_LA_ROWS = 40  # LA-phases shown one by one; more get a summary (the CSV and workbook have them all)
@@ -29,7 +29,7 @@ def la_renderables(las: Sequence[LaEstimate]) -> list:
     setup = Table(
         title="Set-up cost: initial training per LA (report Table 19)", box=box.SIMPLE_HEAD, title_justify="left"
     )
-    setup.add_column("LA")
+    setup.add_column("LA", no_wrap=True)
     setup.add_column("Phase")
     for name in ("Direct", "Indirect", "Total"):
         _money_col(setup, name)
@@ -40,7 +40,7 @@ def la_renderables(las: Sequence[LaEstimate]) -> list:
             row(setup, la.la, la.phase, gbp(la.setup.direct), gbp(la.setup.indirect), gbp(la.setup.total))
 
     per = Table(title="Mean cost per round by component (report Table 20)", box=box.SIMPLE_HEAD, title_justify="left")
-    per.add_column("LA")
+    per.add_column("LA", no_wrap=True)
     per.add_column("Ph")
     per.add_column("In\nperson", justify="right")
     per.add_column("Virtual", justify="right")
@@ -59,9 +59,9 @@ def la_renderables(las: Sequence[LaEstimate]) -> list:
             bold(gbp(la.per_round.total)),
         )
 
-    att = Table(title="Attendance and annual cost per LA", box=box.SIMPLE_HEAD, title_justify="left")
-    att.add_column("LA")
-    att.add_column("Ph")
+    att = Table(title="Attendance and annual cost per LA", box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    att.add_column("LA", no_wrap=True)
+    att.add_column("Ph", no_wrap=True)
     att.add_column("Attend-\nances", justify="right", no_wrap=True)
     att.add_column("Per\nround", justify="right", no_wrap=True)
     att.add_column("£ per\nattendee", justify="right", no_wrap=True)
@@ -92,7 +92,7 @@ def la_summary(las: Sequence[LaEstimate]) -> list:
         box=box.SIMPLE_HEAD,
         title_justify="left",
     )
-    t.add_column("LA")
+    t.add_column("LA", no_wrap=True)
     t.add_column("Ph")
     t.add_column("Rounds", justify="right")
     for name in ("Set-up", "Per round", "£/attendee", "Annual"):
@@ -225,4 +225,4 @@ def estimate_renderables(est: Estimate, table: UnitCostTable) -> list:
 def print_estimate(est: Estimate, table: UnitCostTable, console: Console | None = None) -> None:
     console = console or stdout()
     for renderable in estimate_renderables(est, table):
-        console.print(renderable)
+        console.print(safe(renderable))

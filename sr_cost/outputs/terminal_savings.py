@@ -13,7 +13,7 @@ from rich.table import Table
 
 from sr_cost.core.savings import Savings
 from sr_cost.money import gbp, percent, places
-from sr_cost.outputs.terminal import bold, row, stdout, titled
+from sr_cost.outputs.terminal import bold, row, safe, stdout, titled
 from sr_cost.outputs.wording import (
     BASIS_NOTE,
     BASIS_WORDS,
@@ -241,4 +241,4 @@ def savings_renderables(s: Savings) -> list:
 def print_savings(s: Savings, console: Console | None = None) -> None:
     console = console or stdout()
     for renderable in savings_renderables(s):
-        console.print(renderable)
+        console.print(safe(renderable))
