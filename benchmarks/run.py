@@ -224,6 +224,12 @@ def main() -> None:
     parser.add_argument(
         "--excel-runs", type=int, default=1, help="runs of the Excel export at national scale (0: skip it; it is slow)"
     )
+    parser.add_argument(
+        "--x10-bootstrap-runs",
+        type=int,
+        default=3,
+        help="runs of `estimate` national ×10 with the default bootstrap (0: skip it; it is slow)",
+    )
     args = parser.parse_args()
     sr, py = args.sr_cost, sys.executable
     nat, x10 = args.data / "national", args.data / "national_x10"
@@ -273,7 +279,29 @@ def main() -> None:
             "`sr-cost estimate national -f json -o FILE` (bootstrap 10,000, the default)",
             output=True,
         ),
+        Command(
+            "nat_compare",
+            [sr, "compare", str(nat), "--bootstrap", "0", "-f", "json", "-o", "out.json"],
+            "`sr-cost compare national --bootstrap 0 -f json -o FILE`",
+            output=True,
+        ),
+        Command(
+            "nat_sensitivity",
+            [sr, "compare", str(nat), "--bootstrap", "0", "--sensitivity", "-f", "json", "-o", "out.json"],
+            "`sr-cost compare national --bootstrap 0 --sensitivity -f json -o FILE`",
+            output=True,
+        ),
     ]
+    if args.x10_bootstrap_runs:
+        commands.append(
+            Command(
+                "x10_bootstrap",
+                [sr, "estimate", str(x10), "-f", "json", "-o", "out.json"],
+                "`sr-cost estimate national_x10 -f json -o FILE` (bootstrap 10,000, the default)",
+                output=True,
+                runs=args.x10_bootstrap_runs,
+            )
+        )
     if has_excel and args.excel_runs:
         commands.append(
             Command(
@@ -342,7 +370,38 @@ def main() -> None:
             1024,
             "under",
         ),
+        (
+            "sensitivity",
+            "`compare --sensitivity` national ÷ `compare` national (both `--bootstrap 0`, JSON)",
+            paired(by["nat_sensitivity"], by["nat_compare"]),
+            3,
+            "at most",
+        ),
+        (
+            "sensitivity_memory",
+            "peak memory of `compare --sensitivity` national [MiB]",
+            by["nat_sensitivity"].peak_mib,
+            300,
+            "under",
+        ),
+        (
+            "nat_bootstrap",
+            "`estimate` national (JSON, the default 10,000 bootstrap resamples) ÷ pandas reading the same CSVs",
+            paired(by["nat_bootstrap"], by["nat_pandas"]),
+            3,
+            "at most",
+        ),
     ]
+    if "x10_bootstrap" in by:
+        ratios.append(
+            (
+                "x10_bootstrap",
+                f"`estimate` ×10 (JSON, the default bootstrap) [s, median of {len(by['x10_bootstrap'].times)}]",
+                by["x10_bootstrap"].median,
+                12,
+                "at most",
+            )
+        )
     lines = [
         "# Benchmark results",
         "",
@@ -443,6 +502,7 @@ def main() -> None:
             ],
         ]
     boot = by["nat_bootstrap"].median - by["nat_json"].median
+    x10 = by.get("x10_bootstrap")
     lines += [
         "",
         "## The bootstrap",
@@ -451,7 +511,15 @@ def main() -> None:
         f"values), `estimate` national takes {by['nat_bootstrap'].median:.2f} s, {boot:.2f} s more than with "
         "`--bootstrap 0`. The costing ratios above are measured with `--bootstrap 0`, since they are about the "
         "costing; the bootstrap's time grows with respondents × resamples (at ×10, 5 × 10⁹ values: about ten "
-        "times as long), and `--bootstrap N` sets it.",
+        "times as long"
+        + (
+            f"; measured, {x10.median:.1f} s in all, {x10.median - by['x10_json'].median:.1f} s more than with "
+            "`--bootstrap 0`"
+            if x10
+            else ""
+        )
+        + "), and `--bootstrap N` sets it. `python benchmarks/bootstrap_steps.py` measures what each step of "
+        "the resampling buys.",
         "",
     ]
     args.out.write_text("\n".join(lines), encoding="utf-8")

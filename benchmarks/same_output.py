@@ -53,6 +53,10 @@ NATIONAL_COMMANDS = [
     ("national savings json", ["savings", "{forms}", "--bootstrap", "0", "-f", "json"]),
     ("national compare json", ["compare", "{forms}", "--bootstrap", "0", "-f", "json"]),
     ("national compare sensitivity json", ["compare", "{forms}", "--bootstrap", "0", "--sensitivity", "-f", "json"]),
+    (
+        "national compare by phase sensitivity json",
+        ["compare", "{forms}", "--by", "phase", "--bootstrap", "0", "--sensitivity", "-f", "json"],
+    ),
 ]
 
 

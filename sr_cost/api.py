@@ -28,10 +28,11 @@ from sr_cost.core.figures import Figure, closest, figures, find
 from sr_cost.core.lines import FormsAbout
 from sr_cost.core.outcomes import Outcome
 from sr_cost.core.prices import PriceIndex
+from sr_cost.core.progress import Progress
 from sr_cost.core.respondents import StaffCount
 from sr_cost.core.run_options import Pricing, check_options, uplift_options, year_option
 from sr_cost.core.runs import CompareRun, EstimateRun, ReportRun
-from sr_cost.core.savings import Progress, SavingsAssumptions, savings
+from sr_cost.core.savings import SavingsAssumptions, savings
 from sr_cost.core.unit_costs import Derivation, Mismatch, UnitCost, UnitCostTable, check_table, derive
 from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost.inputs import forms as forms_files
@@ -96,7 +97,8 @@ def run_estimate(
     year]. Years may be written as financial years (``2025/26``). ``sheets``: form -> the sheet (or
     file) that holds it, where its name is not the form's (``--sheet``; an empty name: the forms
     have no such form). ``merge_labels``: count labels that differ only by case, spacing or leading
-    zeros as one. Raises DataError with every problem found (the unit-cost table's, the price
+    zeros as one. ``progress`` is told how the long steps go (reading a large workbook, the
+    bootstrap: ``sr_cost.core.progress``). Raises DataError with every problem found (the unit-cost table's, the price
     index's and every form file's), UsageError for a bad argument."""
     problems: list[Problem] = []
     (run,), _ = _runs(
@@ -237,7 +239,7 @@ def _estimate(
     had = len(problems)
     with _no_cyclic_gc():
         try:
-            bundle = read_forms(forms, encoding=encoding, names=sheets)
+            bundle = read_forms(forms, encoding=encoding, names=sheets, progress=progress)
         except DataError as error:
             problems += error.problems
             return None
@@ -331,13 +333,15 @@ def run_compare(
     discount_rate_pct: Decimal = Decimal("3.5"),
     sensitivity: bool = False,
     estimated: tuple[EstimateRun, ...] | None = None,
+    progress: Progress | None = None,
     **estimate_options,
 ) -> CompareRun:
     """Cost one forms set (in-person against virtual rounds, or two phases) or two forms sets, and
     compare the two options over the horizon [years] at ``discount_rate_pct`` [% a year];
     ``estimate_options`` go to ``run_estimate`` (re-pricing with ``uplift_to`` and ``index`` or
     ``uplift_pct`` among them). ``estimated``: the forms' estimates, already run with these options
-    (one per forms set), so that they are not read again."""
+    (one per forms set), so that they are not read again. ``progress`` is told how the long steps go
+    (``sr_cost.core.progress``)."""
     # imported here: an estimate needs none of the comparison's modules
     from sr_cost.core.compare import compare, option_specs
     from sr_cost.core.comparison import Basis, FormsSet, Settings
@@ -357,7 +361,9 @@ def run_compare(
         runs = estimated
         price_index = _index(estimate_options.get("index"))
     else:
-        found, price_index = _runs(paths, problems, **estimate_options)  # the index read once for both sets
+        found, price_index = _runs(
+            paths, problems, progress=progress, **estimate_options
+        )  # the index read once for both sets
         if problems:
             raise DataError(problems)
         runs = tuple(run for run in found if run is not None)
@@ -376,6 +382,7 @@ def run_compare(
         specs,
         basis,
         Settings(uplift=prices[0], years=years, discount_rate=discount_rate_pct / 100, sensitivity=sensitivity),
+        progress=progress,
     )
     return CompareRun(table=table, runs=runs, comparison=comparison, index=price_index)
 

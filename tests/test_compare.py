@@ -201,6 +201,46 @@ def test_break_even_attendance_unreachable():
     assert break_even_attendance(a, empty, cheap).attendees_needed is None
 
 
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        Scenario(attendance=D("0.75")),
+        Scenario(attendance=D(0)),
+        Scenario(unit_costs=D("1.1")),
+        Scenario(drop_catering=True),
+        Scenario(rounds_per_year=9),
+        Scenario(rounds_per_year=12),
+        Scenario(hours_per_day=D(7)),
+    ],
+)
+def test_a_scenario_reuses_the_base_case_only_where_nothing_changes(with_survey, scenario):
+    """A scenario's estimate and savings equal the engine run again from scratch on the transformed
+    forms and survey; the base case's own objects are reused where the scenario changes nothing they
+    depend on (the sick-day hours leave the costing as it is; rounds a year other than the base
+    case's own, here None: each LA-phase's, re-cost it), as they were before scenarios reused anything."""
+    from sr_cost.core.costing import estimate
+    from sr_cost.core.savings import savings
+    from sr_cost.core.sensitivity import changes_costing, transform_survey
+
+    run = run_estimate(with_survey, savings_assumptions=NO_BOOT)
+    fs = FormsSet(run.forms, run.estimate, run.survey, run.savings)
+    est, sav = run_scenario(fs, scenario)
+    base_rpy = run.estimate.assumptions.rounds_per_year
+    rpy = scenario.rounds_per_year or base_rpy
+    again = estimate(
+        transform_forms(run.forms, scenario), dataclasses.replace(run.estimate.assumptions, rounds_per_year=rpy)
+    )
+    assert (est.las, est.phases, est.modes, est.overall) == (again.las, again.phases, again.modes, again.overall)
+    assert (est is run.estimate) == (not changes_costing(scenario) and rpy == base_rpy)
+    hours = scenario.hours_per_day or NO_BOOT.hours_per_day
+    fresh = savings(transform_survey(run.survey, scenario), again, dataclasses.replace(NO_BOOT, hours_per_day=hours))
+
+    def used(x):  # what an option takes from the savings (its running cost is the option's own)
+        return [(p.saving_per_staff, p.intervention, p.control, p.intervention_staff) for p in x.phases], x.pooled
+
+    assert used(sav) == used(fresh)
+
+
 def test_transformations_keep_the_forms_frozen_and_touch_only_their_lines():
     run = run_estimate(SMALL, savings_assumptions=NO_BOOT)
     forms = run.forms

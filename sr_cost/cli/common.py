@@ -120,6 +120,13 @@ DISCOUNT_RATE_OPT = typer.Option(
 )
 BOOTSTRAP_OPT = typer.Option(10_000, "--bootstrap", min=0, help="Bootstrap resamples for the intervals (0: none).")
 SEED_OPT = typer.Option(2021, "--seed", help="Random seed of the bootstrap; the same seed repeats exactly.")
+QUIET_OPT = typer.Option(
+    False,
+    "--quiet",
+    "-q",
+    help="No progress bars. (They are shown only on a terminal, for steps that take seconds, and never "
+    "when JSON or CSV goes to standard output or the output is piped.)",
+)
 SHEET_OPT = typer.Option(
     None,
     "--sheet",
@@ -349,13 +356,18 @@ def emit(
     text: str | None,
     output: Path | None,
     render: Callable,
-    workbook: tuple[Path, Callable[[Path], None]] | None = None,
+    workbook: tuple[Path, Callable[..., None]] | None = None,
+    *,
+    progress_shown: bool = False,
 ) -> None:
     """Write every output of a run, then print to the terminal: each output file is prepared
     first and all are put in place together (if one cannot be written, none is): the ``workbook``
-    (path, writer) and ``text`` (or the rich rendering, ``render(console)``) to ``output``. Without
-    ``output``, or with ``-o -``, ``text`` (or the rendering) goes to stdout."""
+    (path, writer: ``writer(tmp, progress)``) and ``text`` (or the rich rendering, ``render(console)``)
+    to ``output``. Without ``output``, or with ``-o -``, ``text`` (or the rendering) goes to stdout.
+    ``progress_shown``: writing the workbook shows its progress bars (they are cleared before anything
+    is printed)."""
     from sr_cost.outputs.files import Outputs, is_stdout, text_writer
+    from sr_cost.outputs.progress import progress_bars
 
     to_file = output is not None and not is_stdout(output)
     if to_file and text is None:
@@ -366,7 +378,9 @@ def emit(
         text = buffer.getvalue()
     with Outputs() as outputs:
         if workbook is not None:
-            outputs.add(workbook[0], workbook[1], "workbook")
+            path, write = workbook
+            with progress_bars(progress_shown) as progress:
+                outputs.add(path, lambda tmp: write(tmp, progress), "workbook")
         if to_file:
             outputs.add(output, text_writer(text))
         written = outputs.commit()

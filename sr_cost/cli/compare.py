@@ -19,6 +19,7 @@ from sr_cost.cli.common import (
     OUTPUT_HELP,
     PARAMS_OPT,
     PERIOD_MONTHS_OPT,
+    QUIET_OPT,
     RECALL_MONTHS_OPT,
     ROUNDS_PER_YEAR_OPT,
     SEED_OPT,
@@ -99,6 +100,7 @@ def compare_cmd(
     agency_rate: str | None = AGENCY_RATE_OPT,
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
+    quiet: bool = QUIET_OPT,
     sheet: list[str] | None = SHEET_OPT,
     merge_labels: bool = MERGE_LABELS_OPT,
 ) -> None:
@@ -112,7 +114,7 @@ def compare_cmd(
     with reported():
         from sr_cost.api import input_files, run_compare
         from sr_cost.outputs import json_compare, json_csv
-        from sr_cost.outputs.progress import progress_bar
+        from sr_cost.outputs.progress import progress_bars, shows_progress
 
         sheets = sheet_names(sheet)
         inputs = input_files(
@@ -142,7 +144,8 @@ def compare_cmd(
                 discount_rate=discount_rate or "3.5",
             ),
         )
-        with progress_bar("bootstrap") as progress:
+        shown = shows_progress(quiet=quiet, to_stdout=output is None, table=fmt is CompareFormat.table)
+        with progress_bars(shown) as progress:
             run = run_compare(
                 forms,
                 forms_b,
@@ -173,4 +176,4 @@ def compare_cmd(
 
             print_compare(run.comparison, console)
 
-        emit(text, output, render, workbook)
+        emit(text, output, render, workbook, progress_shown=shown)

@@ -23,6 +23,7 @@ from sr_cost.cli.common import (
     OUTPUT_HELP,
     PARAMS_OPT,
     PERIOD_MONTHS_OPT,
+    QUIET_OPT,
     RECALL_MONTHS_OPT,
     ROUNDS_PER_YEAR_OPT,
     SEED_OPT,
@@ -59,13 +60,15 @@ def _run_forms(
     merge_labels: bool,
     *,
     require_survey: bool,
+    progress_shown: bool,
 ):
     """What `estimate` and `savings` share: refuse outputs that are not files or are inputs, cost
-    the forms (with the savings when there is a survey), show the warnings. ``options``: the
-    keyword arguments of ``api.run_estimate`` (``common.estimate_options``). Returns the run and
-    the workbook to write (path and writer), if any: ``emit`` writes every output together."""
+    the forms (with the savings when there is a survey), show the warnings, with progress bars when
+    ``progress_shown``. ``options``: the keyword arguments of ``api.run_estimate``
+    (``common.estimate_options``). Returns the run and the workbook to write (path and writer), if
+    any: ``emit`` writes every output together (with the workbook's progress bars)."""
     from sr_cost.api import input_files, run_estimate
-    from sr_cost.outputs.progress import progress_bar
+    from sr_cost.outputs.progress import progress_bars
 
     sheets = sheet_names(sheet)
     inputs = input_files(
@@ -73,7 +76,7 @@ def _run_forms(
     )
     check_output(output, inputs)
     check_excel(excel, inputs, output)
-    with progress_bar("bootstrap") as progress:
+    with progress_bars(progress_shown) as progress:
         run = run_estimate(
             forms, progress=progress, require_survey=require_survey, sheets=sheets, merge_labels=merge_labels, **options
         )
@@ -85,7 +88,9 @@ def _run_forms(
         return run, None
     from sr_cost.excel.workbook import workbook_writer
 
-    return run, (excel, workbook_writer(run, command=command_line(ctx), savings=run.savings))
+    with progress_bars(progress_shown) as progress:  # the long tables' rows are written as XML now
+        write = workbook_writer(run, command=command_line(ctx), savings=run.savings, progress=progress)
+    return run, (excel, write)  # and put into the file by ``emit`` (with its own bars)
 
 
 def estimate_cmd(
@@ -123,6 +128,7 @@ def estimate_cmd(
     better: Better | None = BETTER_OPT,
     wtp: str | None = WTP_OPT,
     wtp_case: str | None = WTP_CASE_OPT,
+    quiet: bool = QUIET_OPT,
 ) -> None:
     """Cost Schwartz Rounds from the economic forms: set-up cost, cost per round by component,
     cost per attendee and annual cost, per LA and phase, by mode, per phase and overall. With a
@@ -132,6 +138,7 @@ def estimate_cmd(
     """
     with reported():
         from sr_cost.outputs import json_csv, json_savings
+        from sr_cost.outputs.progress import shows_progress
 
         options = estimate_options(
             unit_costs=unit_costs,
@@ -156,7 +163,10 @@ def estimate_cmd(
             ),
         )
         options.update(outcome=outcome, better=better, effect=effect_assumptions(wtp, wtp_case))
-        run, workbook = _run_forms(ctx, forms, options, output, excel, sheet, merge_labels, require_survey=False)
+        shown = shows_progress(quiet=quiet, to_stdout=output is None, table=fmt is OutputFormat.table)
+        run, workbook = _run_forms(
+            ctx, forms, options, output, excel, sheet, merge_labels, require_survey=False, progress_shown=shown
+        )
         if fmt is OutputFormat.json:
             text = json_csv.to_json(json_savings.run_to_dict(run))
         elif fmt is OutputFormat.csv:
@@ -177,7 +187,7 @@ def estimate_cmd(
                 console.print()
                 print_effectiveness(run.cost_effectiveness, console)
 
-        emit(text, output, render, workbook)
+        emit(text, output, render, workbook, progress_shown=shown)
 
 
 def savings_cmd(
@@ -216,6 +226,7 @@ def savings_cmd(
     better: Better | None = BETTER_OPT,
     wtp: str | None = WTP_OPT,
     wtp_case: str | None = WTP_CASE_OPT,
+    quiet: bool = QUIET_OPT,
 ) -> None:
     """Sickness-absence savings (report Table 21), net annual cost, break-even sick days, and
     bootstrap intervals that say how sure anyone can be.
@@ -224,6 +235,7 @@ def savings_cmd(
     """
     with reported():
         from sr_cost.outputs import json_csv, json_savings
+        from sr_cost.outputs.progress import shows_progress
 
         options = estimate_options(
             unit_costs=unit_costs,
@@ -248,7 +260,10 @@ def savings_cmd(
             ),
         )
         options.update(outcome=outcome, better=better, effect=effect_assumptions(wtp, wtp_case))
-        run, workbook = _run_forms(ctx, forms, options, output, excel, sheet, merge_labels, require_survey=True)
+        shown = shows_progress(quiet=quiet, to_stdout=output is None, table=fmt is OutputFormat.table)
+        run, workbook = _run_forms(
+            ctx, forms, options, output, excel, sheet, merge_labels, require_survey=True, progress_shown=shown
+        )
         if fmt is OutputFormat.json:
             text = json_csv.to_json(json_savings.savings_only_dict(run))
         elif fmt is OutputFormat.csv:
@@ -266,7 +281,7 @@ def savings_cmd(
                 console.print()
                 print_effectiveness(run.cost_effectiveness, console)
 
-        emit(text, output, render, workbook)
+        emit(text, output, render, workbook, progress_shown=shown)
 
 
 def template_cmd(

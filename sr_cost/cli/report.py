@@ -21,6 +21,7 @@ from sr_cost.cli.common import (
     OUTPUT_HELP,
     PARAMS_OPT,
     PERIOD_MONTHS_OPT,
+    QUIET_OPT,
     RECALL_MONTHS_OPT,
     ROUNDS_PER_YEAR_OPT,
     SEED_OPT,
@@ -74,6 +75,7 @@ def report_cmd(
     absence_basis: AbsenceBasis = ABSENCE_BASIS_OPT,
     bootstrap: int = BOOTSTRAP_OPT,
     seed: int = SEED_OPT,
+    quiet: bool = QUIET_OPT,
     sheet: list[str] | None = SHEET_OPT,
     merge_labels: bool = MERGE_LABELS_OPT,
 ) -> None:
@@ -87,7 +89,7 @@ def report_cmd(
     with reported():
         from sr_cost.api import input_files, run_report
         from sr_cost.errors import UsageError, visible
-        from sr_cost.outputs.progress import progress_bar
+        from sr_cost.outputs.progress import progress_bars, shows_progress
 
         kind = REPORT_SUFFIXES.get(output.suffix.lower())
         if kind is None:
@@ -109,7 +111,7 @@ def report_cmd(
             encoding=encoding,
             assumptions=savings_assumptions(hours_per_day, recall_months, absence_basis, bootstrap, seed),
         )
-        with progress_bar("bootstrap") as progress:
+        with progress_bars(shows_progress(quiet=quiet, to_stdout=False, table=False)) as progress:
             run = run_report(
                 forms,
                 years=years,

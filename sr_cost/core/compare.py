@@ -24,6 +24,7 @@ from sr_cost.core.comparison import Basis, Comparison, Figures, FormsSet, Option
 from sr_cost.core.estimate import Assumptions, Estimate
 from sr_cost.core.lines import Mode
 from sr_cost.core.options import build_option, rounds_problem
+from sr_cost.core.progress import Progress
 from sr_cost.core.sensitivity import sensitivity
 from sr_cost.errors import DataError, UsageError
 from sr_cost.money import ZERO
@@ -43,9 +44,12 @@ def _ratio(x: Decimal, y: Decimal) -> Decimal | None:
     return None if x == 0 else y / x
 
 
-def compare(specs: tuple[OptionSpec, OptionSpec], basis: Basis, settings: Settings) -> Comparison:
+def compare(
+    specs: tuple[OptionSpec, OptionSpec], basis: Basis, settings: Settings, progress: Progress | None = None
+) -> Comparison:
     """Two options side by side, with their horizon, the difference (B - A) and the ratio (B / A),
-    and with ``settings.sensitivity`` the tornado and break-even attendance."""
+    and with ``settings.sensitivity`` the tornado and break-even attendance (``progress`` is told
+    how its scenarios go)."""
     if not 1 <= settings.years <= 50:
         raise UsageError(f"--years must be from 1 to 50 (got {settings.years})")
     if not ZERO <= settings.discount_rate < 1:
@@ -60,7 +64,7 @@ def compare(specs: tuple[OptionSpec, OptionSpec], basis: Basis, settings: Settin
     options = tuple(build_option(s, s.forms.estimate, s.forms.savings, settings) for s in specs)
     a, b = options
     notes = _notes(basis, options, specs)
-    sens = sensitivity(specs, options, settings) if settings.sensitivity else None
+    sens = sensitivity(specs, options, settings, progress) if settings.sensitivity else None
     return Comparison(
         basis=basis,
         options=options,

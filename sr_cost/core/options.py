@@ -16,6 +16,7 @@ member of the survey phase(s) that match the option, times the mean intervention
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
@@ -163,11 +164,12 @@ def saving_phases(est: Estimate, subset: Subset, survey_phases: list[str]) -> li
     if subset.phase is not None:
         return [subset.phase] if subset.phase in survey_phases else []
     if subset.mode is not None:
-        chosen = []
-        for phase in survey_phases:
-            rounds = [r for r in est.rounds if r.phase == phase]
-            if rounds and 2 * sum(1 for r in rounds if r.mode is subset.mode) > len(rounds):
-                chosen.append(phase)
+        # counted from the round table's columns: every sensitivity scenario asks this again, and a
+        # national estimate has ten thousand rounds
+        t = est.round_table
+        rounds = Counter(t.phase)
+        of_mode = Counter(phase for phase, mode in zip(t.phase, t.mode) if mode is subset.mode)
+        chosen = [phase for phase in survey_phases if rounds[phase] and 2 * of_mode[phase] > rounds[phase]]
         return chosen or list(survey_phases)
     return list(survey_phases)
 

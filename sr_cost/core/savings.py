@@ -29,10 +29,11 @@ from decimal import Decimal
 
 import numpy as np
 
-from sr_cost.core.bootstrap import CONFIDENCE, Bootstrap, Interval, Progress, Resampled
+from sr_cost.core.bootstrap import CONFIDENCE, Bootstrap, Interval, Resampled
 from sr_cost.core.columns import Exact, natural_key
 from sr_cost.core.decision import Decision, Scale, decide, saving_to_break_even, saving_to_pay_back
 from sr_cost.core.estimate import Estimate
+from sr_cost.core.progress import Progress
 from sr_cost.core.respondents import GROUPS, Respondent, Respondents, StaffCount, Survey
 from sr_cost.core.unit_costs import AbsenceBasis
 from sr_cost.money import ZERO

@@ -30,6 +30,7 @@ from sr_cost.core.costing import estimate
 from sr_cost.core.estimate import Estimate
 from sr_cost.core.lines import CostForms, FormKind, FormLines
 from sr_cost.core.options import build_option
+from sr_cost.core.progress import Progress, Step
 from sr_cost.core.respondents import Survey
 from sr_cost.core.savings import Savings, savings
 from sr_cost.money import ZERO, round_half_up
@@ -110,15 +111,24 @@ def transform_survey(survey: Survey, s: Scenario) -> Survey:
     return replace(survey, table=survey.table.scaled(s.unit_costs))
 
 
+def changes_costing(s: Scenario) -> bool:
+    """Whether the scenario changes the forms' lines (else the base case's costing stands)."""
+    return s.attendance != 1 or s.unit_costs != 1 or s.drop_catering
+
+
 def run_scenario(fs: FormsSet, s: Scenario) -> tuple[Estimate, Savings | None]:
     """Cost the forms set again under the scenario: the estimate and (with a survey) the savings,
-    point estimates only (no bootstrap)."""
+    point estimates only (no bootstrap). What the scenario does not change is the base case's: its
+    estimate when the lines and the rounds a year are the same (the sick-day hours), its savings
+    when neither the unit costs nor the sick-day hours change."""
     if s == Scenario():
         return fs.estimate, fs.savings
     base = fs.estimate.assumptions
-    est = estimate(
-        transform_forms(fs.forms, s), replace(base, rounds_per_year=s.rounds_per_year or base.rounds_per_year)
-    )
+    rounds_per_year = s.rounds_per_year or base.rounds_per_year
+    if changes_costing(s) or rounds_per_year != base.rounds_per_year:
+        est = estimate(transform_forms(fs.forms, s), replace(base, rounds_per_year=rounds_per_year))
+    else:
+        est = fs.estimate
     sav = fs.savings
     if fs.survey is not None and fs.savings is not None and (s.unit_costs != 1 or s.hours_per_day is not None):
         a = replace(
@@ -134,62 +144,35 @@ def _metric(o: Option, net: bool) -> Decimal:
     return o.net_annual_cost if net else o.annual_cost
 
 
-def sensitivity(specs: tuple[OptionSpec, OptionSpec], base: tuple[Option, ...], settings: Settings) -> Sensitivity:
-    """The tornado rows (widest swing first) and the break-even attendance of both options."""
-    net = all(o.saving is not None for o in base)
-    runs: dict[tuple[int, Scenario], tuple[Estimate, Savings | None]] = {}
+End = Scenario | tuple[Scenario, ...]  # one scenario for every option, or one for each option
 
-    def option_at(i: int, s: Scenario) -> Option:
-        spec = specs[i]
-        key = (id(spec.forms), s)
-        if key not in runs:
-            runs[key] = run_scenario(spec.forms, s)
-        est, sav = runs[key]
-        return build_option(spec, est, sav, settings)
 
-    def row(
-        key: str,
-        name: str,
-        low_label: str,
-        high_label: str,
-        low: Scenario | tuple[Scenario, Scenario],
-        high: Scenario | tuple[Scenario, Scenario],
-        needs_saving: bool = False,
-    ) -> SensitivityRow:
-        """A row of the tornado: each option at the low and the high end (one scenario for both
-        options, or one for each)."""
-        swings = []
-        for i, o in enumerate(base):
-            if needs_saving and o.saving is None:
-                swings.append(Swing(None, None))
-                continue
-            lo = option_at(i, low[i] if isinstance(low, tuple) else low)
-            hi = option_at(i, high[i] if isinstance(high, tuple) else high)
-            swings.append(Swing(_metric(lo, net), _metric(hi, net), lo.cost_per_attendee, hi.cost_per_attendee))
-        return SensitivityRow(key, name, low_label, high_label, tuple(swings))
-
+def _plan(net: bool, base: tuple[Option, ...]) -> list[tuple[str, str, str, str, End, End]]:
+    """The tornado's rows: key, name, the labels of its two ends and their scenarios."""
     rpy_lo, rpy_hi = (tuple(whole_rounds(o.rounds_per_year * x) for o in base) for x in ROUNDS_PER_YEAR_RANGE)
     ranges = list(dict.fromkeys(f"{lo}-{hi}" for lo, hi in zip(rpy_lo, rpy_hi)))
     rpy_label = ranges[0] if len(ranges) == 1 else "±25%"  # options with their own rounds a year
     hpd_lo, hpd_hi = HOURS_PER_DAY_RANGE
-    rows = [
-        row(
+    attendance_lo, attendance_hi = ATTENDANCE_RANGE
+    unit_costs_lo, unit_costs_hi = UNIT_COST_RANGE
+    plan = [
+        (
             "attendance",
             "Attendance ±25%",
             "-25%",
             "+25%",
-            Scenario(attendance=ATTENDANCE_RANGE[0]),
-            Scenario(attendance=ATTENDANCE_RANGE[1]),
+            Scenario(attendance=attendance_lo),
+            Scenario(attendance=attendance_hi),
         ),
-        row(
+        (
             "unit_costs",
             "Unit costs ±10%",
             "-10%",
             "+10%",
-            Scenario(unit_costs=UNIT_COST_RANGE[0]),
-            Scenario(unit_costs=UNIT_COST_RANGE[1]),
+            Scenario(unit_costs=unit_costs_lo),
+            Scenario(unit_costs=unit_costs_hi),
         ),
-        row(
+        (
             "rounds_per_year",
             f"Rounds a year {rpy_label}",
             "/".join(dict.fromkeys(map(str, rpy_lo))),
@@ -197,21 +180,71 @@ def sensitivity(specs: tuple[OptionSpec, OptionSpec], base: tuple[Option, ...], 
             tuple(Scenario(rounds_per_year=n) for n in rpy_lo),
             tuple(Scenario(rounds_per_year=n) for n in rpy_hi),
         ),
-        row("catering", "Catering dropped", "dropped", "kept", Scenario(drop_catering=True), Scenario()),
+        ("catering", "Catering dropped", "dropped", "kept", Scenario(drop_catering=True), Scenario()),
     ]
-    notes = []
     if net:
-        rows.append(
-            row(
+        plan.append(
+            (
                 "hours_per_day",
                 f"Sick-day hours {hpd_lo}-{hpd_hi}",
                 str(hpd_lo),
                 str(hpd_hi),
                 Scenario(hours_per_day=hpd_lo),
                 Scenario(hours_per_day=hpd_hi),
-                needs_saving=True,
             )
         )
+    return plan
+
+
+NOBODY = Scenario(attendance=ZERO)  # the break-even attendance's second run of the engine
+
+
+def sensitivity(
+    specs: tuple[OptionSpec, OptionSpec],
+    base: tuple[Option, ...],
+    settings: Settings,
+    progress: Progress | None = None,
+) -> Sensitivity:
+    """The tornado rows (widest swing first) and the break-even attendance of both options.
+    ``progress`` is told how the scenarios go, in lines costed (``Step.sensitivity``)."""
+    net = all(o.saving is not None for o in base)
+    plan = _plan(net, base)
+
+    def at(end: End, i: int) -> Scenario:
+        return end[i] if isinstance(end, tuple) else end
+
+    sets = list({id(spec.forms): spec.forms for spec in specs}.values())  # each forms set once
+    wanted: dict[int, list[Scenario]] = {id(fs): [] for fs in sets}  # each set's scenarios, in order
+    for i, spec in enumerate(specs):
+        for *_, low, high in plan:
+            wanted[id(spec.forms)] += [at(low, i), at(high, i)]
+        wanted[id(spec.forms)].append(NOBODY)
+    wanted = {key: list(dict.fromkeys(scenarios)) for key, scenarios in wanted.items()}
+    lines = {id(fs): sum(len(t) for t in fs.forms.lines.values()) for fs in sets}
+    total, done = sum(lines[id(fs)] * len(wanted[id(fs)]) for fs in sets), 0
+    # each scenario's options, not its estimates: a national estimate holds every round's cost, and
+    # ten of them held at once would double the memory of the run
+    options: dict[tuple[int, Scenario], Option] = {}
+    for fs in sets:
+        for s in wanted[id(fs)]:
+            est, sav = run_scenario(fs, s)
+            for j, spec in enumerate(specs):  # the options of one forms set share its run
+                if spec.forms is fs:
+                    options[(j, s)] = build_option(spec, est, sav, settings)
+            done += lines[id(fs)]
+            if progress is not None:
+                progress(Step.sensitivity, done, total)
+
+    def row(key: str, name: str, low_label: str, high_label: str, low: End, high: End) -> SensitivityRow:
+        swings = []
+        for i in range(len(base)):
+            lo, hi = options[(i, at(low, i))], options[(i, at(high, i))]
+            swings.append(Swing(_metric(lo, net), _metric(hi, net), lo.cost_per_attendee, hi.cost_per_attendee))
+        return SensitivityRow(key, name, low_label, high_label, tuple(swings))
+
+    rows = [row(*planned) for planned in plan]
+    notes = []
+    if net:
         swings = []
         for o in base:
             if o.saving.interval is None:
@@ -234,8 +267,10 @@ def sensitivity(specs: tuple[OptionSpec, OptionSpec], base: tuple[Option, ...], 
         )
     rows.sort(key=lambda r: r.width, reverse=True)
     a, b = base
-    zero = Scenario(attendance=ZERO)
-    break_even = (break_even_attendance(a, option_at(0, zero), b), break_even_attendance(b, option_at(1, zero), a))
+    break_even = (
+        break_even_attendance(a, options[(0, NOBODY)], b),
+        break_even_attendance(b, options[(1, NOBODY)], a),
+    )
     return Sensitivity(
         metric="net annual cost" if net else "annual cost",
         base=(_metric(a, net), _metric(b, net)),

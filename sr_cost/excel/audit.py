@@ -384,7 +384,7 @@ def lines_sheet(book: Book, ws) -> None:
         wrap_to=len(LINE_COLUMNS),
     )
     t = SheetTable(ws, LINE_COLUMNS, header_row=3)
-    t.add_rows(_line_rows(book, t.next_row), book.streamed)
+    t.add_rows(book.counted(_line_rows(book, t.next_row)), book.streamed)
     t.finish()
 
 
@@ -412,7 +412,7 @@ def rounds_sheet(book: Book, ws) -> None:
     )
     t = SheetTable(ws, ROUND_COLUMNS, header_row=3)
     t.add_rows(
-        (
+        book.counted(
             round_row(rc, r, number=book.round_no[(rc.la, rc.phase, rc.round)], la_number=book.la_no[(rc.la, rc.phase)])
             for r, rc in enumerate(book.est.rounds, start=t.next_row)
         ),

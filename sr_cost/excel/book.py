@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -10,12 +11,14 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from sr_cost.core.estimate import Estimate, LaEstimate
 from sr_cost.core.prices import UpliftMethod
+from sr_cost.core.progress import Progress, Step
 from sr_cost.core.runs import EstimateRun
 from sr_cost.core.savings import Savings
 from sr_cost.excel import stream as excel_stream
 from sr_cost.excel.checks import Recomputed
 from sr_cost.excel.formulas import ref, sheet_name
 
+PROGRESS_ROWS = 5_000  # rows of the long tables written between two reports of progress
 SHEETS = ("Summary", "By LA", "Rounds", "Lines", "Unit costs", "Assumptions", "Checks")
 SAVINGS_SHEET = "Savings"  # goes after "Unit costs" when there is a survey (``savings.py``)
 EFFECT_SHEET = "Cost-effectiveness"  # after Savings when the survey has an outcome (``effectiveness.py``)
@@ -46,6 +49,27 @@ class Book:
     more_checks: list[Recomputed] = field(default_factory=list)  # figures recomputed on sheet Savings
     savings_cells: dict[tuple, tuple[str, int]] = field(default_factory=dict)  # figure key -> its formula on Savings
     streamed: list[excel_stream.Rows] | None = None  # a list: the long tables are written as XML, not cells
+    progress: Progress | None = None  # told how writing the long tables goes (Step.writing)
+    written: int = 0  # rows of the long tables written so far
+
+    @property
+    def long_rows(self) -> int:
+        """Rows of the long tables: the lines, the rounds and (with savings) the respondents."""
+        rows = sum(len(t) for t in self.run.forms.lines.values()) + len(self.est.round_table)
+        return rows + (len(self.savings.table) if self.savings is not None else 0)
+
+    def counted(self, rows: Iterable[dict[str, object]]) -> Iterator[dict[str, object]]:
+        """The rows of a long table, counted for ``progress``."""
+        if self.progress is None:
+            yield from rows
+            return
+        total = self.long_rows
+        for values in rows:
+            if self.written % PROGRESS_ROWS == 0:
+                self.progress(Step.writing, self.written, total)
+            yield values
+            self.written += 1
+        self.progress(Step.writing, self.written, total)
 
     @property
     def est(self) -> Estimate:

@@ -384,7 +384,9 @@ def write_compare_workbook(path: Path, run) -> None:
     write_atomic(path, compare_workbook_writer(run), "workbook")
 
 
-def compare_workbook_writer(run) -> Callable[[Path], None]:
-    """What writes the compare workbook to a path (``outputs.files.Outputs`` gives it a temporary file)."""
+def compare_workbook_writer(run) -> Callable[..., None]:
+    """What writes the compare workbook to a path (``outputs.files.Outputs`` gives it a temporary file);
+    like the estimate's writer it may be given a progress callback, which it does not need (the
+    workbook has no long tables)."""
     book = build_workbook(run)
-    return lambda tmp: book.save(tmp)
+    return lambda tmp, progress=None: book.save(tmp)

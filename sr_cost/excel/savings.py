@@ -127,7 +127,7 @@ def savings_sheet(book: Book, ws) -> None:
     for key, _ in wrapped:
         t.alignments[key] = Alignment(wrap_text=True)
     t.add_rows(
-        (
+        book.counted(
             respondent_row(
                 r,
                 row,

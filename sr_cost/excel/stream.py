@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +31,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, range_boundaries
 
+from sr_cost.core.progress import Progress, Step
 from sr_cost.errors import UsageError
 from sr_cost.excel.formulas import Formula
 
@@ -177,8 +177,19 @@ def write_rows(
     return Rows(ws=ws, first=first, last=r - 1, last_column=last_column, file=out)
 
 
-def save(wb, streamed: Sequence[Rows], path: Path) -> None:
-    """Save ``wb`` to ``path`` with the ``streamed`` rows in their worksheets."""
+def save(wb, streamed: Sequence[Rows], path: Path, progress: Progress | None = None) -> None:
+    """Save ``wb`` to ``path`` with the ``streamed`` rows in their worksheets. ``progress`` is told
+    how putting them in goes, in bytes of their XML (``Step.saving``), from before openpyxl saves."""
+    total = sum(rows.file.seek(0, io.SEEK_END) for rows in streamed)
+    copied = 0
+
+    def report(more: int) -> None:
+        nonlocal copied
+        copied += more
+        if progress is not None:
+            progress(Step.saving, copied, total)
+
+    report(0)
     wb.save(path)
     by_part: dict[str, list[Rows]] = {}
     for rows in streamed:
@@ -196,12 +207,13 @@ def save(wb, streamed: Sequence[Rows], path: Path) -> None:
             entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             entry.compress_type = zipfile.ZIP_DEFLATED
             with out.open(entry, "w") as dst:
-                _splice(src.read(info).decode("utf-8"), sorted(blocks, key=lambda b: b.first), dst)
+                _splice(src.read(info).decode("utf-8"), sorted(blocks, key=lambda b: b.first), dst, report)
+    report(total - copied)
 
 
-def _splice(sheet: str, blocks: list[Rows], dst: IO[bytes]) -> None:
+def _splice(sheet: str, blocks: list[Rows], dst: IO[bytes], copied: Callable[[int], None]) -> None:
     """Write worksheet XML ``sheet`` (openpyxl's) to ``dst`` with each block of rows in its place,
-    and its dimension widened to cover them."""
+    and its dimension widened to cover them; ``copied`` is told the bytes of rows copied."""
     dimension = _DIMENSION.search(sheet)
     if dimension:
         min_col, min_row, max_col, max_row = range_boundaries(dimension.group(1))
@@ -220,7 +232,9 @@ def _splice(sheet: str, blocks: list[Rows], dst: IO[bytes]) -> None:
         cut = next((pos for n, pos in rows if n > block.last), end)
         dst.write(sheet[at:cut].encode("utf-8"))
         block.file.seek(0)
-        shutil.copyfileobj(block.file, dst, 1 << 20)
+        while chunk := block.file.read(1 << 20):
+            dst.write(chunk)
+            copied(len(chunk))
         block.file.close()
         at = cut
     dst.write(sheet[at:].encode("utf-8"))

@@ -43,6 +43,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from sr_cost import __version__
 from sr_cost.core.columns import natural_key
+from sr_cost.core.progress import Progress
 from sr_cost.core.runs import EstimateRun
 from sr_cost.core.savings import Savings
 from sr_cost.excel import audit as excel_audit
@@ -79,19 +80,38 @@ def build_workbook(run: EstimateRun, *, command: str = "", savings: Savings | No
     return _build(Book(run=run, command=command, savings=savings)).wb
 
 
-def write_workbook(path: Path, run: EstimateRun, *, command: str = "", savings: Savings | None = None) -> None:
+def write_workbook(
+    path: Path,
+    run: EstimateRun,
+    *,
+    command: str = "",
+    savings: Savings | None = None,
+    progress: Progress | None = None,
+) -> None:
     """The workbook of ``build_workbook``, written atomically (a failure leaves any existing file
-    intact)."""
-    write_atomic(Path(path), workbook_writer(run, command=command, savings=savings), "workbook")
+    intact). The rows of Lines, Rounds and the respondents of Savings are written as XML while they are
+    laid out (``excel_stream``): a national workbook takes seconds and little memory, not minutes and
+    gigabytes of cells. ``progress`` is told how writing those rows goes (``Step.writing``), then
+    putting them into the file (``Step.saving``)."""
+    write = workbook_writer(run, command=command, savings=savings, progress=progress)
+    write_atomic(Path(path), lambda tmp: write(tmp, progress), "workbook")
 
 
-def workbook_writer(run: EstimateRun, *, command: str = "", savings: Savings | None = None) -> Callable[[Path], None]:
+def workbook_writer(
+    run: EstimateRun, *, command: str = "", savings: Savings | None = None, progress: Progress | None = None
+) -> Callable[[Path, Progress | None], None]:
     """What writes the workbook of ``build_workbook`` to a path (``outputs.files.Outputs`` gives it a
     temporary file). The rows of Lines, Rounds and the respondents of Savings are written as XML
-    while they are laid out (``excel_stream``): a national workbook takes seconds and little memory,
-    not minutes and gigabytes of cells."""
-    book = _build(Book(run=run, command=command, savings=savings, streamed=[]))
-    return lambda tmp: excel_stream.save(book.wb, book.streamed, tmp)
+    now, while they are laid out (``excel_stream``; ``progress`` is told how that goes,
+    ``Step.writing``): a national workbook takes seconds and little memory, not minutes and
+    gigabytes of cells. The writer is given its own progress callback (or None), told how putting
+    those rows into the file goes (``Step.saving``)."""
+    book = _build(Book(run=run, command=command, savings=savings, streamed=[], progress=progress))
+
+    def write(tmp: Path, saving: Progress | None = None) -> None:
+        excel_stream.save(book.wb, book.streamed, tmp, saving)
+
+    return write
 
 
 def _build(book: Book) -> Book:

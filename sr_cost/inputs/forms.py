@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sr_cost.core.lines import FormKind, InputFile
+from sr_cost.core.progress import Progress
 from sr_cost.errors import DataError, Problem, UsageError
 from sr_cost.inputs.csv_files import read_csv
 from sr_cost.inputs.files import read_input
@@ -239,10 +240,12 @@ def read_forms(
     encoding: str = "utf-8-sig",
     sheets: Sequence[str] = SHEETS,
     names: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> FormsBundle:
     """Read the forms in ``sheets`` from an .xlsx workbook or a folder of CSV files (no validation
     yet). ``names``: form -> the sheet or file that holds it (--sheet). Every form file in a folder
-    is hashed for the provenance, from the bytes read."""
+    is hashed for the provenance, from the bytes read. ``progress`` is told how reading a workbook
+    goes (``Step.reading``)."""
     display = str(path)
     names = dict(names or {})
     if not path.exists():
@@ -271,7 +274,9 @@ def read_forms(
             finding.extend(problems)
             return picked
 
-        tables = read_xlsx_sheets(path, display=display, data=given.data, pick=pick, cell_problems=read_problems)
+        tables = read_xlsx_sheets(
+            path, display=display, data=given.data, pick=pick, cell_problems=read_problems, progress=progress
+        )
         return FormsBundle(
             display,
             (InputFile(display, given.sha256),),

@@ -50,6 +50,7 @@ from pathlib import Path
 
 from defusedxml.common import DefusedXmlException
 
+from sr_cost.core.progress import Progress, Step
 from sr_cost.errors import DataError, Problem
 from sr_cost.inputs.tables import RawTable
 from sr_cost.inputs.xlsx_screen import (
@@ -61,7 +62,7 @@ from sr_cost.inputs.xlsx_screen import (
     screen_sheet,
     sheet_parts,
 )
-from sr_cost.inputs.xlsx_sheet import SheetRead
+from sr_cost.inputs.xlsx_sheet import RowProgress, SheetRead
 
 MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024  # [bytes] of XML a workbook may declare in all
 MAX_PART_BYTES = {  # [bytes] the most these parts may declare: every string of the workbook, its formats
@@ -84,6 +85,7 @@ def read_xlsx_sheets(
     pick: Pick | None = None,
     first: bool = False,
     cell_problems: list[Problem] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, RawTable]:
     """Read the visible sheets of a workbook, keyed by lower-cased sheet name: only ``sheets``
     (lower-cased names) when given; only those ``pick`` chooses, keyed by what it calls them, when
@@ -91,7 +93,8 @@ def read_xlsx_sheets(
     recorded is theirs).
 
     Values are read as Excel saved them (formulas by their saved values). Row numbers and cell
-    references are those Excel shows.
+    references are those Excel shows. ``progress`` is told how far the reading has got, in bytes of
+    the sheets' XML (``Step.reading``).
     """
     display = display or str(path)
     if data is None:
@@ -114,7 +117,9 @@ def read_xlsx_sheets(
 
     with warnings.catch_warnings():  # openpyxl's warnings (unsupported extensions, ...) name its own files
         warnings.simplefilter("ignore")
-        return read_sheets(data, display=display, pick=pick, first=first, cell_problems=cell_problems)
+        return read_sheets(
+            data, display=display, pick=pick, first=first, cell_problems=cell_problems, progress=progress
+        )
 
 
 CFB_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")  # OLE compound file: .xls, and encrypted .xlsx
@@ -272,6 +277,7 @@ def read_sheets(
     pick: Pick | None = None,
     first: bool = False,
     cell_problems: list[Problem] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, RawTable]:
     """Visible sheets of a workbook (its bytes, or its path) keyed by their lower-cased, stripped
     names (or by what ``pick`` calls them), with every problem at once.
@@ -291,13 +297,18 @@ def read_sheets(
     if not isinstance(data, bytes):  # a path: its bytes
         data = Path(data).read_bytes()
     try:
-        return _read_sheets(data, display, pick, first, cell_problems)
+        return _read_sheets(data, display, pick, first, cell_problems, progress)
     except DefusedXmlException:
         raise _entities_refused(data, display) from None
 
 
 def _read_sheets(
-    data: bytes, display: str, pick: Pick | None, first: bool, cell_problems: list[Problem] | None
+    data: bytes,
+    display: str,
+    pick: Pick | None,
+    first: bool,
+    cell_problems: list[Problem] | None,
+    progress: Progress | None,
 ) -> dict[str, RawTable]:
     from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
@@ -308,6 +319,7 @@ def _read_sheets(
     tables: dict[str, RawTable] = {}
     detail = Detail(data, package_bytes)
     book = None
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             _check_contents(archive, display)
@@ -315,6 +327,12 @@ def _read_sheets(
             parts = sheet_parts(archive)
             worksheets = [s for s in book.sheets_metadata if s.typ == SheetTypeEnum.WorkSheet]
             chosen = pick([s.name for s in worksheets]) if pick is not None else None
+            visible = [
+                s.name
+                for s in worksheets
+                if (chosen is None or s.name in chosen) and s.visible == SheetVisibleEnum.Visible
+            ]
+            reading = _Reading(archive, parts, visible, progress)
             for sheet in worksheets:
                 name = sheet.name
                 if chosen is not None and name not in chosen:
@@ -332,12 +350,13 @@ def _read_sheets(
                             )
                         )
                     continue
-                read = _read_sheet(book, archive, parts.get(name), detail, name, display)
+                read = _read_sheet(book, archive, parts.get(name), detail, name, display, reading.sheet(name))
                 problems.extend(read.header_problems + read.cell_problems)
                 if read.table is not None and not any(p.severity == "error" for p in read.header_problems):
                     tables[key] = read.table
                     if first:
                         break
+            reading.finish()
     except (DataError, DefusedXmlException):
         raise
     except Exception as exc:  # calamine, openpyxl and zipfile raise many types for malformed workbooks
@@ -356,14 +375,54 @@ def _read_sheets(
     return tables
 
 
-def _read_sheet(book, archive: zipfile.ZipFile, member: str | None, detail, name: str, display: str) -> SheetRead:
+class _Reading:
+    """The progress of reading a workbook's sheets, in bytes of their XML: each sheet's bytes count
+    as its rows are read."""
+
+    def __init__(self, archive: zipfile.ZipFile, parts: dict[str, str], names: list[str], progress: Progress | None):
+        self.progress = progress
+        self.sizes = {name: archive.getinfo(parts[name]).file_size if name in parts else 0 for name in names}
+        self.total = sum(self.sizes.values())
+        self.done = 0
+        self._report(0)
+
+    def _report(self, done: int) -> None:
+        if self.progress is not None:
+            self.progress(Step.reading, done, self.total)
+
+    def sheet(self, name: str) -> RowProgress | None:
+        """What the reader of the sheet ``name`` is to tell: rows read, of its rows."""
+        if self.progress is None:
+            return None
+        self._report(self.done)
+        before, size = self.done, self.sizes.get(name, 0)
+        self.done += size
+
+        def rows_read(done: int, rows: int) -> None:
+            self._report(before + size * min(done, rows) // max(rows, 1))
+
+        return rows_read
+
+    def finish(self) -> None:
+        self._report(self.total)
+
+
+def _read_sheet(
+    book,
+    archive: zipfile.ZipFile,
+    member: str | None,
+    detail,
+    name: str,
+    display: str,
+    progress: RowProgress | None = None,
+) -> SheetRead:
     """A plain sheet by calamine, any other by openpyxl (``xlsx_detail``)."""
     from sr_cost.inputs.xlsx_detail import read_detailed
     from sr_cost.inputs.xlsx_values import merged_ranges, read_plain
 
     screen = screen_sheet(archive, member) if member is not None else None
     if screen is not None and screen.plain:
-        return read_plain(book.get_sheet_by_name(name), name, display)
+        return read_plain(book.get_sheet_by_name(name), name, display, progress)
     if screen is not None and not screen.careful_fits:
         return SheetRead(
             None,
@@ -393,4 +452,6 @@ def _read_sheet(book, archive: zipfile.ZipFile, member: str | None, detail, name
         hidden=screen is None or screen.hidden,
         merged=merged,
         formulas=screen is None or screen.formulas,
+        progress=progress,
+        rows=screen.last_row if screen is not None else 0,
     )

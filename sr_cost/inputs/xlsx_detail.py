@@ -20,8 +20,17 @@ from __future__ import annotations
 import io
 
 from sr_cost.inputs.tables import RawRow, RawTable
-from sr_cost.inputs.xlsx_sheet import ERROR_VALUES, Layout, SheetRead, cell_problem, layout_problems, parse_header
+from sr_cost.inputs.xlsx_sheet import (
+    ERROR_VALUES,
+    Layout,
+    RowProgress,
+    SheetRead,
+    cell_problem,
+    layout_problems,
+    parse_header,
+)
 
+PROGRESS_ROWS = 5_000  # rows read between two reports of progress
 FULL_MODE_BYTES = 16 << 20  # [bytes] of uncompressed XML in a workbook openpyxl may load in full
 
 
@@ -52,22 +61,31 @@ class Detail:
 
 
 def read_detailed(
-    detail: Detail, name: str, display: str, *, hidden: bool, merged: list | None, formulas: bool = True
+    detail: Detail,
+    name: str,
+    display: str,
+    *,
+    hidden: bool,
+    merged: list | None,
+    formulas: bool = True,
+    progress: RowProgress | None = None,
+    rows: int = 0,
 ) -> SheetRead:
     """The table on the sheet ``name``. ``hidden``: rows or columns may be hidden. ``merged``: the
     sheet's merged ranges if known without openpyxl's full mode (calamine's), else None.
-    ``formulas``: the sheet may hold formulas (else it is read once, for its values only)."""
+    ``formulas``: the sheet may hold formulas (else it is read once, for its values only).
+    ``progress`` is told the rows read so far, every ``PROGRESS_ROWS``, of ``rows`` (the sheet's)."""
     ws = detail.book("values")[name]
     ws.reset_dimensions()  # some writers save a wrong <dimension>; read every row there is
     if formulas:
         fws = detail.book("formulas")[name]
         fws.reset_dimensions()
-        rows = zip(ws.iter_rows(), fws.iter_rows())
+        pairs = zip(ws.iter_rows(), fws.iter_rows())
     else:
-        rows = ((cells, ()) for cells in ws.iter_rows())
+        pairs = ((cells, ()) for cells in ws.iter_rows())
     layout = Layout()
     header = None
-    for number, (cells, _) in enumerate(rows, start=1):
+    for number, (cells, _) in enumerate(pairs, start=1):
         texts = [getattr(c, "value", None) for c in cells]
         if any(v is not None and str(v).strip() for v in texts):
             header = parse_header(texts, number, name, display)
@@ -76,7 +94,9 @@ def read_detailed(
         return SheetRead(None)
     problems = []
     found: list[RawRow] = []
-    for number, (cells, fcells) in enumerate(rows, start=header.row + 1):
+    for number, (cells, fcells) in enumerate(pairs, start=header.row + 1):
+        if progress is not None and number % PROGRESS_ROWS == 0:
+            progress(number, max(rows, number))
         if not cells:
             continue
         values: dict[str, object] = {}

@@ -62,6 +62,7 @@ _PREFIXED_MAIN = re.compile(
 _UNSAVED = re.compile(rb"(?:</f\s*>|<f\b[^>]*/>)(?!\s*<v\b[^>]*>\s*[^<\s])")
 _HIDDEN = re.compile(rb'\bhidden\s*=\s*(?:["\']\s*(?:1|true)\s*["\']|"[^"]*&|\'[^\']*&)', re.IGNORECASE)
 _ESCAPED_VALUE = re.compile(rb"<v\b[^>]*>[^<]*&")  # calamine misreads a number written with &#49;
+_LAST_ROW = re.compile(rb'<row\b[^>]*?\sr="([0-9]{1,7})"')
 
 
 @dataclass
@@ -74,6 +75,7 @@ class Screen:
     odd: bool = False  # written in a way the screen does not check
     boxed: bool = True  # every cell is within A1:K249999
     extent: tuple[int, int] | None = None  # (last row, last column) of the cells holding something
+    last_row: int = 0  # the number of the last ``<row r="...">`` (for the progress of reading the sheet)
     formulas: bool = False  # a formula may be there
     cells: int = 0  # cells as written, filled or not (an overestimate: other elements starting <c count too)
     rows: int = 0  # rows as written (likewise)
@@ -136,6 +138,9 @@ def screen_sheet(archive: zipfile.ZipFile, member: str) -> Screen:
             found.odd = True
         if found.boxed and _OUTSIDE_BOX.search(block):
             found.boxed = False
+        at = block.rfind(b"<row ")
+        if at >= 0 and (last := _LAST_ROW.match(block, at)):
+            found.last_row = int(last.group(1))
     if not found.boxed and not found.odd:
         found.extent = _extent(archive, member)
         found.odd = found.extent is None

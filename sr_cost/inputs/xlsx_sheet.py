@@ -7,12 +7,14 @@ values, formulas with no saved value), which are left out of their rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sr_cost.errors import Problem
 from sr_cost.inputs.cell_values import shown
 from sr_cost.inputs.tables import RawTable, canonical_header, column_letter
 
+RowProgress = Callable[[int, int], None]  # (rows of a sheet read so far, the sheet's rows)
 MAX_LISTED = 20  # values outside the form's columns named one by one; the rest are counted
 ERROR_VALUES = {
     "#REF!",

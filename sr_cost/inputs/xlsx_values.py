@@ -28,6 +28,7 @@ from sr_cost.inputs.xlsx_sheet import (
     MAX_LISTED,
     Header,
     Layout,
+    RowProgress,
     SheetRead,
     cell_problem,
     layout_problems,
@@ -88,9 +89,10 @@ class _Factor:
         return self.index[value]
 
 
-def read_plain(sheet, name: str, display: str) -> SheetRead:
+def read_plain(sheet, name: str, display: str, progress: RowProgress | None = None) -> SheetRead:
     """The table on a sheet calamine has loaded (``CalamineSheet``): the first row with a value is
-    the header, every later row with a value in the form's columns is a line."""
+    the header, every later row with a value in the form's columns is a line. ``progress`` is told
+    the rows read so far and the sheet's rows, block by block."""
     if sheet.start is None:
         return SheetRead(None)
     rows = sheet.iter_rows()
@@ -125,6 +127,8 @@ def read_plain(sheet, name: str, display: str) -> SheetRead:
             if (column >= width or column in blank_header) and values.count("") != len(values):
                 _note_outside(values, start, column, outside, counts)
         kept.append(np.flatnonzero(has_value) + start)
+        if progress is not None:
+            progress(seen, sheet.end[0] + 1)
     row_of = sheet.end[0] + 1 - seen + header_at + 1  # the row Excel shows of position 0
     header = parse_header(texts, row_of - 1, name, display)
     keep = np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)
