@@ -406,7 +406,10 @@ def run_report(
     """Everything a committee report shows: the estimate (with the savings, when the forms have a
     survey) and, on the same forms, the comparison of in-person against virtual rounds (or, with
     rounds of one mode, of the forms' two phases) over ``years`` at ``discount_rate_pct`` [% a
-    year], with its sensitivity. With neither, the report has no comparison."""
+    year], with its sensitivity. With neither, the report has no comparison. The savings' decision
+    figures take the same horizon and discount rate."""
+    chosen = estimate_options.get("savings_assumptions", SavingsAssumptions())
+    estimate_options["savings_assumptions"] = replace(chosen, years=years, discount_rate=discount_rate_pct / 100)
     run = run_estimate(forms, **estimate_options)
     est = run.estimate
     by = "mode" if len(est.modes) == 2 else "phase" if len(est.phases) == 2 else None

@@ -241,3 +241,14 @@ def test_the_trials_cost_effectiveness_in_the_report():
             assert f"Acceptability curve: phase {p['phase']}, {o['label']}" in text
     assert "willingness to pay (£ a case avoided)" in page
     assert page.count("<circle") > 4 * 200
+
+
+def test_the_reports_horizon_is_the_savings_horizon_too():
+    """`report --years 5 --discount-rate 1.5`: the comparison and the savings' decision figures are over
+    the same 5 years at 1.5% (they were once at the savings' default 3 years and 3.5%)."""
+    run = run_report(
+        TRIAL, years=5, discount_rate_pct=Decimal("1.5"), savings_assumptions=SavingsAssumptions(bootstrap=0)
+    )
+    assert (run.comparison.comparison.years, run.comparison.comparison.discount_rate) == (5, Decimal("0.015"))
+    decisions = [p.decision for p in run.estimate.savings.phases]
+    assert decisions and all((d.years, d.discount_rate) == (5, Decimal("0.015")) for d in decisions)
