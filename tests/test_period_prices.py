@@ -260,3 +260,22 @@ def test_the_readmes_plan_figures():
     assert eight.estimate.las[0].annual_cost == D("11328.66")
     report = Assumptions(rounds_per_year=8).annual(own.rounds, own.per_round.total, own.untied_steering)
     assert report == D("11015.88")
+
+
+def test_a_re_priced_agency_rate_is_the_same_chosen_or_side_by_side():
+    """--agency-rate 30 re-priced from 2019 to 2025 at 3% a year: the agency basis's saving is the same
+    whether it is the chosen basis or shown beside the chosen one (the rate, like the survey's salaries,
+    is taken at the table's price year and moves by 1.03^6); without re-pricing, 30 as given."""
+    from sr_cost.core.unit_costs import AbsenceBasis
+
+    def agency(chosen, **prices):
+        a = SavingsAssumptions(bootstrap=0, absence_basis=chosen, agency_rate=D(30))
+        (p, *_) = run_estimate(TRIAL, savings_assumptions=a, **prices).savings.phases
+        side = next(b for b in p.by_basis if b.basis is AbsenceBasis.agency)
+        return p.saving_per_staff if chosen is AbsenceBasis.agency else side.saving_per_staff
+
+    repriced = {"uplift_to": 2025, "uplift_pct": D(3)}
+    assert agency(AbsenceBasis.agency, **repriced) == agency(AbsenceBasis.employer, **repriced)
+    assert agency(AbsenceBasis.agency) == agency(AbsenceBasis.employer)
+    # 241.82 x 1.194052... = 288.74 (to the penny: the factor is applied to each hourly cost, not the mean)
+    assert to_penny(agency(AbsenceBasis.agency, **repriced)) == to_penny(agency(AbsenceBasis.agency) * D("1.03") ** 6)

@@ -190,9 +190,12 @@ class _Sums:
 
 
 def _basis_hourly(t: Respondents, basis: AbsenceBasis, a: SavingsAssumptions) -> Exact | None:
-    if basis is AbsenceBasis.agency:
-        return None if a.agency_rate is None else Exact.constant(a.agency_rate, len(t))
-    return t.hourly_by_basis.get(basis)
+    """Each respondent's hourly cost on ``basis``: the survey's (re-priced with it), else for the
+    agency basis the rate as given."""
+    found = t.hourly_by_basis.get(basis)
+    if found is not None or basis is not AbsenceBasis.agency or a.agency_rate is None:
+        return found
+    return Exact.constant(a.agency_rate, len(t))
 
 
 def savings(

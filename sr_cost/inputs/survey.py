@@ -418,7 +418,12 @@ def _respondents(
         return out
 
     hourly = pair_costs(basis)
-    others = {on: pair_costs(on) for on in AbsenceBasis if on not in (basis, AbsenceBasis.agency)}
+    # the agency rate among them when given, so that re-pricing moves it as it moves the chosen basis
+    others = {
+        on: pair_costs(on)
+        for on in AbsenceBasis
+        if on is not basis and (on is not AbsenceBasis.agency or agency_rate is not None)
+    }
     pair_of = np.full(len(line), -1, dtype=np.int64)
     pair_of[ok] = pair_code.ravel()
     no_cost = np.zeros(len(line), dtype=bool)
