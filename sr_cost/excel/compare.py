@@ -25,6 +25,7 @@ from sr_cost.excel.cells import put
 from sr_cost.money import round_half_up, to_penny
 from sr_cost.outputs.files import write_atomic
 from sr_cost.outputs.wording import (
+    INTERVAL_ROWS,
     LABELS,
     SAVING_FIGURES,
     break_even_sentences,
@@ -167,7 +168,7 @@ def _compare_sheet(ws, run) -> None:
             _figure_cell(ws, row, column, name, value)
         _put(ws, row, 5, _rounded(r, 4), RATIO)
         ends = [o.saving_intervals.get(name) for o in (a, b)]
-        for label, end in (("  95% interval from", 0), ("  to", 1)) if any(ends) else ():
+        for label, end in INTERVAL_ROWS if any(ends) else ():
             row += 1
             _put(ws, row, 1, label)
             for column, interval in ((2, ends[0]), (3, ends[1])):

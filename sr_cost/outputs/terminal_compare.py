@@ -15,6 +15,7 @@ from sr_cost.core.comparison import Basis, Comparison, Figures, Option, Swing
 from sr_cost.money import gbp, percent, places, round_half_up
 from sr_cost.outputs.terminal import bold, row, safe, titled
 from sr_cost.outputs.wording import (
+    INTERVAL_ROWS,
     LABELS,
     SAVING_FIGURES,
     break_even_sentences,
@@ -99,7 +100,7 @@ def options_table(c: Comparison) -> Table:
         )
         ends = [o.saving_intervals.get(name) for o in (a, b)]
         if any(ends) and name != "net_cost_present_value":  # its interval is in the table "Does it pay?"
-            for label, end in (("  95% interval from", 0), ("  to", 1)):
+            for label, end in INTERVAL_ROWS:
                 row(t, label, *(gbp(i[end]) if i else "—" for i in ends), "", "", style="dim")
     return t
 

@@ -98,6 +98,8 @@ LABELS = {
     "break_even_sick_days": "Break-even sick days",
 }
 SAVING_FIGURES = ("annual_saving", "net_annual_cost", "net_cost_present_value", "break_even_sick_days")
+# the two rows under a figure that show its 95% interval: (label, which end: 0 low, 1 high)
+INTERVAL_ROWS = (("  95% interval from", 0), ("  to", 1))
 
 
 def plain_english(s: Savings) -> list[str]:
